@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root, from this file's location. */
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Reference activations and tokenizer cases written by training/. */
+export const fixturesDir = `${root}tests/fixtures`;
+
+/**
+ * The shipped models (public/models) when they exist, else the early export
+ * (training/out/early) so the runtime can be tested while training runs.
+ * MODELS_DIR overrides both.
+ */
+export function findModelsDir(): string {
+  const candidates = [process.env.MODELS_DIR, `${root}public/models`, `${root}training/out/early`];
+  for (const dir of candidates) if (dir && existsSync(`${dir}/tokenizer.json`)) return dir;
+  throw new Error(`no tokenizer.json in ${candidates.filter(Boolean).join(' or ')}`);
+}
+
+/** Directory of one model under the models dir, checking it holds an ONNX graph. */
+export function findModelDir(id: string): string {
+  const dirs = [process.env.MODELS_DIR, `${root}public/models`, `${root}training/out/early`];
+  for (const dir of dirs) if (dir && existsSync(`${dir}/${id}/model.onnx`)) return `${dir}/${id}`;
+  throw new Error(`no ${id}/model.onnx in ${dirs.filter(Boolean).join(' or ')}`);
+}
