@@ -1,0 +1,359 @@
+/**
+ * A loaded model on one ORT session: `run(tokens, { hooks, headMask, patch,
+ * weights })` returns logits and the requested activations under their
+ * TransformerLens names, as typed arrays with shapes.
+ *
+ * Guarantees: runs never overlap inside ORT (one queue per model); prompts are
+ * right-padded to length buckets and every output is trimmed back to the real
+ * length; every tensor ORT hands out is disposed before `run` resolves
+ * (`liveTensors` counts what is still alive, 0 between runs).
+ */
+import type { BackendChoice, BackendName } from './backend';
+import type { ModelConfig } from './config';
+import { type DimName, hookDims } from './hooks';
+import type { Ort, OrtSession, OrtTensor } from './ort';
+import { bucketFor, defaultBuckets, trimPositions } from './padding';
+import { RunQueue, STALE } from './run-queue';
+import type { ModelWeights } from './weights';
+
+/** One activation: row-major data, its shape and TransformerLens dimension names. */
+export interface Activation {
+  readonly data: Float32Array;
+  readonly shape: readonly number[];
+  readonly dims: readonly DimName[];
+}
+
+/** Activation patching inputs, at the real (unpadded) prompt length. */
+export interface Patch {
+  /** `[batch, n_layers, pos, n_heads]`: 1 where `hook_z` is replaced. */
+  mask: Float32Array;
+  /** `[batch, n_layers, pos, n_heads, d_head]`: the values patched in. */
+  z: Float32Array;
+}
+
+/** What to run besides the tokens. */
+export interface RunOptions {
+  /** Hook names to read back (e.g. `blocks.0.attn.hook_pattern`); `logits` is always read unless `logits: false`. */
+  hooks?: readonly string[];
+  /** Read back `logits` (default true). A sweep that only needs hooks can skip the largest output. */
+  logits?: boolean;
+  /** `[batch, n_layers, n_heads]`, multiplies each head's `hook_z`; default all ones. */
+  headMask?: Float32Array;
+  /** Replace `hook_z` entries (activation patching); default none. */
+  patch?: Patch;
+  /** Other weights through the same graph (a checkpoint, a rotation, an edit); default the model's own. */
+  weights?: ModelWeights;
+}
+
+/** The result of one run, every positional axis trimmed to `length`. */
+export interface RunResult {
+  /** Prompt length (the longest row of the batch). */
+  length: number;
+  /** The bucket the run was padded to. */
+  bucket: number;
+  batch: number;
+  /** `[batch, pos, d_vocab]`, unless `logits: false` was asked. */
+  logits?: Activation;
+  /** The requested hooks by name. */
+  hooks: Record<string, Activation>;
+  /** The backend that ran it. */
+  backend: BackendName;
+  /** Wall time of the ORT call and the read-back, ms. */
+  ms: number;
+}
+
+/** Everything needed to build a model on an ORT module. */
+export interface HookedModelInit {
+  ort: Ort;
+  config: ModelConfig;
+  /** `model.onnx` bytes (the graph; no weights inside). */
+  graph: Uint8Array;
+  weights: ModelWeights;
+  backend: BackendChoice;
+  /** Length buckets; default 16, 32, 64, ... n_ctx. */
+  buckets?: number[];
+}
+
+/** Listener for backend changes (e.g. WebGPU device lost -> WASM). */
+export type BackendListener = (choice: BackendChoice) => void;
+
+/** A model on one ORT session, shared by every widget on the page. */
+export class HookedModel {
+  readonly config: ModelConfig;
+  /** The model's own weights (as shipped). */
+  readonly weights: ModelWeights;
+  readonly buckets: readonly number[];
+  private readonly ort: Ort;
+  private readonly graph: Uint8Array;
+  private session!: OrtSession;
+  private choice: BackendChoice;
+  private readonly queue = new RunQueue();
+  private readonly listeners = new Set<BackendListener>();
+  private readonly weightFeeds = new WeakMap<ModelWeights, Record<string, OrtTensor>>();
+  private live = 0;
+  private runs = 0;
+
+  private constructor(init: HookedModelInit) {
+    this.ort = init.ort;
+    this.config = init.config;
+    this.graph = init.graph;
+    this.weights = init.weights;
+    this.choice = init.backend;
+    this.buckets = init.buckets ?? defaultBuckets(init.config.n_ctx);
+  }
+
+  /**
+   * Creates the ORT session on the chosen backend. If WebGPU was chosen but
+   * not forced and the session cannot be created there, falls back to WASM and
+   * says why in `backend.reason`.
+   */
+  static async create(init: HookedModelInit): Promise<HookedModel> {
+    const model = new HookedModel(init);
+    try {
+      await model.openSession(init.backend.backend);
+    } catch (e) {
+      if (init.backend.backend !== 'webgpu' || init.backend.forced) throw e;
+      model.choice = { backend: 'wasm', reason: `WebGPU session failed (${(e as Error).message}); running on WASM`, forced: false };
+      await model.openSession('wasm');
+    }
+    return model;
+  }
+
+  /** The backend in use and why. */
+  get backend(): BackendChoice {
+    return this.choice;
+  }
+
+  /** ORT tensors created by this model and not yet disposed (0 between runs). */
+  get liveTensors(): number {
+    return this.live;
+  }
+
+  /** Runs completed on this model. */
+  get runCount(): number {
+    return this.runs;
+  }
+
+  /** Subscribes to backend changes; returns the unsubscribe function. */
+  onBackendChange(listener: BackendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs a prompt (or a batch of prompts), after every run queued before it. */
+  run(tokens: readonly number[] | readonly (readonly number[])[], options: RunOptions = {}): Promise<RunResult> {
+    const rows = toRows(tokens);
+    return this.queue.enqueue(() => this.runWithRecovery(rows, options));
+  }
+
+  /**
+   * Runs on a latest-wins `channel` (one per widget): resolves to `null` when
+   * a newer request on the same channel overtook this one, so a figure only
+   * ever draws the result for the prompt now on screen.
+   */
+  async runLatest(
+    channel: string,
+    tokens: readonly number[] | readonly (readonly number[])[],
+    options: RunOptions = {},
+  ): Promise<RunResult | null> {
+    const rows = toRows(tokens);
+    const r = await this.queue.latest(channel, () => this.runWithRecovery(rows, options));
+    return r === STALE ? null : r;
+  }
+
+  /**
+   * Moves to WASM now (what a lost WebGPU device triggers), then tells every
+   * listener so figures re-run. Safe to call more than once.
+   */
+  fallBackToWasm(reason: string): Promise<void> {
+    return this.queue.enqueue(() => this.switchToWasm(reason));
+  }
+
+  /**
+   * Destroys the WebGPU device under the session, exactly as a driver reset
+   * would lose it (for the diagnostics page and tests); resolves once the
+   * model runs on WASM.
+   */
+  async loseDeviceForTesting(): Promise<void> {
+    if (this.choice.backend !== 'webgpu') return;
+    const device = (await this.ort.env.webgpu.device) as GPUDevice;
+    device.destroy();
+    await new Promise<void>((resolve) => {
+      const off = this.onBackendChange(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private async openSession(backend: BackendName): Promise<void> {
+    this.session = await this.ort.InferenceSession.create(this.graph, {
+      executionProviders: [backend],
+      graphOptimizationLevel: 'all',
+    });
+    if (backend === 'webgpu') {
+      const device = (await this.ort.env.webgpu.device) as GPUDevice | undefined;
+      const session = this.session;
+      void device?.lost.then((info) => {
+        // Only the session that lost its device falls back, and only once.
+        if (this.session === session) void this.fallBackToWasm(`WebGPU device lost (${info.message || info.reason}); running on WASM`);
+      });
+    }
+  }
+
+  private async switchToWasm(reason: string): Promise<void> {
+    if (this.choice.backend === 'wasm') return;
+    const old = this.session;
+    this.choice = { backend: 'wasm', reason, forced: false };
+    await this.openSession('wasm');
+    await old.release().catch(() => undefined); // a lost device may already have freed it
+    for (const l of this.listeners) l(this.choice);
+  }
+
+  private async runWithRecovery(rows: number[][], options: RunOptions): Promise<RunResult> {
+    try {
+      return await this.runNow(rows, options);
+    } catch (e) {
+      if (this.choice.backend !== 'webgpu') throw e;
+      // A run that fails on WebGPU because the device went away is retried
+      // once on WASM; any other error is the caller's to see.
+      const device = (await this.ort.env.webgpu.device.catch(() => undefined)) as GPUDevice | undefined;
+      const lost = await Promise.race([device?.lost.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+      if (!lost) throw e;
+      await this.switchToWasm(`WebGPU device lost during a run (${(e as Error).message}); running on WASM`);
+      return this.runNow(rows, options);
+    }
+  }
+
+  private async runNow(rows: number[][], options: RunOptions): Promise<RunResult> {
+    const { n_layers, n_heads, d_head, d_vocab } = this.config;
+    const batch = rows.length;
+    const length = Math.max(...rows.map((r) => r.length));
+    if (length === 0) throw new Error('run: empty prompt');
+    const bucket = bucketFor(length, this.buckets);
+    for (const r of rows) {
+      for (const t of r) {
+        if (!Number.isInteger(t) || t < 0 || t >= d_vocab) throw new Error(`run: token ${t} outside [0, ${d_vocab})`);
+      }
+    }
+
+    const tokens = new BigInt64Array(batch * bucket);
+    rows.forEach((r, b) => r.forEach((t, p) => (tokens[b * bucket + p] = BigInt(t))));
+    const headMask = options.headMask ?? ones(batch * n_layers * n_heads);
+    expectLength('headMask', headMask, [batch, n_layers, n_heads]);
+    const patch = options.patch ? padPatch(options.patch, batch, n_layers, length, bucket, n_heads, d_head) : undefined;
+
+    const inputs: Record<string, OrtTensor> = {
+      tokens: this.track(new this.ort.Tensor('int64', tokens, [batch, bucket])),
+      head_mask: this.track(new this.ort.Tensor('float32', headMask, [batch, n_layers, n_heads])),
+      patch_mask: this.track(
+        new this.ort.Tensor('float32', patch?.mask ?? zeros(batch * n_layers * bucket * n_heads), [batch, n_layers, bucket, n_heads]),
+      ),
+      patch_z: this.track(
+        new this.ort.Tensor('float32', patch?.z ?? zeros(batch * n_layers * bucket * n_heads * d_head), [
+          batch,
+          n_layers,
+          bucket,
+          n_heads,
+          d_head,
+        ]),
+      ),
+    };
+    const feeds: Record<string, OrtTensor> = { ...this.weightTensors(options.weights ?? this.weights) };
+    for (const name of this.session.inputNames) if (name in inputs) feeds[name] = inputs[name];
+
+    const fetches = [...(options.hooks ?? [])];
+    if (options.logits !== false && !fetches.includes('logits')) fetches.push('logits');
+    for (const name of fetches) {
+      if (!this.config.hook_names.includes(name)) {
+        throw new Error(`run: ${name} is not an output of ${this.config.model_name} (see config.json hook_names)`);
+      }
+    }
+
+    const t0 = performance.now();
+    let outputs: Record<string, OrtTensor> = {};
+    try {
+      outputs = (await this.session.run(feeds, fetches)) as Record<string, OrtTensor>;
+      this.live += Object.keys(outputs).length;
+      const hooks: Record<string, Activation> = {};
+      for (const name of fetches) {
+        const t = outputs[name];
+        const data = (await t.getData()) as Float32Array;
+        const dims = hookDims(name);
+        const trimmed = trimPositions(data, t.dims, dims, length);
+        hooks[name] = { data: trimmed.data, shape: trimmed.shape, dims };
+      }
+      const { logits, ...rest } = hooks;
+      this.runs++;
+      return { length, bucket, batch, logits, hooks: rest, backend: this.choice.backend, ms: performance.now() - t0 };
+    } finally {
+      for (const t of Object.values(outputs)) this.dispose(t);
+      for (const t of Object.values(inputs)) this.dispose(t);
+    }
+  }
+
+  private weightTensors(w: ModelWeights): Record<string, OrtTensor> {
+    let feeds = this.weightFeeds.get(w);
+    if (!feeds) {
+      feeds = {};
+      // CPU tensors wrap the arrays without copying; they live as long as the
+      // weights do and are not counted as transient.
+      for (const name of this.config.weight_names) {
+        const t = w.get(name);
+        feeds[name] = new this.ort.Tensor('float32', t.data, [...t.shape]);
+      }
+      this.weightFeeds.set(w, feeds);
+    }
+    return feeds;
+  }
+
+  private track(t: OrtTensor): OrtTensor {
+    this.live++;
+    return t;
+  }
+
+  private dispose(t: OrtTensor): void {
+    t.dispose();
+    this.live--;
+  }
+}
+
+function toRows(tokens: readonly number[] | readonly (readonly number[])[]): number[][] {
+  if (tokens.length === 0) throw new Error('run: no tokens');
+  return typeof tokens[0] === 'number' ? [[...(tokens as number[])]] : (tokens as number[][]).map((r) => [...r]);
+}
+
+function expectLength(what: string, a: Float32Array, shape: number[]): void {
+  const n = shape.reduce((x, y) => x * y, 1);
+  if (a.length !== n) throw new Error(`run: ${what} has ${a.length} values, expected [${shape.join(', ')}] = ${n}`);
+}
+
+function ones(n: number): Float32Array {
+  return new Float32Array(n).fill(1);
+}
+
+function zeros(n: number): Float32Array {
+  return new Float32Array(n);
+}
+
+/** Right-pads patch arrays from `length` to `bucket` positions (padding is never patched). */
+function padPatch(
+  p: Patch,
+  batch: number,
+  n_layers: number,
+  length: number,
+  bucket: number,
+  n_heads: number,
+  d_head: number,
+): Patch {
+  expectLength('patch.mask', p.mask, [batch, n_layers, length, n_heads]);
+  expectLength('patch.z', p.z, [batch, n_layers, length, n_heads, d_head]);
+  if (length === bucket) return p;
+  const mask = new Float32Array(batch * n_layers * bucket * n_heads);
+  const z = new Float32Array(batch * n_layers * bucket * n_heads * d_head);
+  for (let bl = 0; bl < batch * n_layers; bl++) {
+    mask.set(p.mask.subarray(bl * length * n_heads, (bl + 1) * length * n_heads), bl * bucket * n_heads);
+    z.set(p.z.subarray(bl * length * n_heads * d_head, (bl + 1) * length * n_heads * d_head), bl * bucket * n_heads * d_head);
+  }
+  return { mask, z };
+}

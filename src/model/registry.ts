@@ -1,0 +1,105 @@
+/**
+ * One ORT runtime and one session per model per page, created lazily on the
+ * first request and shared by every widget that asks for the same model.
+ */
+import { browserEnvironment, chooseBackend, parseUrlOptions, type BackendChoice } from './backend';
+import { HookedModel } from './hooked-model';
+import { defaultModelsUrl, loadModelFiles, type LoadOptions, type LoadProgress } from './loader';
+import { loadBrowserOrt, type Ort } from './ort';
+import { ModelWeights } from './weights';
+
+/** How a registry finds ORT, the backend and the files. */
+export interface RegistryOptions {
+  /** Loads the ORT module (default: onnxruntime-web/webgpu, self-hosted). */
+  loadOrt?: () => Promise<Ort>;
+  /** Chooses the backend (default: from the browser and `?backend=`). */
+  chooseBackend?: () => Promise<BackendChoice>;
+  /** Models folder URL (default: `${BASE_URL}models/`). */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+interface Entry {
+  model: Promise<HookedModel>;
+  progress: Set<(p: LoadProgress) => void>;
+}
+
+/** Caches models by id; a failed load is forgotten so asking again retries. */
+export class ModelRegistry {
+  private readonly entries = new Map<string, Entry>();
+  private ort?: Promise<Ort>;
+  private backend?: Promise<BackendChoice>;
+  private readonly options: RegistryOptions;
+
+  constructor(options: RegistryOptions = {}) {
+    this.options = options;
+  }
+
+  /**
+   * The shared model `id`, loading it on first use. `onProgress` hears the
+   * download of this load (late subscribers hear the rest of it).
+   */
+  get(id: string, onProgress?: (p: LoadProgress) => void): Promise<HookedModel> {
+    let entry = this.entries.get(id);
+    if (!entry) {
+      const progress = new Set<(p: LoadProgress) => void>();
+      const model = this.load(id, (p) => progress.forEach((l) => l(p)));
+      entry = { model, progress };
+      this.entries.set(id, entry);
+      model.catch(() => this.entries.delete(id));
+    }
+    if (onProgress) {
+      const e = entry;
+      e.progress.add(onProgress);
+      void e.model.finally(() => e.progress.delete(onProgress)).catch(() => undefined);
+    }
+    return entry.model;
+  }
+
+  /** The backend models on this page use (chosen once per page). */
+  chosenBackend(): Promise<BackendChoice> {
+    this.backend ??= (this.options.chooseBackend ?? (() => chooseBackend(browserEnvironment())))();
+    return this.backend;
+  }
+
+  /** Models loaded so far (for diagnostics). */
+  async loaded(): Promise<HookedModel[]> {
+    const settled = await Promise.allSettled([...this.entries.values()].map((e) => e.model));
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  }
+
+  private async load(id: string, onProgress: (p: LoadProgress) => void): Promise<HookedModel> {
+    this.ort ??= (this.options.loadOrt ?? (() => loadBrowserOrt(threadsFromUrl())))();
+    this.ort.catch(() => (this.ort = undefined));
+    const load: LoadOptions = {
+      baseUrl: this.options.baseUrl ?? defaultModelsUrl(),
+      fetch: this.options.fetch,
+      onProgress,
+    };
+    const [ort, backend, files] = await Promise.all([this.ort, this.chosenBackend(), loadModelFiles(id, load)]);
+    return HookedModel.create({
+      ort,
+      config: files.config,
+      graph: files.graph,
+      weights: new ModelWeights(files.config, files.weights),
+      backend,
+    });
+  }
+}
+
+function threadsFromUrl(): number | undefined {
+  return parseUrlOptions(globalThis.location?.search ?? '').threads;
+}
+
+let page: ModelRegistry | undefined;
+
+/** The page's registry: every widget on a page shares it (and so its sessions). */
+export function pageRegistry(): ModelRegistry {
+  page ??= new ModelRegistry();
+  return page;
+}
+
+/** Loads (or reuses) model `id` on this page. */
+export function loadModel(id: string, onProgress?: (p: LoadProgress) => void): Promise<HookedModel> {
+  return pageRegistry().get(id, onProgress);
+}
