@@ -1,0 +1,48 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import preact from '@astrojs/preact';
+import { unified } from '@astrojs/markdown-remark';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+
+/**
+ * The sub-path the book is served under, fixed at build time:
+ * `SITE_BASE=/circuits/ npm run build`. Always starts and ends with `/`, so
+ * `import.meta.env.BASE_URL + 'chapters/x/'` is a valid absolute path.
+ */
+function siteBase() {
+  const raw = (process.env.SITE_BASE ?? '/').trim();
+  const parts = raw.split('/').filter(Boolean);
+  return parts.length === 0 ? '/' : `/${parts.join('/')}/`;
+}
+
+/**
+ * Cross-origin isolation: with these two headers `crossOriginIsolated` is
+ * true, SharedArrayBuffer exists and onnxruntime-web's WASM backend can use
+ * threads. Astro's preview server reuses `server.headers`, so `npm run dev`
+ * and `npm run preview` both send them. Hosts must send them too (README).
+ */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  base: siteBase(),
+  trailingSlash: 'always',
+  // Astro 7's default Markdown processor ignores remark/rehype plugins; the
+  // unified() one runs them, and @astrojs/mdx inherits it for .mdx files.
+  markdown: {
+    processor: unified({ remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] }),
+  },
+  integrations: [mdx(), preact()],
+  server: { headers: isolationHeaders },
+  devToolbar: { enabled: false },
+  vite: {
+    // onnxruntime-web ships its own .wasm/.mjs loaders; pre-bundling breaks
+    // their import.meta.url lookups, so Vite must leave the package alone.
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+  },
+});

@@ -1,0 +1,54 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests against the built site (`npm run test:e2e` builds it for
+ * the sub-path `/circuits/` first), served by `astro preview` on localhost,
+ * in Debian's Chromium. Playwright's own browser download cannot reach its
+ * servers here, so it is never used.
+ */
+const base = '/circuits/';
+const port = Number(process.env.E2E_PORT ?? 4329);
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  testMatch: '*.spec.ts',
+  // Two cores: one Chromium at a time in CI keeps WebGPU-on-SwiftShader and
+  // WASM model runs from timing out; locally two workers are fine.
+  workers: process.env.CI ? 1 : 2,
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    // Trailing slash: page.goto('chapters/x/') resolves under the base.
+    baseURL: `http://127.0.0.1:${port}${base}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        // Headless Chromium exposes WebGPU on SwiftShader with this flag; the
+        // runtime and its tests rely on navigator.gpu being really there.
+        '--enable-unsafe-webgpu',
+        '--no-sandbox',
+        // Without these, Chromium calls Google's servers on start, which this
+        // network refuses (and which would count as requests leaving).
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: `astro preview --host 127.0.0.1 --port ${port}`,
+    env: { SITE_BASE: base },
+    url: `http://127.0.0.1:${port}${base}`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,174 @@
+import AxeBuilder from '@axe-core/playwright';
+import { basePath, builtChapterIds, builtPages, expect, test } from './fixtures';
+
+const chapterIds = builtChapterIds();
+
+test('the home page lists all six chapters, each with its summary', async ({ page }) => {
+  await page.goto('./');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Circuits');
+  const items = page.locator('.chapter-list > li');
+  await expect(items).toHaveCount(6);
+  expect(chapterIds).toHaveLength(6);
+  for (const item of await items.all()) {
+    await expect(item.locator('a')).toHaveAttribute(
+      'href',
+      new RegExp(`^${basePath()}chapters/[^/]+/$`),
+    );
+    expect((await item.locator('p').innerText()).length).toBeGreaterThan(40);
+  }
+});
+
+for (const id of chapterIds) {
+  test(`chapter ${id} renders its title, contents and math with self-hosted KaTeX fonts`, async ({
+    page,
+  }) => {
+    const response = await page.goto(`chapters/${id}/`);
+    expect(response?.status()).toBe(200);
+    const title = page.getByRole('heading', { level: 1 });
+    await expect(title).toBeVisible();
+    await expect(page).toHaveTitle(`${await title.innerText()} · Circuits`);
+
+    // Every contents entry points at a heading that exists on the page.
+    const tocLinks = page.locator('nav.toc a');
+    expect(await tocLinks.count()).toBeGreaterThan(2);
+    for (const href of await tocLinks.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      await expect(page.locator(`[id="${decodeURIComponent(href!.slice(1))}"]`)).toHaveCount(1);
+    }
+
+    // Math was rendered at build time, none failed to parse, and the KaTeX
+    // fonts came from this site (a foreign request would fail the fixture).
+    expect(await page.locator('.prose .katex').count()).toBeGreaterThan(0);
+    await expect(page.locator('.katex-error')).toHaveCount(0);
+    await expect(page.locator('.prose p')).not.toHaveCount(0);
+    const fontsLoaded = await page.evaluate(async () => {
+      await document.fonts.ready;
+      return [...document.fonts].some(
+        (f) => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded',
+      );
+    });
+    expect(fontsLoaded, 'KaTeX_Main font loaded').toBe(true);
+  });
+}
+
+test('previous and next links walk through every chapter in order under the base path', async ({
+  page,
+}) => {
+  await page.goto('./');
+  await page.locator('.chapter-list a').first().click();
+  const visited: string[] = [];
+  for (;;) {
+    expect(new URL(page.url()).pathname.startsWith(`${basePath()}chapters/`)).toBe(true);
+    visited.push(await page.getByRole('heading', { level: 1 }).innerText());
+    const next = page.getByRole('link', { name: /^Next/ });
+    if ((await next.count()) === 0) break;
+    await next.click();
+  }
+  expect(visited).toHaveLength(chapterIds.length);
+  // Walk back with "Previous" to the first chapter.
+  for (let i = visited.length - 2; i >= 0; i--) {
+    await page.getByRole('link', { name: /^Previous/ }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(visited[i]);
+  }
+  await expect(page.getByRole('link', { name: /^Previous/ })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Circuits', exact: true }).click();
+  expect(new URL(page.url()).pathname).toBe(basePath());
+});
+
+test('search from the header finds a chapter and its result link stays under the base path', async ({
+  page,
+}) => {
+  await page.goto('./');
+  const box = page.getByRole('searchbox', { name: 'Search the book' });
+  await box.fill('residual stream');
+  await box.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`${basePath()}search/\\?q=residual\\+stream$`));
+  const results = page.locator('.pagefind-ui__result-link');
+  await expect(results.first()).toBeVisible();
+  const hrefs = await results.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+  for (const href of hrefs) expect(href.startsWith(`${basePath()}chapters/`), href).toBe(true);
+  await results.first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(new URL(page.url()).pathname.startsWith(`${basePath()}chapters/`)).toBe(true);
+});
+
+test('every internal link on every page resolves under the base path', async ({
+  page,
+  request,
+}) => {
+  const checked = new Map<string, number>();
+  for (const path of builtPages()) {
+    await page.goto(path);
+    const hrefs = await page
+      .locator('a[href]')
+      .evaluateAll((as) =>
+        as.map((a) => (a as HTMLAnchorElement).href).filter((h) => h.startsWith(location.origin)),
+      );
+    for (const href of hrefs) {
+      const url = new URL(href);
+      url.hash = '';
+      expect(url.pathname.startsWith(basePath()), `${href} on ${path} is outside the base`).toBe(
+        true,
+      );
+      if (!checked.has(url.href)) checked.set(url.href, (await request.get(url.href)).status());
+      expect(checked.get(url.href), `${href} linked from ${path}`).toBe(200);
+    }
+  }
+  expect(checked.size).toBeGreaterThan(chapterIds.length);
+});
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`no page has a serious or critical accessibility violation in the ${theme} theme`, async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const path of builtPages()) {
+      await page.goto(path);
+      if (path === 'search/')
+        await expect(page.locator('.pagefind-ui__search-input')).toBeVisible();
+      const results = await new AxeBuilder({ page }).analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(bad, `axe on ${path || 'home'}`).toEqual([]);
+    }
+  });
+}
+
+test('the theme toggle switches theme and the choice survives a reload', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('./');
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  const dark = await background();
+  expect(dark).not.toBe(light);
+  await page.reload();
+  expect(await background()).toBe(dark);
+  await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
+});
+
+test('pages fit a 375 px wide phone without sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  for (const path of builtPages()) {
+    await page.goto(path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `page width of ${path || 'home'}`).toBeLessThanOrEqual(375);
+  }
+});
+
+test('the served site is cross-origin isolated and headless Chromium has a WebGPU adapter', async ({
+  page,
+}) => {
+  const response = await page.goto('./');
+  expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin');
+  expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
+  const env = await page.evaluate(async () => {
+    const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+    return {
+      isolated: window.crossOriginIsolated,
+      secure: window.isSecureContext,
+      adapter: adapter !== null,
+    };
+  });
+  expect(env).toEqual({ isolated: true, secure: true, adapter: true });
+});
