@@ -72,6 +72,11 @@ export interface HookedModelInit {
   backend: BackendChoice;
   /** Length buckets; default 16, 32, 64, ... n_ctx. */
   buckets?: number[];
+  /**
+   * The ORT execution provider for each backend; default the backend's name.
+   * onnxruntime-node (unit tests) calls its CPU provider `cpu`.
+   */
+  executionProviders?: Partial<Record<BackendName, string>>;
 }
 
 /** Listener for backend changes (e.g. WebGPU device lost -> WASM). */
@@ -85,6 +90,7 @@ export class HookedModel {
   readonly buckets: readonly number[];
   private readonly ort: Ort;
   private readonly graph: Uint8Array;
+  private readonly providers: Partial<Record<BackendName, string>>;
   private session!: OrtSession;
   private choice: BackendChoice;
   private readonly queue = new RunQueue();
@@ -100,6 +106,7 @@ export class HookedModel {
     this.weights = init.weights;
     this.choice = init.backend;
     this.buckets = init.buckets ?? defaultBuckets(init.config.n_ctx);
+    this.providers = init.executionProviders ?? {};
   }
 
   /**
@@ -188,7 +195,7 @@ export class HookedModel {
 
   private async openSession(backend: BackendName): Promise<void> {
     this.session = await this.ort.InferenceSession.create(this.graph, {
-      executionProviders: [backend],
+      executionProviders: [this.providers[backend] ?? backend],
       graphOptimizationLevel: 'all',
     });
     if (backend === 'webgpu') {
@@ -237,6 +244,13 @@ export class HookedModel {
       }
     }
 
+    const fetches = [...(options.hooks ?? [])];
+    if (options.logits !== false && !fetches.includes('logits')) fetches.push('logits');
+    for (const name of fetches) {
+      if (!this.config.hook_names.includes(name)) {
+        throw new Error(`run: ${name} is not an output of ${this.config.model_name} (see config.json hook_names)`);
+      }
+    }
     const tokens = new BigInt64Array(batch * bucket);
     rows.forEach((r, b) => r.forEach((t, p) => (tokens[b * bucket + p] = BigInt(t))));
     const headMask = options.headMask ?? ones(batch * n_layers * n_heads);
@@ -262,13 +276,6 @@ export class HookedModel {
     const feeds: Record<string, OrtTensor> = { ...this.weightTensors(options.weights ?? this.weights) };
     for (const name of this.session.inputNames) if (name in inputs) feeds[name] = inputs[name];
 
-    const fetches = [...(options.hooks ?? [])];
-    if (options.logits !== false && !fetches.includes('logits')) fetches.push('logits');
-    for (const name of fetches) {
-      if (!this.config.hook_names.includes(name)) {
-        throw new Error(`run: ${name} is not an output of ${this.config.model_name} (see config.json hook_names)`);
-      }
-    }
 
     const t0 = performance.now();
     let outputs: Record<string, OrtTensor> = {};

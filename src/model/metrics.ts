@@ -1,0 +1,190 @@
+/**
+ * Measurements of a run: attention-head scores (induction, previous-token,
+ * duplicate-token), per-position loss, the in-context-learning score, direct
+ * logit attribution and the logit lens. Pure functions of activations and
+ * weights; no ORT here.
+ */
+import type { Activation } from './hooked-model';
+import { mulberry32 } from './random';
+import type { ModelWeights } from './weights';
+
+/**
+ * Mean attention along a diagonal of each head's pattern: for every head, the
+ * average over queries q in [from, pos) of `pattern[q, q - offset]`.
+ * `pattern` is one batch row of `hook_pattern` [batch, head_index, query_pos, key_pos].
+ * Returns `[head_index]`.
+ */
+export function diagonalScore(pattern: Activation, offset: number, from: number, row = 0): Float64Array {
+  const [, n_heads, pos] = pattern.shape;
+  const out = new Float64Array(n_heads);
+  const start = Math.max(from, offset);
+  if (start >= pos) throw new Error(`diagonalScore: no query in [${start}, ${pos}) for offset ${offset}`);
+  for (let h = 0; h < n_heads; h++) {
+    let s = 0;
+    for (let q = start; q < pos; q++) s += pattern.data[((row * n_heads + h) * pos + q) * pos + (q - offset)];
+    out[h] = s / (pos - start);
+  }
+  return out;
+}
+
+/** Previous-token score per head: mean attention from each position to the one before. */
+export function prevTokenScores(pattern: Activation, row = 0): Float64Array {
+  return diagonalScore(pattern, 1, 1, row);
+}
+
+/**
+ * Induction score per head on a sequence made of a random block of `period`
+ * tokens repeated (see `repeatedTokens`): mean attention from each token of the
+ * second copy to the token just after its earlier occurrence (offset period - 1).
+ */
+export function inductionScores(pattern: Activation, period: number, row = 0): Float64Array {
+  return diagonalScore(pattern, period - 1, period, row);
+}
+
+/** Duplicate-token score per head on a repeated sequence: attention to the earlier copy of the same token. */
+export function duplicateTokenScores(pattern: Activation, period: number, row = 0): Float64Array {
+  return diagonalScore(pattern, period, period, row);
+}
+
+/**
+ * A block of `period` seeded random tokens, repeated `repeats` times, for
+ * induction and duplicate-token scores. Ids are drawn from [minId, d_vocab).
+ */
+export function repeatedTokens(period: number, repeats: number, d_vocab: number, seed = 0, minId = 1): number[] {
+  const rand = mulberry32(seed);
+  const block = Array.from({ length: period }, () => minId + Math.floor(rand() * (d_vocab - minId)));
+  return Array.from({ length: period * repeats }, (_, i) => block[i % period]);
+}
+
+/**
+ * Per-position next-token loss: `loss[p] = -log softmax(logits[p])[tokens[p + 1]]`,
+ * length `pos - 1`, in nats.
+ */
+export function perPositionLoss(logits: Activation, tokens: readonly number[], row = 0): Float64Array {
+  const [, pos, d_vocab] = logits.shape;
+  const out = new Float64Array(Math.min(pos, tokens.length) - 1);
+  for (let p = 0; p < out.length; p++) {
+    const at = (row * pos + p) * d_vocab;
+    out[p] = logSumExp(logits.data, at, d_vocab) - logits.data[at + tokens[p + 1]];
+  }
+  return out;
+}
+
+/** `log Σ exp(x)` over `n` values from `at`, stable. */
+export function logSumExp(x: ArrayLike<number>, at: number, n: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, x[at + i]);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.exp(x[at + i] - max);
+  return max + Math.log(s);
+}
+
+/**
+ * In-context-learning score (Olsson et al.): the loss at a late token minus
+ * the loss at an early one, averaged over rows (more negative = more use of
+ * context). Olsson et al. use tokens 500 and 50; our context is 128, so the
+ * defaults are the mean loss over positions [late, end) minus over [early, early + 10).
+ */
+export function iclScore(losses: readonly Float64Array[], early = 10, late = 100): number {
+  let sum = 0;
+  for (const l of losses) {
+    if (l.length <= late) throw new Error(`iclScore: ${l.length} losses, need more than ${late}`);
+    sum += mean(l, late, l.length) - mean(l, early, early + 10);
+  }
+  return sum / losses.length;
+}
+
+function mean(x: Float64Array, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += x[i];
+  return s / (to - from);
+}
+
+/** One component's direct contribution to a logit. */
+export interface Attribution {
+  /** `embed`, `pos_embed`, `L.H` (a head), `b_O L`, `mlp L`, `b_U`. */
+  component: string;
+  value: number;
+}
+
+/**
+ * Direct logit attribution at position `pos` for the direction `W_U[:, a] -
+ * W_U[:, b]` (or just `W_U[:, a]` when `b` is undefined): each component's
+ * residual-stream output dotted with it. With no LayerNorm the values sum
+ * exactly to `logit[a] - logit[b]` (b_U included as its own term).
+ * `cache` needs `hook_embed`, `hook_pos_embed`, every `attn.hook_result` and,
+ * for MLP models, every `hook_mlp_out`.
+ */
+export function directLogitAttribution(
+  w: ModelWeights,
+  cache: Record<string, Activation>,
+  pos: number,
+  a: number,
+  b?: number,
+  row = 0,
+): Attribution[] {
+  const { d_model, n_layers, n_heads, d_vocab } = w.config;
+  const W_U = w.get('unembed.W_U').data;
+  const dir = new Float64Array(d_model);
+  for (let i = 0; i < d_model; i++) dir[i] = W_U[i * d_vocab + a] - (b === undefined ? 0 : W_U[i * d_vocab + b]);
+  const dot = (act: Activation, offset: number) => {
+    let s = 0;
+    for (let i = 0; i < d_model; i++) s += act.data[offset + i] * dir[i];
+    return s;
+  };
+  const need = (name: string) => {
+    const act = cache[name];
+    if (!act) throw new Error(`directLogitAttribution: ${name} was not read back`);
+    return act;
+  };
+  const at = (act: Activation) => (row * act.shape[1] + pos) * d_model;
+  const out: Attribution[] = [
+    { component: 'embed', value: dot(need('hook_embed'), at(need('hook_embed'))) },
+    { component: 'pos_embed', value: dot(need('hook_pos_embed'), at(need('hook_pos_embed'))) },
+  ];
+  for (let l = 0; l < n_layers; l++) {
+    const result = need(`blocks.${l}.attn.hook_result`); // [batch, pos, head_index, d_model]
+    for (let h = 0; h < n_heads; h++) {
+      out.push({ component: `${l}.${h}`, value: dot(result, ((row * result.shape[1] + pos) * n_heads + h) * d_model) });
+    }
+    out.push({ component: `b_O ${l}`, value: dotVec(w.b_O(l), dir) });
+    if (!w.config.attn_only) out.push({ component: `mlp ${l}`, value: dot(need(`blocks.${l}.hook_mlp_out`), at(need(`blocks.${l}.hook_mlp_out`))) });
+  }
+  const b_U = w.b_U;
+  out.push({ component: 'b_U', value: b_U[a] - (b === undefined ? 0 : b_U[b]) });
+  return out;
+}
+
+function dotVec(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+  return s;
+}
+
+/**
+ * Logit lens: the logits the unembedding would give at position `pos` from the
+ * residual stream after each layer (`blocks.{l}.hook_resid_post` @ W_U + b_U);
+ * with no final LayerNorm the last one equals the model's logits. Returns one
+ * `[d_vocab]` array per layer, plus the embedding (`hook_resid_pre` of layer 0) first.
+ */
+export function logitLens(w: ModelWeights, cache: Record<string, Activation>, pos: number, row = 0): Float64Array[] {
+  const { n_layers } = w.config;
+  const names = ['blocks.0.hook_resid_pre', ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`)];
+  return names.map((name) => {
+    const act = cache[name];
+    if (!act) throw new Error(`logitLens: ${name} was not read back`);
+    return unembed(w, act.data.subarray((row * act.shape[1] + pos) * w.config.d_model, (row * act.shape[1] + pos + 1) * w.config.d_model));
+  });
+}
+
+/** `x W_U + b_U` for one residual vector x [d_model] -> [d_vocab], accumulated in float64. */
+export function unembed(w: ModelWeights, x: ArrayLike<number>): Float64Array {
+  const { d_model, d_vocab } = w.config;
+  const W_U = w.get('unembed.W_U').data;
+  const out = Float64Array.from(w.b_U);
+  for (let i = 0; i < d_model; i++) {
+    const xi = x[i];
+    for (let j = 0; j < d_vocab; j++) out[j] += xi * W_U[i * d_vocab + j];
+  }
+  return out;
+}
