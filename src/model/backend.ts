@@ -61,9 +61,13 @@ export function browserEnvironment(): BackendEnvironment {
  * falls back to WASM with the reason.
  */
 export async function chooseBackend(env: BackendEnvironment): Promise<BackendChoice> {
-  if (env.forced === 'wasm') return { backend: 'wasm', reason: 'WASM forced by ?backend=wasm', forced: true };
+  if (env.forced === 'wasm')
+    return { backend: 'wasm', reason: 'WASM forced by ?backend=wasm', forced: true };
   let missing: string | undefined;
-  if (!env.gpu) missing = env.secure ? 'this browser does not offer WebGPU' : 'WebGPU needs a secure context (https or localhost)';
+  if (!env.gpu)
+    missing = env.secure
+      ? 'this browser does not offer WebGPU'
+      : 'WebGPU needs a secure context (https or localhost)';
   else {
     try {
       if (!(await env.gpu.requestAdapter())) missing = 'the browser found no WebGPU adapter';
@@ -75,6 +79,7 @@ export async function chooseBackend(env: BackendEnvironment): Promise<BackendCho
     if (missing) throw new Error(`?backend=webgpu was asked for, but ${missing}`);
     return { backend: 'webgpu', reason: 'WebGPU forced by ?backend=webgpu', forced: true };
   }
-  if (missing) return { backend: 'wasm', reason: `${missing}; running on WASM (CPU)`, forced: false };
+  if (missing)
+    return { backend: 'wasm', reason: `${missing}; running on WASM (CPU)`, forced: false };
   return { backend: 'webgpu', reason: 'WebGPU adapter available', forced: false };
 }

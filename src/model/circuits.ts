@@ -133,9 +133,16 @@ function laterMatrix(w: ModelWeights, later: HeadRef, kind: CompositionKind): Fa
 }
 
 /** The composition score of one earlier head into one later head. */
-export function compositionScore(w: ModelWeights, earlier: HeadRef, later: HeadRef, kind: CompositionKind): number {
+export function compositionScore(
+  w: ModelWeights,
+  earlier: HeadRef,
+  later: HeadRef,
+  kind: CompositionKind,
+): number {
   if (earlier.layer >= later.layer) {
-    throw new Error(`composition: head ${earlier.layer}.${earlier.head} is not before ${later.layer}.${later.head}`);
+    throw new Error(
+      `composition: head ${earlier.layer}.${earlier.head} is not before ${later.layer}.${later.head}`,
+    );
   }
   return compositionScoreOf(ovCircuit(w, earlier.layer, earlier.head), laterMatrix(w, later, kind));
 }
@@ -144,13 +151,21 @@ export function compositionScore(w: ModelWeights, earlier: HeadRef, later: HeadR
  * Composition scores of every head in layer `l1` into every head of a later
  * layer `l2`: `[n_heads (earlier), n_heads (later)]` row-major.
  */
-export function compositionScores(w: ModelWeights, l1: number, l2: number, kind: CompositionKind): Float64Array {
+export function compositionScores(
+  w: ModelWeights,
+  l1: number,
+  l2: number,
+  kind: CompositionKind,
+): Float64Array {
   const { n_heads } = w.config;
   const out = new Float64Array(n_heads * n_heads);
   const lefts = Array.from({ length: n_heads }, (_, h) => ovCircuit(w, l1, h));
-  const rights = Array.from({ length: n_heads }, (_, h) => laterMatrix(w, { layer: l2, head: h }, kind));
+  const rights = Array.from({ length: n_heads }, (_, h) =>
+    laterMatrix(w, { layer: l2, head: h }, kind),
+  );
   for (let i = 0; i < n_heads; i++) {
-    for (let j = 0; j < n_heads; j++) out[i * n_heads + j] = compositionScoreOf(lefts[i], rights[j]);
+    for (let j = 0; j < n_heads; j++)
+      out[i * n_heads + j] = compositionScoreOf(lefts[i], rights[j]);
   }
   return out;
 }
@@ -176,7 +191,11 @@ export function compositionBaseline(
   seed = 0,
 ): Baseline {
   const normal = gaussian(mulberry32(seed));
-  const pair = () => new FactoredMatrix(gaussianMatrix(d_model, d_head, normal), gaussianMatrix(d_head, d_model, normal));
+  const pair = () =>
+    new FactoredMatrix(
+      gaussianMatrix(d_model, d_head, normal),
+      gaussianMatrix(d_head, d_model, normal),
+    );
   const scores: number[] = [];
   for (let s = 0; s < samples; s++) {
     const left = pair();

@@ -30,7 +30,8 @@ export interface ModelConfig {
 export function parseConfig(json: unknown): ModelConfig {
   const c = json as Record<string, unknown>;
   for (const key of ['n_layers', 'd_model', 'n_ctx', 'd_head', 'n_heads', 'd_vocab'] as const) {
-    if (typeof c[key] !== 'number') throw new Error(`config.json: ${key} is missing or not a number`);
+    if (typeof c[key] !== 'number')
+      throw new Error(`config.json: ${key} is missing or not a number`);
   }
   for (const key of ['hook_names', 'weight_names'] as const) {
     if (!Array.isArray(c[key])) throw new Error(`config.json: ${key} is missing`);

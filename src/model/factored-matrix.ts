@@ -7,7 +7,12 @@
  * Linear algebra comes from `ml-matrix` (a kept library), never hand-written
  * eigen or SVD solvers.
  */
-import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import {
+  EigenvalueDecomposition,
+  Matrix,
+  QrDecomposition,
+  SingularValueDecomposition,
+} from 'ml-matrix';
 
 /** A complex eigenvalue. */
 export interface Complex {
@@ -32,7 +37,9 @@ export class FactoredMatrix {
   /** Throws, printing both shapes, when the inner dimensions differ. */
   constructor(A: Matrix, B: Matrix) {
     if (A.columns !== B.rows) {
-      throw new Error(`FactoredMatrix: A [${A.rows}, ${A.columns}] and B [${B.rows}, ${B.columns}] do not chain`);
+      throw new Error(
+        `FactoredMatrix: A [${A.rows}, ${A.columns}] and B [${B.rows}, ${B.columns}] do not chain`,
+      );
     }
     this.A = A;
     this.B = B;
@@ -85,7 +92,9 @@ export class FactoredMatrix {
    */
   compose(other: FactoredMatrix): FactoredMatrix {
     if (this.columns !== other.rows) {
-      throw new Error(`FactoredMatrix.compose: [${this.rows}, ${this.columns}] · [${other.rows}, ${other.columns}]`);
+      throw new Error(
+        `FactoredMatrix.compose: [${this.rows}, ${this.columns}] · [${other.rows}, ${other.columns}]`,
+      );
     }
     return this.inner <= other.inner
       ? new FactoredMatrix(this.A, this.B.mmul(other.A).mmul(other.B))
@@ -123,7 +132,8 @@ export class FactoredMatrix {
     const ata = this.A.transpose().mmul(this.A);
     const bbt = this.B.mmul(this.B.transpose());
     let tr = 0;
-    for (let i = 0; i < this.inner; i++) for (let j = 0; j < this.inner; j++) tr += ata.get(i, j) * bbt.get(j, i);
+    for (let i = 0; i < this.inner; i++)
+      for (let j = 0; j < this.inner; j++) tr += ata.get(i, j) * bbt.get(j, i);
     return tr;
   }
 

@@ -120,7 +120,11 @@ export class HookedModel {
       await model.openSession(init.backend.backend);
     } catch (e) {
       if (init.backend.backend !== 'webgpu' || init.backend.forced) throw e;
-      model.choice = { backend: 'wasm', reason: `WebGPU session failed (${(e as Error).message}); running on WASM`, forced: false };
+      model.choice = {
+        backend: 'wasm',
+        reason: `WebGPU session failed (${(e as Error).message}); running on WASM`,
+        forced: false,
+      };
       await model.openSession('wasm');
     }
     return model;
@@ -148,7 +152,10 @@ export class HookedModel {
   }
 
   /** Runs a prompt (or a batch of prompts), after every run queued before it. */
-  run(tokens: readonly number[] | readonly (readonly number[])[], options: RunOptions = {}): Promise<RunResult> {
+  run(
+    tokens: readonly number[] | readonly (readonly number[])[],
+    options: RunOptions = {},
+  ): Promise<RunResult> {
     const rows = toRows(tokens);
     return this.queue.enqueue(() => this.runWithRecovery(rows, options));
   }
@@ -203,7 +210,10 @@ export class HookedModel {
       const session = this.session;
       void device?.lost.then((info) => {
         // Only the session that lost its device falls back, and only once.
-        if (this.session === session) void this.fallBackToWasm(`WebGPU device lost (${info.message || info.reason}); running on WASM`);
+        if (this.session === session)
+          void this.fallBackToWasm(
+            `WebGPU device lost (${info.message || info.reason}); running on WASM`,
+          );
       });
     }
   }
@@ -224,10 +234,16 @@ export class HookedModel {
       if (this.choice.backend !== 'webgpu') throw e;
       // A run that fails on WebGPU because the device went away is retried
       // once on WASM; any other error is the caller's to see.
-      const device = (await this.ort.env.webgpu.device.catch(() => undefined)) as GPUDevice | undefined;
-      const lost = await Promise.race([device?.lost.then(() => true), new Promise((r) => setTimeout(() => r(false), 50))]);
+      const device = (await this.ort.env.webgpu.device.catch(() => undefined)) as
+        GPUDevice | undefined;
+      const lost = await Promise.race([
+        device?.lost.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 50)),
+      ]);
       if (!lost) throw e;
-      await this.switchToWasm(`WebGPU device lost during a run (${(e as Error).message}); running on WASM`);
+      await this.switchToWasm(
+        `WebGPU device lost during a run (${(e as Error).message}); running on WASM`,
+      );
       return this.runNow(rows, options);
     }
   }
@@ -240,7 +256,8 @@ export class HookedModel {
     const bucket = bucketFor(length, this.buckets);
     for (const r of rows) {
       for (const t of r) {
-        if (!Number.isInteger(t) || t < 0 || t >= d_vocab) throw new Error(`run: token ${t} outside [0, ${d_vocab})`);
+        if (!Number.isInteger(t) || t < 0 || t >= d_vocab)
+          throw new Error(`run: token ${t} outside [0, ${d_vocab})`);
       }
     }
 
@@ -248,34 +265,42 @@ export class HookedModel {
     if (options.logits !== false && !fetches.includes('logits')) fetches.push('logits');
     for (const name of fetches) {
       if (!this.config.hook_names.includes(name)) {
-        throw new Error(`run: ${name} is not an output of ${this.config.model_name} (see config.json hook_names)`);
+        throw new Error(
+          `run: ${name} is not an output of ${this.config.model_name} (see config.json hook_names)`,
+        );
       }
     }
     const tokens = new BigInt64Array(batch * bucket);
     rows.forEach((r, b) => r.forEach((t, p) => (tokens[b * bucket + p] = BigInt(t))));
     const headMask = options.headMask ?? ones(batch * n_layers * n_heads);
     expectLength('headMask', headMask, [batch, n_layers, n_heads]);
-    const patch = options.patch ? padPatch(options.patch, batch, n_layers, length, bucket, n_heads, d_head) : undefined;
+    const patch = options.patch
+      ? padPatch(options.patch, batch, n_layers, length, bucket, n_heads, d_head)
+      : undefined;
 
     const inputs: Record<string, OrtTensor> = {
       tokens: this.track(new this.ort.Tensor('int64', tokens, [batch, bucket])),
       head_mask: this.track(new this.ort.Tensor('float32', headMask, [batch, n_layers, n_heads])),
       patch_mask: this.track(
-        new this.ort.Tensor('float32', patch?.mask ?? zeros(batch * n_layers * bucket * n_heads), [batch, n_layers, bucket, n_heads]),
-      ),
-      patch_z: this.track(
-        new this.ort.Tensor('float32', patch?.z ?? zeros(batch * n_layers * bucket * n_heads * d_head), [
+        new this.ort.Tensor('float32', patch?.mask ?? zeros(batch * n_layers * bucket * n_heads), [
           batch,
           n_layers,
           bucket,
           n_heads,
-          d_head,
         ]),
       ),
+      patch_z: this.track(
+        new this.ort.Tensor(
+          'float32',
+          patch?.z ?? zeros(batch * n_layers * bucket * n_heads * d_head),
+          [batch, n_layers, bucket, n_heads, d_head],
+        ),
+      ),
     };
-    const feeds: Record<string, OrtTensor> = { ...this.weightTensors(options.weights ?? this.weights) };
+    const feeds: Record<string, OrtTensor> = {
+      ...this.weightTensors(options.weights ?? this.weights),
+    };
     for (const name of this.session.inputNames) if (name in inputs) feeds[name] = inputs[name];
-
 
     const t0 = performance.now();
     let outputs: Record<string, OrtTensor> = {};
@@ -292,7 +317,15 @@ export class HookedModel {
       }
       const { logits, ...rest } = hooks;
       this.runs++;
-      return { length, bucket, batch, logits, hooks: rest, backend: this.choice.backend, ms: performance.now() - t0 };
+      return {
+        length,
+        bucket,
+        batch,
+        logits,
+        hooks: rest,
+        backend: this.choice.backend,
+        ms: performance.now() - t0,
+      };
     } finally {
       for (const t of Object.values(outputs)) this.dispose(t);
       for (const t of Object.values(inputs)) this.dispose(t);
@@ -327,12 +360,15 @@ export class HookedModel {
 
 function toRows(tokens: readonly number[] | readonly (readonly number[])[]): number[][] {
   if (tokens.length === 0) throw new Error('run: no tokens');
-  return typeof tokens[0] === 'number' ? [[...(tokens as number[])]] : (tokens as number[][]).map((r) => [...r]);
+  return typeof tokens[0] === 'number'
+    ? [[...(tokens as number[])]]
+    : (tokens as number[][]).map((r) => [...r]);
 }
 
 function expectLength(what: string, a: Float32Array, shape: number[]): void {
   const n = shape.reduce((x, y) => x * y, 1);
-  if (a.length !== n) throw new Error(`run: ${what} has ${a.length} values, expected [${shape.join(', ')}] = ${n}`);
+  if (a.length !== n)
+    throw new Error(`run: ${what} has ${a.length} values, expected [${shape.join(', ')}] = ${n}`);
 }
 
 function ones(n: number): Float32Array {
@@ -359,8 +395,14 @@ function padPatch(
   const mask = new Float32Array(batch * n_layers * bucket * n_heads);
   const z = new Float32Array(batch * n_layers * bucket * n_heads * d_head);
   for (let bl = 0; bl < batch * n_layers; bl++) {
-    mask.set(p.mask.subarray(bl * length * n_heads, (bl + 1) * length * n_heads), bl * bucket * n_heads);
-    z.set(p.z.subarray(bl * length * n_heads * d_head, (bl + 1) * length * n_heads * d_head), bl * bucket * n_heads * d_head);
+    mask.set(
+      p.mask.subarray(bl * length * n_heads, (bl + 1) * length * n_heads),
+      bl * bucket * n_heads,
+    );
+    z.set(
+      p.z.subarray(bl * length * n_heads * d_head, (bl + 1) * length * n_heads * d_head),
+      bl * bucket * n_heads * d_head,
+    );
   }
   return { mask, z };
 }

@@ -69,7 +69,9 @@ export async function patchHeads(
   chunk = 32,
 ): Promise<PatchingResult> {
   if (clean.length !== corrupted.length) {
-    throw new Error(`patchHeads: clean has ${clean.length} tokens, corrupted ${corrupted.length}; they must match`);
+    throw new Error(
+      `patchHeads: clean has ${clean.length} tokens, corrupted ${corrupted.length}; they must match`,
+    );
   }
   const { n_layers, n_heads, d_head } = model.config;
   const pos = clean.length;
@@ -98,7 +100,8 @@ export async function patchHeads(
     const z = new Float32Array(batch.length * zc.length);
     batch.forEach(({ l, p, h }, b) => {
       z.set(zc, b * zc.length);
-      for (let q = 0; q < pos; q++) if (p === null || p === q) mask[b * perRowMask + (l * pos + q) * n_heads + h] = 1;
+      for (let q = 0; q < pos; q++)
+        if (p === null || p === q) mask[b * perRowMask + (l * pos + q) * n_heads + h] = 1;
     });
     const r = await model.run(
       batch.map(() => clean),

@@ -67,7 +67,8 @@ export async function loadManifest(options: LoadOptions): Promise<ManifestEntry[
   const url = `${options.baseUrl}manifest.json`;
   const bytes = await fetchBytes(url, options.fetch ?? fetch);
   try {
-    const json = JSON.parse(new TextDecoder().decode(bytes)) as { files?: ManifestEntry[] } | ManifestEntry[];
+    const json = JSON.parse(new TextDecoder().decode(bytes)) as
+      { files?: ManifestEntry[] } | ManifestEntry[];
     return Array.isArray(json) ? json : (json.files ?? []);
   } catch (e) {
     throw new ModelLoadError('corrupt', url, `${url} is not valid JSON: ${(e as Error).message}`);
@@ -78,14 +79,23 @@ export async function loadManifest(options: LoadOptions): Promise<ManifestEntry[
  * Loads `config.json`, `model.onnx` and a weights file (default
  * `weights.safetensors`) of model `id`, verified against the manifest.
  */
-export async function loadModelFiles(id: string, options: LoadOptions, weightsFile = 'weights.safetensors'): Promise<ModelFiles> {
+export async function loadModelFiles(
+  id: string,
+  options: LoadOptions,
+  weightsFile = 'weights.safetensors',
+): Promise<ModelFiles> {
   const manifest = await loadManifest(options);
   const paths = [`${id}/config.json`, `${id}/model.onnx`, `${id}/${weightsFile}`];
   const [config, graph, weights] = await loadVerified(paths, manifest, options);
   return {
     config: parseConfig(JSON.parse(new TextDecoder().decode(config))),
     graph,
-    weights: parseSafetensors(weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer),
+    weights: parseSafetensors(
+      weights.buffer.slice(
+        weights.byteOffset,
+        weights.byteOffset + weights.byteLength,
+      ) as ArrayBuffer,
+    ),
   };
 }
 
@@ -93,10 +103,19 @@ export async function loadModelFiles(id: string, options: LoadOptions, weightsFi
  * Fetches files listed in the manifest, reporting progress over all of them,
  * and checks each one's size and SHA-256.
  */
-export async function loadVerified(paths: string[], manifest: ManifestEntry[], options: LoadOptions): Promise<Uint8Array[]> {
+export async function loadVerified(
+  paths: string[],
+  manifest: ManifestEntry[],
+  options: LoadOptions,
+): Promise<Uint8Array[]> {
   const entries = paths.map((p) => {
     const e = manifest.find((m) => m.path === p);
-    if (!e) throw new ModelLoadError('missing', options.baseUrl + p, `${p} is not in the models manifest`);
+    if (!e)
+      throw new ModelLoadError(
+        'missing',
+        options.baseUrl + p,
+        `${p} is not in the models manifest`,
+      );
     return e;
   });
   const total = entries.reduce((a, e) => a + e.bytes, 0);
@@ -108,11 +127,19 @@ export async function loadVerified(paths: string[], manifest: ManifestEntry[], o
       options.onProgress?.({ loaded: done + n, total, file: e.path }),
     );
     if (bytes.length !== e.bytes) {
-      throw new ModelLoadError('corrupt', url, `${e.path}: got ${bytes.length} bytes, the manifest says ${e.bytes}`);
+      throw new ModelLoadError(
+        'corrupt',
+        url,
+        `${e.path}: got ${bytes.length} bytes, the manifest says ${e.bytes}`,
+      );
     }
     const hash = await sha256Hex(bytes);
     if (hash !== e.sha256) {
-      throw new ModelLoadError('corrupt', url, `${e.path}: SHA-256 ${hash.slice(0, 12)}… does not match the manifest's ${e.sha256.slice(0, 12)}…`);
+      throw new ModelLoadError(
+        'corrupt',
+        url,
+        `${e.path}: SHA-256 ${hash.slice(0, 12)}… does not match the manifest's ${e.sha256.slice(0, 12)}…`,
+      );
     }
     done += e.bytes;
     options.onProgress?.({ loaded: done, total, file: e.path });
@@ -122,14 +149,19 @@ export async function loadVerified(paths: string[], manifest: ManifestEntry[], o
 }
 
 /** GETs a URL as bytes, streaming so progress can be reported. */
-async function fetchBytes(url: string, fetchFn: typeof fetch, onBytes?: (n: number) => void): Promise<Uint8Array> {
+async function fetchBytes(
+  url: string,
+  fetchFn: typeof fetch,
+  onBytes?: (n: number) => void,
+): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetchFn(url);
   } catch (e) {
     throw new ModelLoadError('network', url, `could not reach ${url}: ${(e as Error).message}`);
   }
-  if (!res.ok) throw new ModelLoadError('missing', url, `GET ${url} failed with HTTP ${res.status}`);
+  if (!res.ok)
+    throw new ModelLoadError('missing', url, `GET ${url} failed with HTTP ${res.status}`);
   if (!res.body || !onBytes) return new Uint8Array(await res.arrayBuffer());
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -14,14 +14,21 @@ import type { ModelWeights } from './weights';
  * `pattern` is one batch row of `hook_pattern` [batch, head_index, query_pos, key_pos].
  * Returns `[head_index]`.
  */
-export function diagonalScore(pattern: Activation, offset: number, from: number, row = 0): Float64Array {
+export function diagonalScore(
+  pattern: Activation,
+  offset: number,
+  from: number,
+  row = 0,
+): Float64Array {
   const [, n_heads, pos] = pattern.shape;
   const out = new Float64Array(n_heads);
   const start = Math.max(from, offset);
-  if (start >= pos) throw new Error(`diagonalScore: no query in [${start}, ${pos}) for offset ${offset}`);
+  if (start >= pos)
+    throw new Error(`diagonalScore: no query in [${start}, ${pos}) for offset ${offset}`);
   for (let h = 0; h < n_heads; h++) {
     let s = 0;
-    for (let q = start; q < pos; q++) s += pattern.data[((row * n_heads + h) * pos + q) * pos + (q - offset)];
+    for (let q = start; q < pos; q++)
+      s += pattern.data[((row * n_heads + h) * pos + q) * pos + (q - offset)];
     out[h] = s / (pos - start);
   }
   return out;
@@ -50,9 +57,18 @@ export function duplicateTokenScores(pattern: Activation, period: number, row = 
  * A block of `period` seeded random tokens, repeated `repeats` times, for
  * induction and duplicate-token scores. Ids are drawn from [minId, d_vocab).
  */
-export function repeatedTokens(period: number, repeats: number, d_vocab: number, seed = 0, minId = 1): number[] {
+export function repeatedTokens(
+  period: number,
+  repeats: number,
+  d_vocab: number,
+  seed = 0,
+  minId = 1,
+): number[] {
   const rand = mulberry32(seed);
-  const block = Array.from({ length: period }, () => minId + Math.floor(rand() * (d_vocab - minId)));
+  const block = Array.from(
+    { length: period },
+    () => minId + Math.floor(rand() * (d_vocab - minId)),
+  );
   return Array.from({ length: period * repeats }, (_, i) => block[i % period]);
 }
 
@@ -60,7 +76,11 @@ export function repeatedTokens(period: number, repeats: number, d_vocab: number,
  * Per-position next-token loss: `loss[p] = -log softmax(logits[p])[tokens[p + 1]]`,
  * length `pos - 1`, in nats.
  */
-export function perPositionLoss(logits: Activation, tokens: readonly number[], row = 0): Float64Array {
+export function perPositionLoss(
+  logits: Activation,
+  tokens: readonly number[],
+  row = 0,
+): Float64Array {
   const [, pos, d_vocab] = logits.shape;
   const out = new Float64Array(Math.min(pos, tokens.length) - 1);
   for (let p = 0; p < out.length; p++) {
@@ -126,7 +146,8 @@ export function directLogitAttribution(
   const { d_model, n_layers, n_heads, d_vocab } = w.config;
   const W_U = w.get('unembed.W_U').data;
   const dir = new Float64Array(d_model);
-  for (let i = 0; i < d_model; i++) dir[i] = W_U[i * d_vocab + a] - (b === undefined ? 0 : W_U[i * d_vocab + b]);
+  for (let i = 0; i < d_model; i++)
+    dir[i] = W_U[i * d_vocab + a] - (b === undefined ? 0 : W_U[i * d_vocab + b]);
   const dot = (act: Activation, offset: number) => {
     let s = 0;
     for (let i = 0; i < d_model; i++) s += act.data[offset + i] * dir[i];
@@ -145,10 +166,17 @@ export function directLogitAttribution(
   for (let l = 0; l < n_layers; l++) {
     const result = need(`blocks.${l}.attn.hook_result`); // [batch, pos, head_index, d_model]
     for (let h = 0; h < n_heads; h++) {
-      out.push({ component: `${l}.${h}`, value: dot(result, ((row * result.shape[1] + pos) * n_heads + h) * d_model) });
+      out.push({
+        component: `${l}.${h}`,
+        value: dot(result, ((row * result.shape[1] + pos) * n_heads + h) * d_model),
+      });
     }
     out.push({ component: `b_O ${l}`, value: dotVec(w.b_O(l), dir) });
-    if (!w.config.attn_only) out.push({ component: `mlp ${l}`, value: dot(need(`blocks.${l}.hook_mlp_out`), at(need(`blocks.${l}.hook_mlp_out`))) });
+    if (!w.config.attn_only)
+      out.push({
+        component: `mlp ${l}`,
+        value: dot(need(`blocks.${l}.hook_mlp_out`), at(need(`blocks.${l}.hook_mlp_out`))),
+      });
   }
   const b_U = w.b_U;
   out.push({ component: 'b_U', value: b_U[a] - (b === undefined ? 0 : b_U[b]) });
@@ -167,13 +195,27 @@ function dotVec(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * with no final LayerNorm the last one equals the model's logits. Returns one
  * `[d_vocab]` array per layer, plus the embedding (`hook_resid_pre` of layer 0) first.
  */
-export function logitLens(w: ModelWeights, cache: Record<string, Activation>, pos: number, row = 0): Float64Array[] {
+export function logitLens(
+  w: ModelWeights,
+  cache: Record<string, Activation>,
+  pos: number,
+  row = 0,
+): Float64Array[] {
   const { n_layers } = w.config;
-  const names = ['blocks.0.hook_resid_pre', ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`)];
+  const names = [
+    'blocks.0.hook_resid_pre',
+    ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`),
+  ];
   return names.map((name) => {
     const act = cache[name];
     if (!act) throw new Error(`logitLens: ${name} was not read back`);
-    return unembed(w, act.data.subarray((row * act.shape[1] + pos) * w.config.d_model, (row * act.shape[1] + pos + 1) * w.config.d_model));
+    return unembed(
+      w,
+      act.data.subarray(
+        (row * act.shape[1] + pos) * w.config.d_model,
+        (row * act.shape[1] + pos + 1) * w.config.d_model,
+      ),
+    );
   });
 }
 

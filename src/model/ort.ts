@@ -32,7 +32,9 @@ export function loadBrowserOrt(threads?: number): Promise<Ort> {
     // Threads only where the page is cross-origin isolated (COOP/COEP);
     // elsewhere ORT would warn and fall back to one thread anyway.
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    mod.env.wasm.numThreads = isolated ? (threads ?? Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    mod.env.wasm.numThreads = isolated
+      ? (threads ?? Math.min(4, navigator.hardwareConcurrency || 1))
+      : 1;
     return mod;
   })();
   browserOrt.catch(() => {

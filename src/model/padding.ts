@@ -17,7 +17,9 @@ export function defaultBuckets(nCtx: number): number[] {
 /** The smallest bucket holding `length` tokens; throws past the largest. */
 export function bucketFor(length: number, buckets: readonly number[]): number {
   for (const b of buckets) if (length <= b) return b;
-  throw new Error(`a prompt of ${length} tokens is longer than the context (${buckets[buckets.length - 1]})`);
+  throw new Error(
+    `a prompt of ${length} tokens is longer than the context (${buckets[buckets.length - 1]})`,
+  );
 }
 
 /**

@@ -35,10 +35,16 @@ export interface PathTerm {
  * layers. Needs `hook_embed`, `hook_pos_embed` and `blocks.{l}.attn.hook_pattern`
  * for every layer. Throws for MLP models or more layers.
  */
-export function pathExpansion(w: ModelWeights, cache: Record<string, Activation>, row = 0): PathTerm[] {
+export function pathExpansion(
+  w: ModelWeights,
+  cache: Record<string, Activation>,
+  row = 0,
+): PathTerm[] {
   const { n_layers, n_heads, d_model, d_head } = w.config;
   if (!w.config.attn_only || n_layers > 2) {
-    throw new Error(`pathExpansion: defined for 1- and 2-layer attention-only models, not ${w.config.model_name}`);
+    throw new Error(
+      `pathExpansion: defined for 1- and 2-layer attention-only models, not ${w.config.model_name}`,
+    );
   }
   const need = (name: string) => {
     const a = cache[name];
@@ -49,10 +55,11 @@ export function pathExpansion(w: ModelWeights, cache: Record<string, Activation>
   const pos = embed.shape[1];
   const x0 = new Float64Array(pos * d_model);
   const posEmbed = need('hook_pos_embed');
-  for (let i = 0; i < pos * d_model; i++) x0[i] = embed.data[row * pos * d_model + i] + posEmbed.data[row * pos * d_model + i];
+  for (let i = 0; i < pos * d_model; i++)
+    x0[i] = embed.data[row * pos * d_model + i] + posEmbed.data[row * pos * d_model + i];
   const pattern = (l: number, h: number) => {
     const p = need(`blocks.${l}.attn.hook_pattern`); // [batch, head_index, query_pos, key_pos]
-    return p.data.subarray(((row * n_heads + h) * pos) * pos, ((row * n_heads + h + 1) * pos) * pos);
+    return p.data.subarray((row * n_heads + h) * pos * pos, (row * n_heads + h + 1) * pos * pos);
   };
 
   /** `A (x W_V + 1 b_V) W_O` for one head: [pos, d_model]. */
@@ -77,7 +84,12 @@ export function pathExpansion(w: ModelWeights, cache: Record<string, Activation>
   addInto(bias, w.b_O(0));
   if (n_layers === 2) {
     for (let h2 = 0; h2 < n_heads; h2++) {
-      terms.push({ kind: 'head', name: `1.${h2}`, heads: [{ layer: 1, head: h2 }], resid: headThrough(1, h2, x0, false) });
+      terms.push({
+        kind: 'head',
+        name: `1.${h2}`,
+        heads: [{ layer: 1, head: h2 }],
+        resid: headThrough(1, h2, x0, false),
+      });
     }
     for (let h = 0; h < n_heads; h++) {
       for (let h2 = 0; h2 < n_heads; h2++) {
@@ -130,7 +142,13 @@ export function termLogits(w: ModelWeights, term: PathTerm, pos: number): Float6
 }
 
 /** `[n, k] x [k, m]` row-major, float64. */
-function matmul(a: ArrayLike<number>, n: number, k: number, b: ArrayLike<number>, m: number): Float64Array {
+function matmul(
+  a: ArrayLike<number>,
+  n: number,
+  k: number,
+  b: ArrayLike<number>,
+  m: number,
+): Float64Array {
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < k; r++) {

@@ -76,7 +76,11 @@ export class ModelRegistry {
       fetch: this.options.fetch,
       onProgress,
     };
-    const [ort, backend, files] = await Promise.all([this.ort, this.chosenBackend(), loadModelFiles(id, load)]);
+    const [ort, backend, files] = await Promise.all([
+      this.ort,
+      this.chosenBackend(),
+      loadModelFiles(id, load),
+    ]);
     return HookedModel.create({
       ort,
       config: files.config,
@@ -100,6 +104,9 @@ export function pageRegistry(): ModelRegistry {
 }
 
 /** Loads (or reuses) model `id` on this page. */
-export function loadModel(id: string, onProgress?: (p: LoadProgress) => void): Promise<HookedModel> {
+export function loadModel(
+  id: string,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<HookedModel> {
   return pageRegistry().get(id, onProgress);
 }

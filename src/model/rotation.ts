@@ -75,7 +75,9 @@ function leftMultiplyTransposed(t: Float32Tensor, R: Matrix): Float32Tensor {
 export function rotateResidualStream(w: ModelWeights, R: Matrix): ModelWeights {
   const { d_model, n_layers } = w.config;
   if (R.rows !== d_model || R.columns !== d_model) {
-    throw new Error(`rotateResidualStream: R is [${R.rows}, ${R.columns}], expected [${d_model}, ${d_model}]`);
+    throw new Error(
+      `rotateResidualStream: R is [${R.rows}, ${R.columns}], expected [${d_model}, ${d_model}]`,
+    );
   }
   const out: TensorMap = new Map();
   const writes = ['embed.W_E', 'pos_embed.W_pos'];
@@ -102,7 +104,9 @@ export function rotateMlpNeurons(w: ModelWeights, l: number, P: Matrix): ModelWe
   const d_mlp = w.config.d_mlp;
   if (d_mlp === null) throw new Error(`rotateMlpNeurons: ${w.config.model_name} has no MLP`);
   if (P.rows !== d_mlp || P.columns !== d_mlp) {
-    throw new Error(`rotateMlpNeurons: P is [${P.rows}, ${P.columns}], expected [${d_mlp}, ${d_mlp}]`);
+    throw new Error(
+      `rotateMlpNeurons: P is [${P.rows}, ${P.columns}], expected [${d_mlp}, ${d_mlp}]`,
+    );
   }
   return w.with(
     new Map([

@@ -40,16 +40,18 @@ export function halfToFloat(h: number): number {
  * when the header is malformed or a tensor's bytes do not match its shape.
  */
 export function parseSafetensors(buffer: ArrayBuffer): TensorMap {
-  if (buffer.byteLength < 8) throw new Error(`safetensors: file of ${buffer.byteLength} bytes has no header`);
+  if (buffer.byteLength < 8)
+    throw new Error(`safetensors: file of ${buffer.byteLength} bytes has no header`);
   const view = new DataView(buffer);
   const headerLen = Number(view.getBigUint64(0, true));
   if (8 + headerLen > buffer.byteLength) {
-    throw new Error(`safetensors: header length ${headerLen} exceeds the file (${buffer.byteLength} bytes)`);
+    throw new Error(
+      `safetensors: header length ${headerLen} exceeds the file (${buffer.byteLength} bytes)`,
+    );
   }
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, headerLen))) as Record<
-    string,
-    HeaderEntry | Record<string, string>
-  >;
+  const header = JSON.parse(
+    new TextDecoder().decode(new Uint8Array(buffer, 8, headerLen)),
+  ) as Record<string, HeaderEntry | Record<string, string>>;
   const dataStart = 8 + headerLen;
   const out: TensorMap = new Map();
   for (const [name, entry] of Object.entries(header)) {
@@ -100,7 +102,11 @@ export function serializeSafetensors(tensors: TensorMap): Uint8Array {
   const header: Record<string, HeaderEntry> = {};
   let offset = 0;
   for (const [name, t] of tensors) {
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + t.data.byteLength] };
+    header[name] = {
+      dtype: 'F32',
+      shape: [...t.shape],
+      data_offsets: [offset, offset + t.data.byteLength],
+    };
     offset += t.data.byteLength;
   }
   let json = JSON.stringify(header);

@@ -48,8 +48,7 @@ export interface Tokenizer {
  * The GPT-2 pre-tokenizer pattern, as `tokenizers`' ByteLevel uses it
  * (Unicode property classes need the `u` flag).
  */
-const GPT2_PATTERN =
-  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 /**
  * GPT-2's reversible map from the 256 byte values to printable code points:
@@ -130,7 +129,8 @@ class ByteLevelBpe implements Tokenizer {
       }
       for (const ch of tok) {
         const b = this.charToByte.get(ch);
-        if (b === undefined) throw new Error(`tokenizer: token ${id} has a char outside the byte map`);
+        if (b === undefined)
+          throw new Error(`tokenizer: token ${id} has a char outside the byte map`);
         bytes.push(b);
       }
     }
@@ -147,7 +147,8 @@ class ByteLevelBpe implements Tokenizer {
 
   idToToken(id: number): string {
     const tok = this.idToTok[id];
-    if (tok === undefined) throw new Error(`tokenizer: id ${id} outside the vocabulary [0, ${this.vocabSize})`);
+    if (tok === undefined)
+      throw new Error(`tokenizer: id ${id} outside the vocabulary [0, ${this.vocabSize})`);
     return tok;
   }
 
@@ -213,7 +214,8 @@ class ByteLevelBpe implements Tokenizer {
     }
     return symbols.map((s) => {
       const id = this.vocab.get(s);
-      if (id === undefined) throw new Error(`tokenizer: symbol ${JSON.stringify(s)} is not in the vocabulary`);
+      if (id === undefined)
+        throw new Error(`tokenizer: symbol ${JSON.stringify(s)} is not in the vocabulary`);
       return id;
     });
   }

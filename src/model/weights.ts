@@ -22,10 +22,15 @@ export class ModelWeights {
     this.tensors = tensors;
     for (const name of config.weight_names) {
       const t = tensors.get(name);
-      if (!t) throw new Error(`weights: ${name} is missing (the graph needs ${config.weight_names.length} weights)`);
+      if (!t)
+        throw new Error(
+          `weights: ${name} is missing (the graph needs ${config.weight_names.length} weights)`,
+        );
       const want = expectedShape(config, name);
       if (want && want.join(',') !== t.shape.join(',')) {
-        throw new Error(`weights: ${name} is [${t.shape.join(', ')}], expected [${want.join(', ')}]`);
+        throw new Error(
+          `weights: ${name} is [${t.shape.join(', ')}], expected [${want.join(', ')}]`,
+        );
       }
     }
   }
@@ -102,7 +107,8 @@ export class ModelWeights {
 
 /** A 2-D tensor as an ml-matrix Matrix (a copy, in float64). */
 export function toMatrix(t: Float32Tensor): Matrix {
-  if (t.shape.length !== 2) throw new Error(`toMatrix: expected 2 dims, got [${t.shape.join(', ')}]`);
+  if (t.shape.length !== 2)
+    throw new Error(`toMatrix: expected 2 dims, got [${t.shape.join(', ')}]`);
   const [rows, cols] = t.shape;
   const m = new Matrix(rows, cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) m.set(i, j, t.data[i * cols + j]);
@@ -112,7 +118,8 @@ export function toMatrix(t: Float32Tensor): Matrix {
 /** A Matrix back to a float32 tensor `[rows, columns]`. */
 export function fromMatrix(m: Matrix): Float32Tensor {
   const data = new Float32Array(m.rows * m.columns);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) data[i * m.columns + j] = m.get(i, j);
+  for (let i = 0; i < m.rows; i++)
+    for (let j = 0; j < m.columns; j++) data[i * m.columns + j] = m.get(i, j);
   return { data, shape: [m.rows, m.columns] };
 }
 

@@ -14,7 +14,12 @@ import {
   topKInColumn,
   topKInRow,
 } from '../../src/model/circuits';
-import { directLogitAttribution, logitLens, perPositionLoss, repeatedTokens } from '../../src/model/metrics';
+import {
+  directLogitAttribution,
+  logitLens,
+  perPositionLoss,
+  repeatedTokens,
+} from '../../src/model/metrics';
 import { pathExpansion, sumTerms, termLogits } from '../../src/model/path-expansion';
 import { randomOrthogonal } from '../../src/model/random';
 import { rotateMlpNeurons, rotateResidualStream } from '../../src/model/rotation';
@@ -70,7 +75,11 @@ describe('circuits from the weights of attn-only-2l', () => {
     const { weights: w } = await loadNodeModel('attn-only-2l');
     const ov = fullOvCircuit(w, 1, 4);
     expect([ov.rows, ov.columns, ov.inner]).toEqual([2048, 2048, 16]);
-    const denseRow = w.W_E.getRowVector(17).mmul(w.W_V(1, 4)).mmul(w.W_O(1, 4)).mmul(w.W_U).to1DArray();
+    const denseRow = w.W_E.getRowVector(17)
+      .mmul(w.W_V(1, 4))
+      .mmul(w.W_O(1, 4))
+      .mmul(w.W_U)
+      .to1DArray();
     const top = topKInRow(ov, 17, 5);
     const want = denseRow
       .map((value, index) => ({ index, value }))
@@ -81,7 +90,10 @@ describe('circuits from the weights of attn-only-2l', () => {
       expect(t.value).toBeCloseTo(want[i].value, 9);
     });
     const qk = fullQkCircuit(w, 0, 2);
-    const denseCol = w.W_E.mmul(w.W_Q(0, 2)).mmul(w.W_K(0, 2).transpose()).mmul(w.W_E.getRowVector(99).transpose()).to1DArray();
+    const denseCol = w.W_E.mmul(w.W_Q(0, 2))
+      .mmul(w.W_K(0, 2).transpose())
+      .mmul(w.W_E.getRowVector(99).transpose())
+      .to1DArray();
     expect(topKInColumn(qk, 99, 1)[0].value).toBeCloseTo(Math.max(...denseCol), 9);
     const dp = directPath(w);
     expect(diagonal(dp)[5]).toBeCloseTo(w.W_E.getRowVector(5).mmul(w.W_U).get(0, 5), 9);
@@ -94,7 +106,10 @@ describe('circuits from the weights of attn-only-2l', () => {
     const { EigenvalueDecomposition } = await import('ml-matrix');
     const e = new EigenvalueDecomposition(small);
     const re = e.realEigenvalues.reduce((a, b) => a + b, 0);
-    const abs = e.realEigenvalues.reduce((a, r, i) => a + Math.hypot(r, e.imaginaryEigenvalues[i]), 0);
+    const abs = e.realEigenvalues.reduce(
+      (a, r, i) => a + Math.hypot(r, e.imaginaryEigenvalues[i]),
+      0,
+    );
     const s = copyingScore(w, 0, 3);
     expect(s).toBeCloseTo(re / abs, 9);
     expect(Math.abs(s)).toBeLessThanOrEqual(1);
@@ -109,7 +124,11 @@ describe('path expansion', () => {
     it(`sums back to the logits of ${id} (≤ 1e-4 relative)`, async () => {
       const m = await loadNodeModel(id);
       const tokens = repeatedTokens(12, 2, m.config.d_vocab, 7);
-      const hooks = ['hook_embed', 'hook_pos_embed', ...Array.from({ length: m.config.n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`)];
+      const hooks = [
+        'hook_embed',
+        'hook_pos_embed',
+        ...Array.from({ length: m.config.n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`),
+      ];
       const r = await m.run(tokens, { hooks: [...hooks, 'blocks.0.attn.hook_result'] });
       const terms = pathExpansion(m.weights, r.hooks);
       const n = m.config.n_heads;
@@ -125,7 +144,10 @@ describe('path expansion', () => {
       const res = r.hooks['blocks.0.attn.hook_result']; // [1, pos, head_index, d_model]
       const d = m.config.d_model;
       const head2 = terms.find((t) => t.name === '0.2')!;
-      const fromHook = Float64Array.from({ length: tokens.length * d }, (_, i) => res.data[(Math.floor(i / d) * n + 2) * d + (i % d)]);
+      const fromHook = Float64Array.from(
+        { length: tokens.length * d },
+        (_, i) => res.data[(Math.floor(i / d) * n + 2) * d + (i % d)],
+      );
       expect(relErr(head2.resid, fromHook)).toBeLessThan(1e-4);
       expect(sumTerms(terms)).toHaveLength(tokens.length * d);
     });
@@ -152,7 +174,9 @@ describe('rotations, run through the same graph', () => {
     const tokens = repeatedTokens(15, 2, m.config.d_vocab, 2);
     const d_mlp = m.config.d_mlp!;
     const a = await m.run(tokens);
-    const rotated = await m.run(tokens, { weights: rotateMlpNeurons(m.weights, 0, randomOrthogonal(d_mlp, 9)) });
+    const rotated = await m.run(tokens, {
+      weights: rotateMlpNeurons(m.weights, 0, randomOrthogonal(d_mlp, 9)),
+    });
     expect(relErr(rotated.logits!.data, a.logits!.data)).toBeGreaterThan(1e-2);
     const perm = new Matrix(d_mlp, d_mlp);
     for (let i = 0; i < d_mlp; i++) perm.set(i, (i * 7 + 3) % d_mlp, 1);
@@ -165,7 +189,15 @@ describe('metrics', () => {
   it('attributes the logit difference to components that sum to it exactly', async () => {
     const m = await loadNodeModel('attn-only-2l');
     const tokens = repeatedTokens(10, 2, m.config.d_vocab, 4);
-    const hooks = ['hook_embed', 'hook_pos_embed', 'blocks.0.attn.hook_result', 'blocks.1.attn.hook_result', 'blocks.0.hook_resid_pre', 'blocks.0.hook_resid_post', 'blocks.1.hook_resid_post'];
+    const hooks = [
+      'hook_embed',
+      'hook_pos_embed',
+      'blocks.0.attn.hook_result',
+      'blocks.1.attn.hook_result',
+      'blocks.0.hook_resid_pre',
+      'blocks.0.hook_resid_post',
+      'blocks.1.hook_resid_post',
+    ];
     const r = await m.run(tokens, { hooks });
     const pos = 15;
     const [a, b] = [tokens[pos + 1], 42];
@@ -178,7 +210,9 @@ describe('metrics', () => {
     // The logit lens after the last layer is the model's logits (no final LayerNorm).
     const lens = logitLens(m.weights, r.hooks, pos);
     expect(lens).toHaveLength(3);
-    expect(relErr(lens[2], r.logits!.data.subarray(pos * d_vocab, (pos + 1) * d_vocab))).toBeLessThan(1e-4);
+    expect(
+      relErr(lens[2], r.logits!.data.subarray(pos * d_vocab, (pos + 1) * d_vocab)),
+    ).toBeLessThan(1e-4);
     const loss = perPositionLoss(r.logits!, tokens);
     expect(loss).toHaveLength(tokens.length - 1);
     expect(loss.every((x) => x > 0 && Number.isFinite(x))).toBe(true);

@@ -59,7 +59,9 @@ describe('FactoredMatrix', () => {
   });
 
   it('rejects factors whose inner dimensions differ, naming both shapes', () => {
-    expect(() => new FactoredMatrix(new Matrix(3, 4), new Matrix(5, 3))).toThrow(/\[3, 4\].*\[5, 3\]/);
+    expect(() => new FactoredMatrix(new Matrix(3, 4), new Matrix(5, 3))).toThrow(
+      /\[3, 4\].*\[5, 3\]/,
+    );
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ablateEachHead, ablatedRow, logitDifference, patchHeads } from '../../src/model/interventions';
+import {
+  ablateEachHead,
+  ablatedRow,
+  logitDifference,
+  patchHeads,
+} from '../../src/model/interventions';
 import type { Activation } from '../../src/model/hooked-model';
 import { repeatedTokens } from '../../src/model/metrics';
 import { loadNodeModel } from './node-model';
@@ -8,7 +13,8 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
   let m = 0;
   // Equal values (masked scores are -inf in both) differ by 0; NaN anywhere else fails.
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) m = Math.max(m, Math.abs(a[i] - b[i]) || Infinity);
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i]) m = Math.max(m, Math.abs(a[i] - b[i]) || Infinity);
   return m;
 };
 
@@ -31,7 +37,9 @@ describe('hooked runs on attn-only-2l', () => {
     expect(unpadded.bucket).toBe(20);
     for (const name of hooks) {
       expect(padded.hooks[name].shape, name).toEqual(unpadded.hooks[name].shape);
-      expect(maxAbsDiff(padded.hooks[name].data, unpadded.hooks[name].data), name).toBeLessThan(1e-5);
+      expect(maxAbsDiff(padded.hooks[name].data, unpadded.hooks[name].data), name).toBeLessThan(
+        1e-5,
+      );
     }
     expect(maxAbsDiff(padded.logits!.data, unpadded.logits!.data)).toBeLessThan(1e-4);
   });
@@ -42,11 +50,16 @@ describe('hooked runs on attn-only-2l', () => {
     const tokens = repeatedTokens(8, 2, d_vocab, 5);
     const sweep = await ablateEachHead(m, tokens);
     expect(sweep.batch).toBe(1 + n_layers * n_heads);
-    for (const ref of [{ layer: 0, head: 3 }, { layer: 1, head: 6 }]) {
+    for (const ref of [
+      { layer: 0, head: 3 },
+      { layer: 1, head: 6 },
+    ]) {
       const mask = new Float32Array(n_layers * n_heads).fill(1);
       mask[ref.layer * n_heads + ref.head] = 0;
       const single = await m.run(tokens, { headMask: mask });
-      expect(maxAbsDiff(rowOf(sweep.logits!, ablatedRow(m, ref)), single.logits!.data)).toBeLessThan(1e-4);
+      expect(
+        maxAbsDiff(rowOf(sweep.logits!, ablatedRow(m, ref)), single.logits!.data),
+      ).toBeLessThan(1e-4);
     }
     const clean = await m.run(tokens);
     expect(maxAbsDiff(rowOf(sweep.logits!, 0), clean.logits!.data)).toBeLessThan(1e-4);
@@ -75,7 +88,9 @@ describe('hooked runs on attn-only-2l', () => {
 
   it('lets the latest of 200 rapid requests win and leaves no live tensors', async () => {
     const m = await loadNodeModel('attn-only-2l');
-    const prompts = Array.from({ length: 200 }, (_, i) => repeatedTokens(1 + (i % 40), 1, m.config.d_vocab, i));
+    const prompts = Array.from({ length: 200 }, (_, i) =>
+      repeatedTokens(1 + (i % 40), 1, m.config.d_vocab, i),
+    );
     const before = m.runCount;
     const results = await Promise.all(prompts.map((p) => m.runLatest('typing', p)));
     expect(results[199]).not.toBeNull();
@@ -89,7 +104,9 @@ describe('hooked runs on attn-only-2l', () => {
 
   it('rejects unknown hooks and out-of-vocabulary tokens with a clear message', async () => {
     const m = await loadNodeModel('attn-only-2l');
-    await expect(m.run([1, 2], { hooks: ['blocks.7.attn.hook_z'] })).rejects.toThrow(/not an output/);
+    await expect(m.run([1, 2], { hooks: ['blocks.7.attn.hook_z'] })).rejects.toThrow(
+      /not an output/,
+    );
     await expect(m.run([1, m.config.d_vocab])).rejects.toThrow(/outside \[0, 2048\)/);
     expect(m.liveTensors).toBe(0);
   });

@@ -25,7 +25,9 @@ export function loadNodeModel(id: string, buckets?: number[]): Promise<HookedMod
     const bytes = readFileSync(`${dir}/weights.safetensors`);
     const weights = new ModelWeights(
       config,
-      parseSafetensors(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer),
+      parseSafetensors(
+        bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      ),
     );
     m = HookedModel.create({
       ort,

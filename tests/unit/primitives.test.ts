@@ -15,7 +15,9 @@ describe('safetensors', () => {
     const bytes = serializeSafetensors(tensors);
     const back = parseSafetensors(bytes.buffer as ArrayBuffer);
     expect([...back.keys()]).toEqual(['embed.W_E', 'unembed.b_U']);
-    expect(Array.from(back.get('embed.W_E')!.data)).toEqual(Array.from(tensors.get('embed.W_E')!.data));
+    expect(Array.from(back.get('embed.W_E')!.data)).toEqual(
+      Array.from(tensors.get('embed.W_E')!.data),
+    );
     expect(back.get('embed.W_E')!.shape).toEqual([2, 2]);
   });
 
@@ -37,8 +39,12 @@ describe('safetensors', () => {
   });
 
   it('rejects a truncated file with the tensor name and sizes', () => {
-    const bytes = serializeSafetensors(new Map([['w', { data: new Float32Array(10), shape: [10] }]]));
-    expect(() => parseSafetensors(bytes.slice(0, bytes.length - 4).buffer)).toThrow(/w \[10\] F32 needs 40 bytes/);
+    const bytes = serializeSafetensors(
+      new Map([['w', { data: new Float32Array(10), shape: [10] }]]),
+    );
+    expect(() => parseSafetensors(bytes.slice(0, bytes.length - 4).buffer)).toThrow(
+      /w \[10\] F32 needs 40 bytes/,
+    );
   });
 });
 
@@ -64,12 +70,22 @@ describe('length buckets', () => {
   it('trims every positional axis and keeps the others', () => {
     // [batch=2, head_index=2, query_pos=4, key_pos=4], value = index.
     const data = Float32Array.from({ length: 64 }, (_, i) => i);
-    const { data: out, shape } = trimPositions(data, [2, 2, 4, 4], ['batch', 'head_index', 'query_pos', 'key_pos'], 3);
+    const { data: out, shape } = trimPositions(
+      data,
+      [2, 2, 4, 4],
+      ['batch', 'head_index', 'query_pos', 'key_pos'],
+      3,
+    );
     expect(shape).toEqual([2, 2, 3, 3]);
     const at = (b: number, h: number, q: number, k: number) => ((b * 2 + h) * 4 + q) * 4 + k;
     expect(out[((1 * 2 + 1) * 3 + 2) * 3 + 1]).toBe(at(1, 1, 2, 1));
     expect(out[0]).toBe(0);
-    const z = trimPositions(Float32Array.from({ length: 2 * 4 * 3 }, (_, i) => i), [2, 4, 3], ['batch', 'pos', 'd_model'], 2);
+    const z = trimPositions(
+      Float32Array.from({ length: 2 * 4 * 3 }, (_, i) => i),
+      [2, 4, 3],
+      ['batch', 'pos', 'd_model'],
+      2,
+    );
     expect(Array.from(z.data)).toEqual([0, 1, 2, 3, 4, 5, 12, 13, 14, 15, 16, 17]);
   });
 });
@@ -124,7 +140,10 @@ describe('backend choice', () => {
   const noAdapter = { requestAdapter: async () => null };
 
   it('prefers WebGPU when an adapter exists', async () => {
-    expect(await chooseBackend({ gpu: adapter, secure: true })).toMatchObject({ backend: 'webgpu', forced: false });
+    expect(await chooseBackend({ gpu: adapter, secure: true })).toMatchObject({
+      backend: 'webgpu',
+      forced: false,
+    });
   });
 
   it('falls back to WASM and says why', async () => {
@@ -138,7 +157,12 @@ describe('backend choice', () => {
   it('obeys ?backend= and refuses a forced WebGPU it cannot give', async () => {
     expect(parseUrlOptions('?backend=wasm&threads=2')).toEqual({ backend: 'wasm', threads: 2 });
     expect(parseUrlOptions('?backend=cuda')).toEqual({});
-    expect(await chooseBackend({ gpu: adapter, secure: true, forced: 'wasm' })).toMatchObject({ backend: 'wasm', forced: true });
-    await expect(chooseBackend({ gpu: noAdapter, secure: true, forced: 'webgpu' })).rejects.toThrow(/no WebGPU adapter/);
+    expect(await chooseBackend({ gpu: adapter, secure: true, forced: 'wasm' })).toMatchObject({
+      backend: 'wasm',
+      forced: true,
+    });
+    await expect(chooseBackend({ gpu: noAdapter, secure: true, forced: 'webgpu' })).rejects.toThrow(
+      /no WebGPU adapter/,
+    );
   });
 });

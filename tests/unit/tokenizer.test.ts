@@ -22,12 +22,19 @@ describe('tokenizer', () => {
     expect(existsSync(path), `${path} is missing`).toBe(true);
     const cases = JSON.parse(readFileSync(path, 'utf8')) as Array<{ text: string; ids: number[] }>;
     expect(cases.length).toBeGreaterThanOrEqual(1000);
-    const mismatches = cases.filter((c) => JSON.stringify(tokenizer.encode(c.text)) !== JSON.stringify(c.ids));
+    const mismatches = cases.filter(
+      (c) => JSON.stringify(tokenizer.encode(c.text)) !== JSON.stringify(c.ids),
+    );
     expect(mismatches.slice(0, 3)).toEqual([]);
   });
 
   it('decodes every encoding back to the original text', () => {
-    for (const text of ['Hello, world!', '  two  spaces\n\nand lines\t', 'naïve café — 日本語 🙂', "it's they'll"]) {
+    for (const text of [
+      'Hello, world!',
+      '  two  spaces\n\nand lines\t',
+      'naïve café — 日本語 🙂',
+      "it's they'll",
+    ]) {
       expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
     }
   });
