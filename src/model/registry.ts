@@ -2,7 +2,13 @@
  * One ORT runtime and one session per model per page, created lazily on the
  * first request and shared by every widget that asks for the same model.
  */
-import { browserEnvironment, chooseBackend, parseUrlOptions, type BackendChoice } from './backend';
+import {
+  browserEnvironment,
+  chooseBackend,
+  parseUrlOptions,
+  type BackendChoice,
+  type BackendName,
+} from './backend';
 import { HookedModel } from './hooked-model';
 import { defaultModelsUrl, loadModelFiles, type LoadOptions, type LoadProgress } from './loader';
 import { loadBrowserOrt, type Ort } from './ort';
@@ -17,6 +23,8 @@ export interface RegistryOptions {
   /** Models folder URL (default: `${BASE_URL}models/`). */
   baseUrl?: string;
   fetch?: typeof fetch;
+  /** ORT provider names per backend (onnxruntime-node calls its CPU provider `cpu`). */
+  executionProviders?: Partial<Record<BackendName, string>>;
 }
 
 interface Entry {
@@ -87,6 +95,7 @@ export class ModelRegistry {
       graph: files.graph,
       weights: new ModelWeights(files.config, files.weights),
       backend,
+      executionProviders: this.options.executionProviders,
     });
   }
 }

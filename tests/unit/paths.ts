@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 /** Repository root, from this file's location. */
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Reference activations and tokenizer cases written by training/. */
-export const fixturesDir = `${root}tests/fixtures`;
+/** Reference activations and tokenizer cases written by training/ (FIXTURES_DIR overrides). */
+export const fixturesDir = process.env.FIXTURES_DIR ?? `${root}tests/fixtures`;
 
 /**
  * The shipped models (public/models) when they exist, else the early export
