@@ -1,0 +1,138 @@
+"""Train one of the book's models from the tokenized corpus.
+
+    /usr/bin/python3 training/train.py --model attn-only-2l --out training/out/runs/attn-only-2l
+
+writes weights.safetensors (fp32), config.json, train_log.json and, with --checkpoints N,
+N log-spaced fp16 checkpoints in checkpoints/. Seeds are fixed (--seed), so a run on the
+same machine reproduces the same numbers up to BLAS thread scheduling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+from behaviour import measure  # noqa: E402
+from data import Batches, token_stream  # noqa: E402
+from model import Config, Transformer, loss_fn  # noqa: E402
+
+PRESETS = {
+    "attn-only-1l": Config(model_name="attn-only-1l", n_layers=1),
+    "attn-only-2l": Config(model_name="attn-only-2l", n_layers=2),
+    "gelu-1l": Config(model_name="gelu-1l", n_layers=1, d_mlp=512),
+    # for the pipeline tests: every hook group (attention and MLP) in seconds
+    "tiny": Config(model_name="tiny", n_layers=2, d_model=32, n_heads=4, d_head=8, n_ctx=32, d_vocab=300, d_mlp=64),
+}
+
+
+def log_spaced_steps(total: int, n: int) -> list[int]:
+    """Step 0 plus about n distinct steps spaced evenly in log between 1 and total."""
+    steps = sorted({int(round(s)) for s in np.geomspace(1, total, n)} | {0, total})
+    return steps
+
+
+def lr_at(step: int, args: argparse.Namespace) -> float:
+    """Linear warmup, then cosine decay to 10% of the peak."""
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    t = (step - args.warmup) / max(1, args.steps - args.warmup)
+    return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+def train(args: argparse.Namespace) -> dict:
+    if args.model not in PRESETS:
+        raise SystemExit(f"error: unknown --model {args.model!r}; choose one of {sorted(PRESETS)}")
+    cfg = PRESETS[args.model]
+    if args.steps < 1 or args.batch < 1 or not 0 <= args.repeat_frac <= 1:
+        raise SystemExit("error: --steps and --batch must be positive and --repeat-frac in [0, 1]")
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    stream = token_stream(args.corpus, args.tokenizer, "train", args.cache, args.max_docs)
+    if int(stream.max()) >= cfg.d_vocab:
+        raise SystemExit(f"error: token id {int(stream.max())} >= d_vocab {cfg.d_vocab}: tokenizer and model disagree")
+    batches = Batches(stream, cfg.n_ctx, args.batch, cfg.d_vocab, args.seed, args.repeat_frac, repeat_random=args.repeat_random)
+    model = Transformer(cfg)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=args.lr, betas=(0.9, 0.95))
+    os.makedirs(args.out, exist_ok=True)
+    ckpt_steps = set(log_spaced_steps(args.steps, args.checkpoints)) if args.checkpoints else set()
+    ckpt_dir = os.path.join(args.out, "checkpoints")
+    log, ckpts = [], []
+    t0 = time.time()
+    for step in range(args.steps + 1):
+        if step in ckpt_steps:
+            os.makedirs(ckpt_dir, exist_ok=True)
+            name = f"step-{step:06d}.safetensors"
+            safetensors_io.save(model.state_dict(), os.path.join(ckpt_dir, name), dtype="F16")
+            recent = [r["loss"] for r in log[-20:]]
+            ckpts.append({"step": step, "tokens": step * args.batch * cfg.n_ctx, "file": name,
+                          "train_loss": float(np.mean(recent)) if recent else None})
+        if step == args.steps:
+            break
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args)
+        tokens = batches.next()
+        loss = loss_fn(model(tokens), tokens)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        log.append({"step": step + 1, "loss": loss.item(), "elapsed_s": round(time.time() - t0, 2)})
+        if (step + 1) % args.log_every == 0:
+            recent = np.mean([r["loss"] for r in log[-args.log_every:]])
+            print(f"step {step + 1}/{args.steps} loss {recent:.4f} lr {lr_at(step, args):.2e} "
+                  f"{(step + 1) * args.batch * cfg.n_ctx / (time.time() - t0):.0f} tok/s", flush=True)
+        if args.eval_every and (step + 1) % args.eval_every == 0 and cfg.n_ctx >= 101:
+            b = measure(model, n_seqs=8)
+            print(f"  behaviour: induction max/layer {[round(max(h), 3) for h in b['induction']]} "
+                  f"prev-token max/layer {[round(max(h), 3) for h in b['prev_token']]} "
+                  f"copy loss {b['loss_first_copy']:.2f} -> {b['loss_second_copy']:.2f}", flush=True)
+    wall = time.time() - t0
+    safetensors_io.save(model.state_dict(), os.path.join(args.out, "weights.safetensors"))
+    with open(os.path.join(args.out, "config.json"), "w") as f:
+        json.dump(cfg.to_tl_dict(), f, indent=1)
+    meta = {"args": vars(args), "wall_time_s": round(wall, 1), "tokens_seen": args.steps * args.batch * cfg.n_ctx,
+            "final_train_loss": float(np.mean([r["loss"] for r in log[-50:]])), "torch": torch.__version__,
+            "threads": args.threads, "checkpoints": ckpts}
+    with open(os.path.join(args.out, "train_log.json"), "w") as f:
+        json.dump({**meta, "log": log}, f)
+    print(f"trained {args.model} in {wall / 60:.1f} min, final train loss {meta['final_train_loss']:.4f}", flush=True)
+    return meta
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True, help=f"one of {sorted(PRESETS)}")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--corpus", default="training/out/corpus")
+    ap.add_argument("--tokenizer", default="public/models/tokenizer.json")
+    ap.add_argument("--cache", default="training/out/tokens")
+    ap.add_argument("--max-docs", type=int, default=0, help="use only the first N training documents (tests)")
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--weight-decay", type=float, default=0.05)
+    ap.add_argument("--repeat-frac", type=float, default=0.25, help="share of each batch that is repeated-span sequences")
+    ap.add_argument("--repeat-random", type=float, default=0.5, help="share of repeated spans that are random token ids (else natural text)")
+    ap.add_argument("--checkpoints", type=int, default=0, help="number of log-spaced checkpoints to keep (0 = none)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--log-every", type=int, default=50)
+    ap.add_argument("--eval-every", type=int, default=0, help="print PyTorch behaviour readings every N steps")
+    return ap
+
+
+if __name__ == "__main__":
+    train(parser().parse_args())
