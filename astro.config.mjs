@@ -31,6 +31,10 @@ const isolationHeaders = {
 
 export default defineConfig({
   base: siteBase(),
+  // The e2e suite builds into its own folder (SITE_OUT_DIR=dist-e2e) so that
+  // a `npm run build` of the root site in the same tree cannot swap the
+  // pages under a running test.
+  outDir: process.env.SITE_OUT_DIR ?? 'dist',
   trailingSlash: 'always',
   // Astro 7's default Markdown processor ignores remark/rehype plugins; the
   // unified() one runs them, and @astrojs/mdx inherits it for .mdx files.
@@ -44,5 +48,13 @@ export default defineConfig({
     // onnxruntime-web ships its own .wasm/.mjs loaders; pre-bundling breaks
     // their import.meta.url lookups, so Vite must leave the package alone.
     optimizeDeps: { exclude: ['onnxruntime-web'] },
+    build: {
+      rolldownOptions: {
+        // Astro's own MDX output starts with a "use astro:head-inject"
+        // directive that the bundler warns about on every chapter. It is
+        // Astro's marker, not our code (we write no module directives).
+        checks: { moduleLevelDirective: false },
+      },
+    },
   },
 });

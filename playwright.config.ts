@@ -8,6 +8,8 @@ import { defineConfig } from '@playwright/test';
  */
 const base = '/circuits/';
 const port = Number(process.env.E2E_PORT ?? 4329);
+/** Where `npm run test:e2e` builds the site; see astro.config.mjs `outDir`. */
+export const e2eOutDir = 'dist-e2e';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -43,8 +45,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `astro preview --host 127.0.0.1 --port ${port}`,
-    env: { SITE_BASE: base },
+    // --ignore-lock: Astro 7 allows one tracked preview server per project;
+    // the test server must start even when someone is previewing the tree.
+    command: `astro preview --ignore-lock --host 127.0.0.1 --port ${port}`,
+    env: { SITE_BASE: base, SITE_OUT_DIR: e2eOutDir },
     url: `http://127.0.0.1:${port}${base}`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,5 +1,6 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { test as base, expect } from '@playwright/test';
+import { e2eOutDir } from '../../playwright.config';
 
 /** What a test's browser context did on the network and in its consoles. */
 export interface BrowserRecord {
@@ -81,13 +82,13 @@ export function basePath(): string {
 }
 
 /**
- * The chapter ids of the built site, read from `dist/chapters/` (not from the
+ * The chapter ids of the built site, read from the e2e build's `chapters/` folder (not from the
  * page under test, so a page that forgets a chapter cannot hide it).
  */
 export function builtChapterIds(): string[] {
-  const dir = 'dist/chapters';
+  const dir = `${e2eOutDir}/chapters`;
   if (!existsSync(dir))
-    throw new Error('dist/chapters is missing: run `npm run test:e2e`, which builds first');
+    throw new Error(`${dir} is missing: run \`npm run test:e2e\`, which builds first`);
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)

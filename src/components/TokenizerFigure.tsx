@@ -1,0 +1,75 @@
+import { useId } from 'preact/hooks';
+import type { Tokenizer } from '../model/tokenizer';
+import Figure from './Figure';
+import { field } from './url-state';
+import { useLoader } from './use-loader';
+import { useUrlState } from './use-url-state';
+
+/** Longest text the figure takes (and the URL keeps). */
+const MAX_TEXT = 2000;
+
+const schema = { text: field.text('The cat sat on the mat. The cat sat on the', MAX_TEXT) };
+
+/** The tokenizer every model shares (public/models/tokenizer.json), loaded once a page. */
+async function loadSharedTokenizer(): Promise<Tokenizer> {
+  // Imported here, not at the top, so the runtime stays out of the page's
+  // first-load JavaScript until a figure is on screen.
+  const { loadTokenizer } = await import('../model/tokenizer');
+  return loadTokenizer(`${import.meta.env.BASE_URL}models/tokenizer.json`);
+}
+
+/**
+ * Type text, see the tokens the models read: each token's text (spaces as
+ * `·`, newlines as `↵`) and its id. The text round-trips through the URL.
+ */
+export default function TokenizerFigure() {
+  const inputId = useId();
+  const [state, update] = useUrlState(schema, 'tok');
+  const {
+    status,
+    value: tokenizer,
+    retry,
+  } = useLoader(loadSharedTokenizer, {
+    what: 'the tokenizer',
+  });
+  const ids = tokenizer ? tokenizer.encode(state.text) : [];
+  const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
+
+  return (
+    <Figure
+      name="tokenizer"
+      title="How the models see text"
+      status={status}
+      onRetry={retry}
+      caption={
+        <>
+          Byte-level BPE, as in GPT-2: text becomes bytes, and learned merges join frequent byte
+          pairs into tokens. Spaces are shown as ·; most words carry the space before them.
+        </>
+      }
+    >
+      <label class="tokenizer-label" for={inputId}>
+        Text
+      </label>
+      <textarea
+        id={inputId}
+        rows={3}
+        value={state.text}
+        maxLength={MAX_TEXT}
+        onInput={(e) => update({ text: e.currentTarget.value })}
+      />
+      <p class="tokenizer-count" aria-live="polite">
+        {ids.length} {ids.length === 1 ? 'token' : 'tokens'} for {[...state.text].length} characters
+        · vocabulary of {tokenizer?.vocabSize ?? 0} tokens
+      </p>
+      <ol class="token-strip" aria-label="Tokens and their ids">
+        {ids.map((id, i) => (
+          <li key={i} class="token">
+            <span class="token-text">{strings[i]}</span>
+            <span class="token-id">{id}</span>
+          </li>
+        ))}
+      </ol>
+    </Figure>
+  );
+}
