@@ -126,7 +126,7 @@ def _write_bin(t: torch.Tensor, path: str) -> None:
 
 
 def write_reference(model: Transformer, tok: Tokenizer, model_id: str, out_dir: str, prompts: list[str] = REFERENCE_PROMPTS,
-                    max_tokens: int = 16) -> str:
+                    max_tokens: int = 12) -> str:
     """PyTorch activations at every hook for fixed prompts (right-padded with 0), plus one run with a
     non-trivial head_mask / patch_mask / patch_z. Layout in src/model/MODEL_FORMAT.md."""
     cfg = model.cfg

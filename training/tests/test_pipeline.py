@@ -58,7 +58,8 @@ def export_args(d, models: str) -> list[str]:
 
 
 def test_a_tiny_model_trains_exports_and_its_onnx_graph_matches_pytorch_at_every_hook(tiny):
-    r = run(export_args(tiny, "models"))
+    # --no-gate: 300 steps cannot beat a bigram model; the gate itself is tested below
+    r = run([*export_args(tiny, "models"), "--no-gate"])
     assert r.returncode == 0, r.stdout + r.stderr
     mdir = tiny / "models" / "tiny"
     for f in ("model.onnx", "weights.safetensors", "config.json", "card.md", "card.json", "checkpoints/index.json"):
