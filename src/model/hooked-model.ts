@@ -204,6 +204,7 @@ export class HookedModel {
     this.session = await this.ort.InferenceSession.create(this.graph, {
       executionProviders: [this.providers[backend] ?? backend],
       graphOptimizationLevel: 'all',
+      logSeverityLevel: 3, // errors only: see ort.ts
     });
     if (backend === 'webgpu') {
       const device = (await this.ort.env.webgpu.device) as GPUDevice | undefined;

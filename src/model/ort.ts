@@ -28,6 +28,9 @@ export function loadBrowserOrt(threads?: number): Promise<Ort> {
       import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
     ]);
     const mod = ort as unknown as Ort;
+    // ORT prints warnings (e.g. shape ops placed on CPU, which is by design)
+    // through console.error; a reader's console should only show real errors.
+    mod.env.logLevel = 'error';
     mod.env.wasm.wasmPaths = { wasm: new URL(wasm.default, location.href).href };
     // Threads only where the page is cross-origin isolated (COOP/COEP);
     // elsewhere ORT would warn and fall back to one thread anyway.

@@ -9,13 +9,13 @@ export const fixturesDir = process.env.FIXTURES_DIR ?? `${root}tests/fixtures`;
 
 /**
  * The shipped models (public/models) when they exist, else the early export
- * (training/out/early) so the runtime can be tested while training runs.
- * MODELS_DIR overrides both.
+ * (training/out/early) so the runtime can be tested while training runs;
+ * the first that holds `needs`. MODELS_DIR overrides both.
  */
-export function findModelsDir(): string {
+export function findModelsDir(needs = 'manifest.json'): string {
   const candidates = [process.env.MODELS_DIR, `${root}public/models`, `${root}training/out/early`];
-  for (const dir of candidates) if (dir && existsSync(`${dir}/tokenizer.json`)) return dir;
-  throw new Error(`no tokenizer.json in ${candidates.filter(Boolean).join(' or ')}`);
+  for (const dir of candidates) if (dir && existsSync(`${dir}/${needs}`)) return dir;
+  throw new Error(`no ${needs} in ${candidates.filter(Boolean).join(' or ')}`);
 }
 
 /** Directory of one model under the models dir, checking it holds an ONNX graph. */

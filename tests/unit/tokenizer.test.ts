@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bytesToUnicode, tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
 import { findModelsDir, fixturesDir } from './paths';
 
-const modelsDir = findModelsDir();
+const modelsDir = findModelsDir('tokenizer.json');
 const tokenizer = tokenizerFromJson(
   JSON.parse(readFileSync(`${modelsDir}/tokenizer.json`, 'utf8')) as TokenizerJson,
 );
