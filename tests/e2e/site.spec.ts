@@ -172,3 +172,29 @@ test('the served site is cross-origin isolated and headless Chromium has a WebGP
   });
   expect(env).toEqual({ isolated: true, secure: true, adapter: true });
 });
+
+test('first load of every page keeps the runtime out: no WASM or model files, little JavaScript', async ({
+  page,
+}) => {
+  // Budget for the JavaScript a page needs before any figure is on screen
+  // (Preact, Astro's island loader, theme toggle). The runtime and models
+  // load only when a figure scrolls into view.
+  const budget = 60_000;
+  for (const path of builtPages()) {
+    const scripts: Promise<number>[] = [];
+    const heavy: string[] = [];
+    const onResponse = (response: import('@playwright/test').Response) => {
+      const url = response.url();
+      if (/\.wasm$|\/models\//.test(url)) heavy.push(url);
+      // Pagefind's UI (~130 KB) loads on the search page only, by design.
+      if (response.request().resourceType() === 'script' && !url.includes('/pagefind/'))
+        scripts.push(response.body().then((b) => b.length));
+    };
+    page.on('response', onResponse);
+    await page.goto(path, { waitUntil: 'networkidle' });
+    page.off('response', onResponse);
+    const bytes = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
+    expect(heavy, `heavy files on first load of ${path || 'home'}`).toEqual([]);
+    expect(bytes, `JavaScript bytes on first load of ${path || 'home'}`).toBeLessThan(budget);
+  }
+});
