@@ -29,6 +29,24 @@ const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/**
+ * Display math wider than the screen (phones) scrolls sideways inside its
+ * box; `tabindex="0"` lets keyboard users scroll it too (axe:
+ * scrollable-region-focusable).
+ */
+function rehypeFocusableDisplayMath() {
+  /** @param {import('hast').Root | import('hast').Element} node */
+  const visit = (node) => {
+    if (node.type === 'element') {
+      const className = node.properties.className;
+      if (Array.isArray(className) && className.includes('katex-display'))
+        node.properties.tabIndex = 0;
+    }
+    for (const child of node.children) if (child.type === 'element') visit(child);
+  };
+  return visit;
+}
+
 export default defineConfig({
   base: siteBase(),
   // The e2e suite builds into its own folder (SITE_OUT_DIR=dist-e2e) so that
@@ -39,7 +57,10 @@ export default defineConfig({
   // Astro 7's default Markdown processor ignores remark/rehype plugins; the
   // unified() one runs them, and @astrojs/mdx inherits it for .mdx files.
   markdown: {
-    processor: unified({ remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] }),
+    processor: unified({
+      remarkPlugins: [remarkMath],
+      rehypePlugins: [rehypeKatex, rehypeFocusableDisplayMath],
+    }),
   },
   integrations: [mdx(), preact()],
   server: { headers: isolationHeaders },
