@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { basePath, builtChapterIds, builtPages, expect, test } from './fixtures';
+import { basePath, builtChapterIds, builtPages, expect, isForeign, test } from './fixtures';
 
 const chapterIds = builtChapterIds();
 
@@ -206,4 +206,14 @@ test('first load of every page keeps the runtime out: no WASM or model files, li
     expect(heavy, `heavy files on first load of ${path || 'home'}`).toEqual([]);
     expect(bytes, `JavaScript bytes on first load of ${path || 'home'}`).toBeLessThan(budget);
   }
+});
+
+test('the request guard tells the site from other origins', () => {
+  const origin = 'http://127.0.0.1:4329';
+  expect(isForeign('http://127.0.0.1:4329/circuits/_astro/x.js', origin)).toBe(false);
+  expect(isForeign('http://localhost:4329/circuits/', origin)).toBe(true);
+  expect(isForeign('https://cdn.jsdelivr.net/npm/katex/dist/katex.min.css', origin)).toBe(true);
+  expect(isForeign('wss://example.org/socket', origin)).toBe(true);
+  expect(isForeign('data:font/woff2;base64,AAAA', origin)).toBe(false);
+  expect(isForeign('blob:http://127.0.0.1:4329/1234', origin)).toBe(false);
 });
