@@ -217,3 +217,18 @@ test('the request guard tells the site from other origins', () => {
   expect(isForeign('data:font/woff2;base64,AAAA', origin)).toBe(false);
   expect(isForeign('blob:http://127.0.0.1:4329/1234', origin)).toBe(false);
 });
+
+test('the diagnostics page has no serious or critical accessibility violation once it has started', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('diagnostics/');
+  await expect(page.getByTestId('environment')).toHaveAttribute('data-backend', /webgpu|wasm/, {
+    timeout: 60_000,
+  });
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(bad).toEqual([]);
+});
