@@ -99,6 +99,48 @@ export async function loadModelFiles(
   };
 }
 
+/** One training checkpoint of a model (`checkpoints/index.json`). */
+export interface CheckpointInfo {
+  step: number;
+  tokens: number;
+  /** File name under `<id>/checkpoints/` (fp16 safetensors). */
+  file: string;
+  train_loss?: number;
+  val_loss?: number;
+  induction_score?: number;
+  prev_token_score?: number;
+  icl_score?: number;
+}
+
+/** The checkpoints of model `id`, in training order; empty if it has none. */
+export async function loadCheckpointIndex(
+  id: string,
+  options: LoadOptions,
+): Promise<CheckpointInfo[]> {
+  const manifest = await loadManifest(options);
+  const path = `${id}/checkpoints/index.json`;
+  if (!manifest.some((m) => m.path === path)) return [];
+  const [bytes] = await loadVerified([path], manifest, options);
+  const json = JSON.parse(new TextDecoder().decode(bytes)) as { checkpoints: CheckpointInfo[] };
+  return [...json.checkpoints].sort((a, b) => a.step - b.step);
+}
+
+/**
+ * The weights of one checkpoint (fp16 on disk, widened to fp32), verified
+ * against the manifest like every other file.
+ */
+export async function loadCheckpointWeights(
+  id: string,
+  file: string,
+  options: LoadOptions,
+): Promise<TensorMap> {
+  const manifest = await loadManifest(options);
+  const [bytes] = await loadVerified([`${id}/checkpoints/${file}`], manifest, options);
+  return parseSafetensors(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  );
+}
+
 /**
  * Fetches files listed in the manifest, reporting progress over all of them,
  * and checks each one's size and SHA-256.

@@ -4,6 +4,7 @@
  * and Node tests can inject onnxruntime-node (same API) instead.
  */
 import type * as OrtModule from 'onnxruntime-web';
+import { parseUrlOptions } from './backend';
 
 /** The ORT API the runtime uses (onnxruntime-web and onnxruntime-node both provide it). */
 export type Ort = typeof OrtModule;
@@ -17,8 +18,9 @@ let browserOrt: Promise<Ort> | undefined;
 /**
  * Loads `onnxruntime-web/webgpu` once per page (the WebGPU EP with the WASM
  * EP beside it) and points it at the self-hosted wasm that Vite bundled under
- * the site's base, so no request leaves the origin. `threads` sets the WASM
- * thread count (used only where the page is cross-origin isolated).
+ * the site's base, so no request leaves the origin. `threads` (default
+ * `?threads=` in the page URL, else up to 4) sets the WASM thread count, used
+ * only where the page is cross-origin isolated.
  */
 export function loadBrowserOrt(threads?: number): Promise<Ort> {
   browserOrt ??= (async () => {
@@ -35,6 +37,7 @@ export function loadBrowserOrt(threads?: number): Promise<Ort> {
     // Threads only where the page is cross-origin isolated (COOP/COEP);
     // elsewhere ORT would warn and fall back to one thread anyway.
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    threads ??= parseUrlOptions(location.search).threads;
     mod.env.wasm.numThreads = isolated
       ? (threads ?? Math.min(4, navigator.hardwareConcurrency || 1))
       : 1;

@@ -2,15 +2,17 @@
  * One ORT runtime and one session per model per page, created lazily on the
  * first request and shared by every widget that asks for the same model.
  */
-import {
-  browserEnvironment,
-  chooseBackend,
-  parseUrlOptions,
-  type BackendChoice,
-  type BackendName,
-} from './backend';
+import { browserEnvironment, chooseBackend, type BackendChoice, type BackendName } from './backend';
 import { HookedModel } from './hooked-model';
-import { defaultModelsUrl, loadModelFiles, type LoadOptions, type LoadProgress } from './loader';
+import {
+  defaultModelsUrl,
+  loadCheckpointIndex,
+  loadCheckpointWeights,
+  loadModelFiles,
+  type CheckpointInfo,
+  type LoadOptions,
+  type LoadProgress,
+} from './loader';
 import { loadBrowserOrt, type Ort } from './ort';
 import { ModelWeights } from './weights';
 
@@ -35,6 +37,8 @@ interface Entry {
 /** Caches models by id; a failed load is forgotten so asking again retries. */
 export class ModelRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly checkpoints = new Map<string, Promise<ModelWeights>>();
+  private manifestOptions?: LoadOptions;
   private ort?: Promise<Ort>;
   private backend?: Promise<BackendChoice>;
   private readonly options: RegistryOptions;
@@ -64,6 +68,28 @@ export class ModelRegistry {
     return entry.model;
   }
 
+  /** The training checkpoints of model `id` (empty when it has none). */
+  checkpointIndex(id: string): Promise<CheckpointInfo[]> {
+    return loadCheckpointIndex(id, this.loadOptions());
+  }
+
+  /**
+   * The weights of one checkpoint of model `id`, to run through the model's
+   * own graph (`model.run(tokens, { weights })`). Cached; a failed load retries.
+   */
+  checkpointWeights(id: string, file: string): Promise<ModelWeights> {
+    const key = `${id}/${file}`;
+    let w = this.checkpoints.get(key);
+    if (!w) {
+      w = Promise.all([this.get(id), loadCheckpointWeights(id, file, this.loadOptions())]).then(
+        ([model, tensors]) => new ModelWeights(model.config, tensors),
+      );
+      this.checkpoints.set(key, w);
+      w.catch(() => this.checkpoints.delete(key));
+    }
+    return w;
+  }
+
   /** The backend models on this page use (chosen once per page). */
   chosenBackend(): Promise<BackendChoice> {
     this.backend ??= (this.options.chooseBackend ?? (() => chooseBackend(browserEnvironment())))();
@@ -76,14 +102,18 @@ export class ModelRegistry {
     return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   }
 
-  private async load(id: string, onProgress: (p: LoadProgress) => void): Promise<HookedModel> {
-    this.ort ??= (this.options.loadOrt ?? (() => loadBrowserOrt(threadsFromUrl())))();
-    this.ort.catch(() => (this.ort = undefined));
-    const load: LoadOptions = {
+  private loadOptions(): LoadOptions {
+    this.manifestOptions ??= {
       baseUrl: this.options.baseUrl ?? defaultModelsUrl(),
       fetch: this.options.fetch,
-      onProgress,
     };
+    return this.manifestOptions;
+  }
+
+  private async load(id: string, onProgress: (p: LoadProgress) => void): Promise<HookedModel> {
+    this.ort ??= (this.options.loadOrt ?? (() => loadBrowserOrt()))();
+    this.ort.catch(() => (this.ort = undefined));
+    const load: LoadOptions = { ...this.loadOptions(), onProgress };
     const [ort, backend, files] = await Promise.all([
       this.ort,
       this.chosenBackend(),
@@ -98,10 +128,6 @@ export class ModelRegistry {
       executionProviders: this.options.executionProviders,
     });
   }
-}
-
-function threadsFromUrl(): number | undefined {
-  return parseUrlOptions(globalThis.location?.search ?? '').threads;
 }
 
 let page: ModelRegistry | undefined;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadModelFiles, ModelLoadError, type LoadProgress } from '../../src/model/loader';
 import { ModelRegistry } from '../../src/model/registry';
-import { findModelsDir } from './paths';
+import { perPositionLoss } from '../../src/model/metrics';
+import { findModelsDir, fixturesDir } from './paths';
 import { ort } from './node-model';
 
 const dir = findModelsDir();
@@ -67,5 +68,36 @@ describe('loading a model', () => {
     expect(model.config.model_name).toBe('attn-only-2l');
     // One session per model: asking again gives the same instance.
     expect(await registry.get('attn-only-2l')).toBe(model);
+  });
+
+  it('loads fp16 checkpoints and runs them through the same graph: the last beats the first', async () => {
+    const registry = new ModelRegistry({
+      baseUrl,
+      fetch: diskFetch(),
+      loadOrt: async () => ort,
+      chooseBackend: async () => ({ backend: 'wasm', reason: 'test', forced: true }),
+      executionProviders: { wasm: 'cpu' },
+    });
+    const index = await registry.checkpointIndex('attn-only-2l');
+    expect(index.length, 'attn-only-2l ships checkpoints').toBeGreaterThan(2);
+    expect(index.map((c) => c.step)).toEqual([...index.map((c) => c.step)].sort((a, b) => a - b));
+    const model = await registry.get('attn-only-2l');
+    // Real text: the tokenizer parity cases, joined.
+    const cases = JSON.parse(readFileSync(`${fixturesDir}/tokenizer-cases.json`, 'utf8')) as Array<{
+      text: string;
+    }>;
+    const text = cases.map((c) => c.text).join(' ');
+    const { tokenizerFromJson } = await import('../../src/model/tokenizer');
+    const tok = tokenizerFromJson(JSON.parse(readFileSync(`${dir}/tokenizer.json`, 'utf8')));
+    const tokens = tok.encode(text).slice(0, 128);
+    const meanLoss = async (file: string) => {
+      const weights = await registry.checkpointWeights('attn-only-2l', file);
+      const r = await model.run(tokens, { weights });
+      const l = perPositionLoss(r.logits!, tokens);
+      return l.reduce((a, b) => a + b, 0) / l.length;
+    };
+    const first = await meanLoss(index[0].file);
+    const last = await meanLoss(index[index.length - 1].file);
+    expect(last).toBeLessThan(first);
   });
 });

@@ -5,9 +5,12 @@ import type { ReadBytes, ReferenceDoc } from '../../model/reference';
 const docs = import.meta.glob<ReferenceDoc>('/tests/fixtures/reference/*.json', {
   import: 'default',
 });
+// Eager: only the URL strings are inlined (one small module), the files
+// themselves are fetched on demand.
 const bins = import.meta.glob<string>('/tests/fixtures/reference/**/*.bin', {
   query: '?url',
   import: 'default',
+  eager: true,
 });
 
 /** Model ids that have a reference fixture in this build. */
@@ -23,9 +26,9 @@ export async function loadReference(id: string): Promise<{ doc: ReferenceDoc; re
   if (!loadDoc) throw new Error(`no reference fixture for ${id} in this build`);
   const doc = await loadDoc();
   const read: ReadBytes = async (rel) => {
-    const loadUrl = bins[`/tests/fixtures/reference/${rel}`];
-    if (!loadUrl) throw new Error(`reference file ${rel} is not in this build`);
-    const res = await fetch(await loadUrl());
+    const url = bins[`/tests/fixtures/reference/${rel}`];
+    if (!url) throw new Error(`reference file ${rel} is not in this build`);
+    const res = await fetch(url);
     if (!res.ok) throw new Error(`GET ${rel} failed with HTTP ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   };

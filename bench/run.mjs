@@ -1,0 +1,325 @@
+// The runtime benchmark: drives Debian's Chromium (playwright-core) over a
+// built site and prints a Markdown table, also written to bench/results/.
+//
+//   SITE_BASE=/circuits/ SITE_OUT_DIR=dist-bench npm run build
+//   node_modules/.bin/node bench/run.mjs --dir dist-bench
+//
+// Measures, for attn-only-2l:
+// - forward latency with every hook read back at 16, 64, 128 tokens and the
+//   full context: WASM single-threaded, WASM threaded, and WebGPU (on a
+//   software adapter here, so only as a ratio to WASM);
+// - the head-ablation sweep as one batched run vs the same sweep as a loop;
+// - bytes a first visit to one chapter transfers, compressed (gzip and
+//   brotli of each file as a host would serve it), split into runtime, model
+//   and page.
+import { execSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'dist-bench' },
+    base: { type: 'string', default: '/circuits/' },
+    port: { type: 'string', default: '4410' },
+    model: { type: 'string', default: 'attn-only-2l' },
+    chapter: { type: 'string', default: '' },
+    reps: { type: 'string', default: '20' },
+    'gpu-reps': { type: 'string', default: '5' },
+    out: { type: 'string', default: '' },
+  },
+});
+const port = Number(args.port);
+const origin = `http://127.0.0.1:${port}`;
+const site = `${origin}${args.base}`;
+const reps = Number(args.reps);
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const launchArgs = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function sh(cmd) {
+  try {
+    return execSync(cmd, { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    host: hostname(),
+    cpu: `${cpu[0]?.model ?? 'unknown'} × ${cpu.length} logical cores`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    chromium: sh(`${chromiumPath} --version`),
+    node: process.version,
+    load: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+  };
+}
+
+/** Opens the diagnostics page with `query` and waits for its test API and backend. */
+async function openDiagnostics(browser, query) {
+  const page = await browser.newPage();
+  await page.route(
+    (url) => !url.href.startsWith(origin),
+    (route) => route.abort(),
+  );
+  await page.goto(`${site}diagnostics/?${query}`);
+  await page.waitForSelector('[data-testid="environment"]', { timeout: 120_000 });
+  await page.waitForFunction(() => 'circuitsDiagnostics' in window);
+  const backend = await page.getAttribute('[data-testid="environment"]', 'data-backend');
+  const threads = await page.evaluate(() => window.circuitsDiagnostics.wasmThreads());
+  return { page, backend, threads };
+}
+
+async function latency(browser, query, lengths, n) {
+  const { page, backend, threads } = await openDiagnostics(browser, query);
+  const rows = await page.evaluate(
+    ([id, lengths, n]) => window.circuitsDiagnostics.forwardLatency(id, lengths, n),
+    [args.model, lengths, n],
+  );
+  const sweep = await page.evaluate(
+    ([id, n]) => window.circuitsDiagnostics.ablationSweepTiming(id, 128, n),
+    [args.model, Math.max(3, Math.floor(n / 4))],
+  );
+  await page.close();
+  return { backend, threads, rows, sweep };
+}
+
+/** Gzip and brotli sizes of a file of the built site, as a compressing host would send it. */
+function compressed(path) {
+  const raw = readFileSync(path);
+  return {
+    raw: raw.length,
+    gzip: gzipSync(raw, { level: 9 }).length,
+    brotli: brotliCompressSync(raw, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+      },
+    }).length,
+  };
+}
+
+function classify(pathname) {
+  if (pathname.includes('/models/')) return 'model';
+  if (pathname.endsWith('.bin')) return 'reference';
+  if (/ort[.-]|\.wasm$/.test(pathname)) return 'runtime';
+  return 'page';
+}
+
+/**
+ * First visit to a chapter in a fresh browser context: every request the
+ * page makes while the reader scrolls through it and its figures load.
+ */
+async function firstVisit(browser, path) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const seen = new Set();
+  page.on('request', (r) => seen.add(new URL(r.url()).pathname));
+  await page.goto(`${site}${path}`);
+  // Scroll through so every client:visible figure hydrates and loads.
+  for (let y = 0; y < 40; y++) {
+    await page.mouse.wheel(0, 1500);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(3000);
+  await page.waitForLoadState('networkidle');
+  await context.close();
+  const split = {
+    page: emptySplit(),
+    runtime: emptySplit(),
+    model: emptySplit(),
+    reference: emptySplit(),
+  };
+  const files = [];
+  for (const p of seen) {
+    if (!p.startsWith(args.base)) continue;
+    let file = join(args.dir, p.slice(args.base.length));
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    } catch {
+      continue;
+    }
+    const size = compressed(file);
+    const kind = classify(p);
+    for (const k of ['raw', 'gzip', 'brotli']) split[kind][k] += size[k];
+    split[kind].files++;
+    files.push({ path: p, kind, ...size });
+  }
+  return { split, files };
+}
+
+function emptySplit() {
+  return { raw: 0, gzip: 0, brotli: 0, files: 0 };
+}
+
+const mb = (b) => (b / 1e6).toFixed(2);
+const ms = (x) => x.toFixed(1);
+
+async function main() {
+  const chapter =
+    args.chapter ||
+    sh(`ls ${join(args.dir, 'chapters')}`)
+      .split('\n')
+      .filter(Boolean)
+      .pop();
+  const server = await serve({ dir: args.dir, base: args.base, port });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs });
+  const before = machine();
+  try {
+    const cfg = JSON.parse(
+      readFileSync(join(args.dir, 'models', args.model, 'config.json'), 'utf8'),
+    );
+    const lengths = [...new Set([16, 64, 128, cfg.n_ctx])];
+    const coreCount = cpus().length;
+    console.error('WASM, 1 thread…');
+    const wasm1 = await latency(browser, 'backend=wasm&threads=1', lengths, reps);
+    console.error(`WASM, ${coreCount} threads…`);
+    const wasmN = await latency(browser, `backend=wasm&threads=${coreCount}`, lengths, reps);
+    console.error('WebGPU (software adapter)…');
+    const gpu = await latency(browser, 'backend=webgpu', lengths, Number(args['gpu-reps']));
+    console.error(`first visit to ${chapter}…`);
+    const visit = await firstVisit(browser, `chapters/${chapter}/`);
+    console.error('first visit to the diagnostics page (runtime and model)…');
+    const diag = await firstVisit(browser, 'diagnostics/?backend=wasm');
+    const after = machine();
+    const md = report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, chapter });
+    console.log(md);
+    const out =
+      args.out ||
+      `bench/results/${new Date().toISOString().slice(0, 10)}-${before.host.replace(/[^\w-]/g, '')}.md`;
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(out, md);
+    console.error(`wrote ${out}`);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, chapter }) {
+  const at = (run, n) => run.rows.find((r) => r.tokens === n);
+  const lines = [];
+  lines.push(`# Runtime benchmark: ${args.model}`, '');
+  lines.push(`Run ${new Date().toISOString()} with \`node bench/run.mjs\` on:`, '');
+  lines.push(`- machine: ${before.host}, ${before.cpu}, ${before.memory} RAM`);
+  lines.push(`- browser: ${before.chromium} (headless, \`--enable-unsafe-webgpu\`)`);
+  lines.push(`- Node ${before.node}; load average before ${before.load}, after ${after.load}`);
+  lines.push(
+    `- model: ${args.model} (d_model ${cfg.d_model}, ${cfg.n_layers} layers × ${cfg.n_heads} heads, d_vocab ${cfg.d_vocab}, n_ctx ${cfg.n_ctx})`,
+  );
+  lines.push('');
+  lines.push('## Forward latency, every hook read back (median of runs after a warm-up run)', '');
+  lines.push(
+    `| tokens | WASM ${wasm1.threads} thread (ms) | WASM ${wasmN.threads} threads (ms) | WebGPU, software adapter (ms) | WebGPU / WASM ${wasm1.threads} thread |`,
+  );
+  lines.push('|---:|---:|---:|---:|---:|');
+  for (const n of lengths) {
+    const a = at(wasm1, n);
+    const b = at(wasmN, n);
+    const g = at(gpu, n);
+    lines.push(
+      `| ${n}${n === cfg.n_ctx ? ' (n_ctx)' : ''} | ${ms(a.medianMs)} | ${ms(b.medianMs)} | ${ms(g.medianMs)} | ${(g.medianMs / a.medianMs).toFixed(2)}× |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `Backends reported by the page: ${wasm1.backend} (${wasm1.threads} thread), ${wasmN.backend} (${wasmN.threads} threads), ${gpu.backend}. ` +
+      'WebGPU here runs on SwiftShader (a CPU implementation of a GPU): its time says nothing about a real GPU, only the ratio is kept.',
+  );
+  lines.push('');
+  lines.push(
+    `## Head-ablation sweep at 128 tokens (${cfg.n_layers * cfg.n_heads} heads, logits read back)`,
+    '',
+  );
+  lines.push(
+    '| backend | one forward (ms) | batched sweep (ms) | sweep as a loop (ms) | batched / forward | loop / batched |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|');
+  for (const [name, r] of [
+    [`WASM ${wasm1.threads} thread`, wasm1],
+    [`WASM ${wasmN.threads} threads`, wasmN],
+    ['WebGPU (software)', gpu],
+  ]) {
+    const s = r.sweep;
+    lines.push(
+      `| ${name} | ${ms(s.forwardMs)} | ${ms(s.batchedMs)} | ${ms(s.loopMs)} | ${(s.batchedMs / s.forwardMs).toFixed(2)}× | ${(s.loopMs / s.batchedMs).toFixed(2)}× |`,
+    );
+  }
+  lines.push('');
+  const table = (title, v, kinds) => {
+    lines.push(title, '');
+    lines.push('| part | files | raw (MB) | gzip (MB) | brotli (MB) |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const kind of kinds) {
+      const s = v.split[kind];
+      lines.push(`| ${kind} | ${s.files} | ${mb(s.raw)} | ${mb(s.gzip)} | ${mb(s.brotli)} |`);
+    }
+    lines.push('');
+  };
+  table(
+    `## First visit to \`chapters/${chapter}/\` as built (compressed as a host would send it)`,
+    visit,
+    ['page', 'runtime', 'model'],
+  );
+  table(
+    '## First visit to the diagnostics page (loads the runtime and the model as a model figure does)',
+    diag,
+    ['page', 'runtime', 'model', 'reference'],
+  );
+  // A chapter with one model figure: the chapter's own bytes plus the runtime
+  // and model that any model figure loads (as measured on the diagnostics page).
+  const total = emptySplit();
+  for (const s of [
+    visit.split.page,
+    visit.split.runtime,
+    visit.split.model,
+    diag.split.runtime,
+    diag.split.model,
+  ]) {
+    for (const k of Object.keys(total)) total[k] += s[k];
+  }
+  lines.push(
+    `Chapter with one model figure (chapter page + runtime + model as above): ${mb(total.raw)} MB raw, ${mb(total.gzip)} MB gzip, ${mb(total.brotli)} MB brotli.`,
+    '',
+  );
+  const w128 = at(wasm1, 128).medianMs;
+  const bestWasm128 = Math.min(w128, at(wasmN, 128).medianMs);
+  const sweepRatio = wasm1.sweep.batchedMs / wasm1.sweep.forwardMs;
+  lines.push('## Targets', '');
+  lines.push(
+    `- WASM ≤ 50 ms at 128 tokens: ${ms(w128)} ms single-threaded, ${ms(bestWasm128)} ms best — ${bestWasm128 <= 50 ? 'met' : 'MISSED'}`,
+  );
+  lines.push(
+    `- batched sweep ≤ 3× one forward (WASM, 1 thread): ${sweepRatio.toFixed(2)}× — ${sweepRatio <= 3 ? 'met' : 'MISSED'}`,
+  );
+  lines.push(
+    `- first visit ≤ 10 MB compressed: ${mb(total.gzip)} MB gzip, ${mb(total.brotli)} MB brotli — ${total.gzip <= 10e6 ? 'met' : total.brotli <= 10e6 ? 'met with brotli only' : 'MISSED'}`,
+  );
+  lines.push('');
+  lines.push('<details><summary>Files of the first visit</summary>', '');
+  lines.push('| file | part | raw | gzip | brotli |');
+  lines.push('|---|---|---:|---:|---:|');
+  for (const f of [...visit.files, ...diag.files].sort((a, b) => b.raw - a.raw)) {
+    lines.push(`| ${f.path} | ${f.kind} | ${f.raw} | ${f.gzip} | ${f.brotli} |`);
+  }
+  lines.push('', '</details>', '');
+  return lines.join('\n');
+}
+
+await main();
