@@ -40,13 +40,15 @@ for (const id of chapterIds) {
     expect(await page.locator('.prose .katex').count()).toBeGreaterThan(0);
     await expect(page.locator('.katex-error')).toHaveCount(0);
     await expect(page.locator('.prose p')).not.toHaveCount(0);
-    const fontsLoaded = await page.evaluate(async () => {
+    const loadedFamilies = await page.evaluate(async () => {
       await document.fonts.ready;
-      return [...document.fonts].some(
-        (f) => f.family.replace(/"/g, '') === 'KaTeX_Main' && f.status === 'loaded',
-      );
+      return [...document.fonts]
+        .filter((f) => f.status === 'loaded')
+        .map((f) => f.family.replace(/"/g, ''));
     });
-    expect(fontsLoaded, 'KaTeX_Main font loaded').toBe(true);
+    expect(loadedFamilies, 'KaTeX and the text face loaded from the site').toEqual(
+      expect.arrayContaining(['KaTeX_Main', 'Source Serif 4 Variable']),
+    );
   });
 }
 
