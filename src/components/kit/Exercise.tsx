@@ -1,0 +1,69 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import './kit.css';
+
+/** The verdict of an exercise check. */
+export interface CheckResult {
+  ok: boolean;
+  /** What the model did, in a sentence ("head 0.3 puts 71% on the full stop"). */
+  message: string;
+}
+
+/** Props of one exercise. */
+export interface ExerciseProps {
+  /** Its number in the chapter, "Exercise 2". */
+  n: number;
+  /** The task, as prose. */
+  task: ComponentChildren;
+  /** The reader's inputs (a prompt box, a head picker...). */
+  children?: ComponentChildren;
+  /** Runs the live model on the reader's answer and judges it. */
+  check: () => Promise<CheckResult>;
+  /** True while the model is not ready. */
+  disabled?: boolean;
+}
+
+/**
+ * An end-of-chapter exercise that the live model checks on the spot: the
+ * task, the reader's inputs, a Check button, and the verdict in a live region.
+ */
+export function Exercise({ n, task, children, check, disabled }: ExerciseProps) {
+  const [result, setResult] = useState<CheckResult | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const run = () => {
+    setBusy(true);
+    check().then(
+      (r) => {
+        setResult(r);
+        setBusy(false);
+      },
+      (e: unknown) => {
+        setResult({
+          ok: false,
+          message: `The check failed: ${e instanceof Error ? e.message : String(e)}`,
+        });
+        setBusy(false);
+      },
+    );
+  };
+  return (
+    <section class="kit-exercise" aria-label={`Exercise ${n}`} data-exercise={n}>
+      <p>
+        <strong>Exercise {n}.</strong> {task}
+      </p>
+      {children}
+      <p class="kit-row">
+        <button type="button" onClick={run} disabled={disabled || busy}>
+          {busy ? 'Checking…' : 'Check with the model'}
+        </button>
+      </p>
+      <p
+        class="kit-exercise-result"
+        aria-live="polite"
+        data-ok={result ? String(result.ok) : undefined}
+      >
+        {result && (result.ok ? '✓ ' : '✗ ') + result.message}
+      </p>
+    </section>
+  );
+}

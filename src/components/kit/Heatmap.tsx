@@ -1,0 +1,338 @@
+import { Component, type JSX } from 'preact';
+import { useId, useState } from 'preact/hooks';
+import { colourFor, inkFor, type Scale } from './colour';
+import { formatNumber } from './format';
+import { Legend } from './Legend';
+import './kit.css';
+
+/** Props of a heatmap. */
+export interface HeatmapProps {
+  /** Accessible name, e.g. "Attention pattern of head 1.4". */
+  label: string;
+  rows: number;
+  cols: number;
+  /** Row-major `[rows, cols]`. */
+  values: ArrayLike<number>;
+  /** From `signedScale` (diverging, centred at zero) or `unsignedScale` / `probabilityScale`. */
+  scale: Scale;
+  /** What the colour means, for the legend ("attention probability"). */
+  legendTitle: string;
+  rowLabels?: readonly string[];
+  colLabels?: readonly string[];
+  /** Axis names, e.g. "query position" / "key position". */
+  rowTitle?: string;
+  colTitle?: string;
+  /** Number format for the readout and cell text. */
+  format?: (v: number) => string;
+  /** Cells not drawn (e.g. future keys under a causal mask), announced with `maskedText`. */
+  isMasked?: (row: number, col: number) => boolean;
+  maskedText?: string;
+  /** Write each value in its cell (for small matrices). */
+  showValues?: boolean;
+  /** Side of one cell at natural size, in CSS px (default: fits ~640 px wide, 6 to 28). */
+  cellSize?: number;
+  /** Called on click or Enter/Space with the cell under the cursor. */
+  onSelect?: (row: number, col: number) => void;
+  /** A cell to outline (e.g. the selected one). */
+  highlight?: { row: number; col: number };
+}
+
+interface CellsProps {
+  rows: number;
+  cols: number;
+  values: ArrayLike<number>;
+  scale: Scale;
+  cell: number;
+  x0: number;
+  y0: number;
+  isMasked?: (row: number, col: number) => boolean;
+  showValues: boolean;
+  format: (v: number) => string;
+}
+
+/**
+ * The cells, redrawn only when the data changes (not when the cursor moves):
+ * a 128 x 128 pattern is 16k rects.
+ */
+class Cells extends Component<CellsProps> {
+  shouldComponentUpdate(next: CellsProps): boolean {
+    const p = this.props;
+    return (
+      next.values !== p.values ||
+      next.scale.min !== p.scale.min ||
+      next.scale.max !== p.scale.max ||
+      next.scale.kind !== p.scale.kind ||
+      next.rows !== p.rows ||
+      next.cols !== p.cols ||
+      next.cell !== p.cell ||
+      next.x0 !== p.x0 ||
+      next.y0 !== p.y0 ||
+      next.showValues !== p.showValues
+    );
+  }
+  render({ rows, cols, values, scale, cell, x0, y0, isMasked, showValues, format }: CellsProps) {
+    const out: JSX.Element[] = [];
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        if (isMasked?.(r, c)) continue;
+        const v = values[r * cols + c];
+        out.push(
+          <rect
+            key={r * cols + c}
+            data-r={r}
+            data-c={c}
+            x={x0 + c * cell}
+            y={y0 + r * cell}
+            width={cell + 0.02}
+            height={cell + 0.02}
+            style={{ fill: colourFor(scale, v) }}
+          />,
+        );
+        if (showValues)
+          out.push(
+            <text
+              key={`t${r * cols + c}`}
+              x={x0 + (c + 0.5) * cell}
+              y={y0 + (r + 0.5) * cell}
+              text-anchor="middle"
+              dominant-baseline="central"
+              font-size={Math.min(11, cell * 0.32)}
+              style={{ fill: inkFor(scale, v), pointerEvents: 'none' }}
+            >
+              {format(v)}
+            </text>,
+          );
+      }
+    }
+    return <g>{out}</g>;
+  }
+}
+
+/** Every `step`-th label index, so at most ~`max` labels show on an axis. */
+function labelStep(n: number, max: number): number {
+  return Math.max(1, Math.ceil(n / max));
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/**
+ * A heatmap of a `[rows, cols]` matrix with a legend, values on hover and on
+ * keyboard focus (Tab to it, then arrows / Home / End / PageUp / PageDown;
+ * the readout under it is a live region), and optional selection
+ * (click / Enter). Colours come from `scale`: diverging and centred at zero
+ * for signed values, sequential for magnitudes.
+ */
+export function Heatmap({
+  label,
+  rows,
+  cols,
+  values,
+  scale,
+  legendTitle,
+  rowLabels,
+  colLabels,
+  rowTitle,
+  colTitle,
+  format = (v) => formatNumber(v),
+  isMasked,
+  maskedText = 'masked',
+  showValues = false,
+  cellSize,
+  onSelect,
+  highlight,
+}: HeatmapProps) {
+  const readoutId = useId();
+  const [cursor, setCursor] = useState<{ row: number; col: number } | undefined>(undefined);
+  const cell = cellSize ?? Math.max(6, Math.min(28, Math.floor(640 / Math.max(cols, 1))));
+  const labelFont = Math.max(7, Math.min(12, cell * 0.8));
+  const rowStep = labelStep(rows, 32);
+  const colStep = labelStep(cols, 32);
+  const charW = labelFont * 0.62;
+  const maxRowChars = rowLabels ? Math.min(10, Math.max(...rowLabels.map((s) => s.length), 1)) : 0;
+  const maxColChars = colLabels ? Math.min(10, Math.max(...colLabels.map((s) => s.length), 1)) : 0;
+  const x0 = (rowTitle ? labelFont * 1.6 : 0) + (rowLabels ? maxRowChars * charW + 6 : 0);
+  // Column labels are drawn rotated 60 degrees; their height is about their length.
+  const y0 = (colTitle ? labelFont * 1.6 : 0) + (colLabels ? maxColChars * charW * 0.87 + 8 : 0);
+  const width = x0 + cols * cell + 2;
+  const height = y0 + rows * cell + 2;
+
+  const clamp = (r: number, c: number) => ({
+    row: Math.max(0, Math.min(rows - 1, r)),
+    col: Math.max(0, Math.min(cols - 1, c)),
+  });
+  const onKeyDown = (e: JSX.TargetedKeyboardEvent<HTMLDivElement>) => {
+    const at = cursor ?? highlight ?? { row: 0, col: 0 };
+    const page = Math.max(1, Math.round(rows / 8));
+    let next: { row: number; col: number } | undefined;
+    switch (e.key) {
+      case 'ArrowUp':
+        next = clamp(at.row - 1, at.col);
+        break;
+      case 'ArrowDown':
+        next = clamp(at.row + 1, at.col);
+        break;
+      case 'ArrowLeft':
+        next = clamp(at.row, at.col - 1);
+        break;
+      case 'ArrowRight':
+        next = clamp(at.row, at.col + 1);
+        break;
+      case 'Home':
+        next = clamp(at.row, 0);
+        break;
+      case 'End':
+        next = clamp(at.row, cols - 1);
+        break;
+      case 'PageUp':
+        next = clamp(at.row - page, at.col);
+        break;
+      case 'PageDown':
+        next = clamp(at.row + page, at.col);
+        break;
+      case 'Enter':
+      case ' ':
+        if (onSelect) onSelect(at.row, at.col);
+        e.preventDefault();
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    setCursor(next);
+  };
+  const onPointer = (e: JSX.TargetedMouseEvent<SVGSVGElement>) => {
+    const t = e.target as SVGElement;
+    const r = t.getAttribute('data-r');
+    const c = t.getAttribute('data-c');
+    if (r !== null && c !== null) setCursor({ row: Number(r), col: Number(c) });
+  };
+
+  const shown = cursor ?? highlight;
+  let readout = `${label}: hover or focus and use the arrow keys to read values.`;
+  if (shown) {
+    const rl = rowLabels?.[shown.row] ?? String(shown.row);
+    const cl = colLabels?.[shown.col] ?? String(shown.col);
+    const where = `${rowTitle ?? 'row'} ${shown.row} (${rl}), ${colTitle ?? 'column'} ${shown.col} (${cl})`;
+    const masked = isMasked?.(shown.row, shown.col);
+    readout = `${where}: ${masked ? maskedText : format(values[shown.row * cols + shown.col])}`;
+  }
+
+  return (
+    <div class="kit-heatmap">
+      <div
+        class="kit-heatmap-plot"
+        tabIndex={0}
+        role="group"
+        aria-roledescription="heatmap"
+        aria-label={`${label} (${rows} by ${cols}); arrow keys read values${onSelect ? ', Enter selects' : ''}`}
+        aria-describedby={readoutId}
+        onKeyDown={onKeyDown}
+        onBlur={() => setCursor(undefined)}
+      >
+        <svg
+          viewBox={`0 0 ${width} ${height}`}
+          width={width}
+          height={height}
+          aria-hidden="true"
+          onMouseMove={onPointer}
+          onMouseLeave={() => setCursor(undefined)}
+          onClick={(e) => {
+            onPointer(e);
+            const t = e.target as SVGElement;
+            const r = t.getAttribute('data-r');
+            const c = t.getAttribute('data-c');
+            if (onSelect && r !== null && c !== null) onSelect(Number(r), Number(c));
+          }}
+          style={{ cursor: onSelect ? 'pointer' : 'crosshair' }}
+        >
+          {colTitle && (
+            <text
+              class="kit-axis-title"
+              x={x0 + (cols * cell) / 2}
+              y={labelFont}
+              text-anchor="middle"
+              font-size={labelFont}
+            >
+              {colTitle} →
+            </text>
+          )}
+          {rowTitle && (
+            <text
+              class="kit-axis-title"
+              transform={`translate(${labelFont}, ${y0 + (rows * cell) / 2}) rotate(-90)`}
+              text-anchor="middle"
+              font-size={labelFont}
+            >
+              ← {rowTitle}
+            </text>
+          )}
+          {rowLabels?.map((s, r) =>
+            r % rowStep === 0 ? (
+              <text
+                key={`r${r}`}
+                x={x0 - 4}
+                y={y0 + (r + 0.5) * cell}
+                text-anchor="end"
+                dominant-baseline="central"
+                font-size={labelFont}
+              >
+                {clip(s, 10)}
+              </text>
+            ) : null,
+          )}
+          {colLabels?.map((s, c) =>
+            c % colStep === 0 ? (
+              <text
+                key={`c${c}`}
+                transform={`translate(${x0 + (c + 0.5) * cell}, ${y0 - 4}) rotate(-60)`}
+                font-size={labelFont}
+                dominant-baseline="central"
+              >
+                {clip(s, 10)}
+              </text>
+            ) : null,
+          )}
+          <Cells
+            rows={rows}
+            cols={cols}
+            values={values}
+            scale={scale}
+            cell={cell}
+            x0={x0}
+            y0={y0}
+            isMasked={isMasked}
+            showValues={showValues}
+            format={format}
+          />
+          {highlight && (
+            <rect
+              class="kit-cursor"
+              x={x0 + highlight.col * cell}
+              y={y0 + highlight.row * cell}
+              width={cell}
+              height={cell}
+              stroke-width={Math.max(1.5, cell * 0.12)}
+              style={{ stroke: 'var(--accent)' }}
+            />
+          )}
+          {cursor && (
+            <rect
+              class="kit-cursor"
+              x={x0 + cursor.col * cell}
+              y={y0 + cursor.row * cell}
+              width={cell}
+              height={cell}
+              stroke-width={Math.max(1.5, cell * 0.12)}
+            />
+          )}
+        </svg>
+      </div>
+      <p id={readoutId} class="kit-readout" aria-live="polite">
+        {readout}
+      </p>
+      <Legend scale={scale} title={legendTitle} format={format} />
+    </div>
+  );
+}

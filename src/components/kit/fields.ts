@@ -1,0 +1,85 @@
+/**
+ * URL-state codecs the figures share, on top of `field` from url-state.ts:
+ * a prompt, one head, a set of heads. Head references are written as the book
+ * names heads, `layer.head` (e.g. `1.4`), so a URL reads like the prose.
+ */
+import type { Field } from '../url-state';
+
+/** The longest prompt the URL keeps, in characters. */
+export const MAX_PROMPT_CHARS = 2000;
+
+/** A head as `{ layer, head }`, both counted from 0. */
+export interface HeadId {
+  readonly layer: number;
+  readonly head: number;
+}
+
+/** `1.4` for layer 1, head 4. */
+export function headName(h: HeadId): string {
+  return `${h.layer}.${h.head}`;
+}
+
+/** Parses `1.4`; undefined for anything else. Bounds are checked by the figure, which knows the model. */
+export function parseHead(raw: string): HeadId | undefined {
+  const m = /^(\d{1,2})\.(\d{1,2})$/.exec(raw);
+  return m ? { layer: Number(m[1]), head: Number(m[2]) } : undefined;
+}
+
+/** A prompt typed by the reader (at most MAX_PROMPT_CHARS characters). */
+export function promptField(defaultValue: string): Field<string> {
+  return {
+    default: defaultValue,
+    parse: (raw) => (raw.length <= MAX_PROMPT_CHARS ? raw : undefined),
+    format: (v) => v,
+  };
+}
+
+/** One head, written `layer.head`. */
+export function headField(defaultValue: HeadId): Field<HeadId> {
+  return {
+    default: defaultValue,
+    parse: parseHead,
+    format: headName,
+  };
+}
+
+/**
+ * A set of heads, written `0.1,1.4` (sorted, no duplicates; empty = none);
+ * decodes to head names in that order.
+ */
+export function headSetField(defaultValue: readonly string[] = []): Field<readonly string[]> {
+  const canonical = (names: readonly string[]) =>
+    [...new Set(names)].sort((a, b) => {
+      const x = parseHead(a)!;
+      const y = parseHead(b)!;
+      return x.layer - y.layer || x.head - y.head;
+    });
+  return {
+    default: canonical(defaultValue),
+    parse: (raw) => {
+      if (raw === '') return [];
+      const parts = raw.split(',');
+      if (parts.length > 256 || !parts.every((p) => parseHead(p))) return undefined;
+      return canonical(parts.map((p) => headName(parseHead(p)!)));
+    },
+    format: (v) => canonical(v).join(','),
+  };
+}
+
+/** A token position in the prompt; -1 means "the last token". */
+export function positionField(defaultValue = -1): Field<number> {
+  return {
+    default: defaultValue,
+    parse: (raw) => {
+      if (!/^-?\d{1,4}$/.test(raw)) return undefined;
+      const n = Number(raw);
+      return n >= -1 ? n : undefined;
+    },
+    format: (v) => String(v),
+  };
+}
+
+/** Resolves a position field against a prompt of `length` tokens: -1 and out-of-range go to the last. */
+export function resolvePosition(pos: number, length: number): number {
+  return pos < 0 || pos >= length ? length - 1 : pos;
+}

@@ -1,0 +1,18 @@
+/**
+ * The shared figure kit: every figure's model hook, prompt box, heatmap,
+ * legend, token strip, head picker, "Try this" box and exercise card, plus
+ * colour maps, number formats and URL-state codecs. Nothing here imports the
+ * runtime statically (only types): the runtime loads when a figure mounts.
+ */
+export * from './colour';
+export * from './Exercise';
+export * from './fields';
+export * from './format';
+export * from './HeadPicker';
+export * from './Heatmap';
+export * from './Legend';
+export * from './PromptInput';
+export * from './TokenStrip';
+export * from './TryThis';
+export * from './use-computation';
+export * from './use-model';

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  colourFor,
+  probabilityScale,
+  scaleT,
+  signedScale,
+  unsignedScale,
+} from '../../src/components/kit/colour';
+import {
+  headField,
+  headSetField,
+  parseHead,
+  positionField,
+  promptField,
+  resolvePosition,
+} from '../../src/components/kit/fields';
+import {
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatSigned,
+} from '../../src/components/kit/format';
+import { decodeState, encodeState } from '../../src/components/url-state';
+
+describe('kit colour maps', () => {
+  it('centres a signed scale at zero: zero is the background, ±m the two ends, symmetric', () => {
+    const s = signedScale([-0.5, 2, 1]);
+    expect(s).toEqual({ kind: 'signed', min: -2, max: 2 });
+    expect(colourFor(s, 0)).toBe('color-mix(in oklab, var(--map-pos) 0%, var(--map-zero))');
+    expect(colourFor(s, 2)).toContain('var(--map-pos) 100%');
+    expect(colourFor(s, -2)).toContain('var(--map-neg) 100%');
+    expect(scaleT(s, -1)).toBe(-scaleT(s, 1));
+  });
+
+  it('clamps values outside the scale and survives empty or all-zero data', () => {
+    const s = signedScale([0, 0]);
+    expect(s.max).toBe(1);
+    expect(scaleT(signedScale([1]), 5)).toBe(1);
+    expect(scaleT(unsignedScale([]), 3)).toBe(1);
+    expect(scaleT(probabilityScale, Number.NaN)).toBe(0);
+    expect(scaleT(probabilityScale, 0.25)).toBe(0.25);
+  });
+
+  it('shades a sequential scale from the background to one ink', () => {
+    expect(colourFor(probabilityScale, 0)).toBe(
+      'color-mix(in oklab, var(--map-seq) 0%, var(--map-zero))',
+    );
+    expect(colourFor(probabilityScale, 1)).toContain('var(--map-seq) 100%');
+  });
+});
+
+describe('kit URL codecs', () => {
+  const schema = {
+    prompt: promptField('The cat'),
+    head: headField({ layer: 1, head: 4 }),
+    off: headSetField(),
+    pos: positionField(),
+  };
+
+  it('round-trips a prompt, a head, a head set and a position through the query string', () => {
+    const state = {
+      prompt: 'a & b = c ✓',
+      head: { layer: 0, head: 7 },
+      off: ['0.1', '1.4'],
+      pos: 3,
+    };
+    const params = new URLSearchParams(
+      encodeState(schema, state, new URLSearchParams(), 'f').toString(),
+    );
+    expect(params.get('f.head')).toBe('0.7');
+    expect(params.get('f.off')).toBe('0.1,1.4');
+    expect(decodeState(schema, params, 'f')).toEqual(state);
+  });
+
+  it('writes head sets sorted and without duplicates, so equal sets give equal links', () => {
+    const f = headSetField();
+    expect(f.format(['1.4', '0.1', '1.4', '0.10'])).toBe('0.1,0.10,1.4');
+    expect(f.parse('1.2,0.3')).toEqual(['0.3', '1.2']);
+    expect(f.parse('')).toEqual([]);
+    expect(f.parse('1.2,x')).toBeUndefined();
+  });
+
+  it('rejects malformed heads and positions instead of trusting the URL', () => {
+    expect(parseHead('1.4')).toEqual({ layer: 1, head: 4 });
+    expect(parseHead('1')).toBeUndefined();
+    expect(parseHead('1.4.2')).toBeUndefined();
+    expect(positionField().parse('-2')).toBeUndefined();
+    expect(resolvePosition(-1, 5)).toBe(4);
+    expect(resolvePosition(9, 5)).toBe(4);
+    expect(resolvePosition(2, 5)).toBe(2);
+  });
+});
+
+describe('kit number formats', () => {
+  it('formats with a real minus sign, signs, percentages and counts', () => {
+    expect(formatNumber(-0.123456)).toBe('−0.123');
+    expect(formatSigned(0.5)).toBe('+0.5');
+    expect(formatPercent(0.4213)).toBe('42%');
+    expect(formatPercent(0.0004)).toBe('<0.1%');
+    expect(formatCount(262144)).toBe('262\u202f144');
+  });
+});
