@@ -64,7 +64,13 @@ export interface RunResult {
 
 /** Everything needed to build a model on an ORT module. */
 export interface HookedModelInit {
+  /** The ORT module for `backend`. */
   ort: Ort;
+  /**
+   * The ORT module for WASM, loaded when a WebGPU model falls back (session
+   * failure or lost device); default `ort` itself (whose builds carry both EPs).
+   */
+  loadWasmOrt?: () => Promise<Ort>;
   config: ModelConfig;
   /** `model.onnx` bytes (the graph; no weights inside). */
   graph: Uint8Array;
@@ -88,19 +94,21 @@ export class HookedModel {
   /** The model's own weights (as shipped). */
   readonly weights: ModelWeights;
   readonly buckets: readonly number[];
-  private readonly ort: Ort;
+  private ort: Ort;
+  private readonly loadWasmOrt: () => Promise<Ort>;
   private readonly graph: Uint8Array;
   private readonly providers: Partial<Record<BackendName, string>>;
   private session!: OrtSession;
   private choice: BackendChoice;
   private readonly queue = new RunQueue();
   private readonly listeners = new Set<BackendListener>();
-  private readonly weightFeeds = new WeakMap<ModelWeights, Record<string, OrtTensor>>();
+  private weightFeeds = new WeakMap<ModelWeights, Record<string, OrtTensor>>();
   private live = 0;
   private runs = 0;
 
   private constructor(init: HookedModelInit) {
     this.ort = init.ort;
+    this.loadWasmOrt = init.loadWasmOrt ?? (async () => init.ort);
     this.config = init.config;
     this.graph = init.graph;
     this.weights = init.weights;
@@ -125,6 +133,7 @@ export class HookedModel {
         reason: `WebGPU session failed (${(e as Error).message}); running on WASM`,
         forced: false,
       };
+      await model.useWasmOrt();
       await model.openSession('wasm');
     }
     return model;
@@ -219,10 +228,20 @@ export class HookedModel {
     }
   }
 
+  /** Moves to the WASM ORT module; weight tensors belong to a module, so they are rebuilt. */
+  private async useWasmOrt(): Promise<void> {
+    const ort = await this.loadWasmOrt();
+    if (ort !== this.ort) {
+      this.ort = ort;
+      this.weightFeeds = new WeakMap();
+    }
+  }
+
   private async switchToWasm(reason: string): Promise<void> {
     if (this.choice.backend === 'wasm') return;
     const old = this.session;
     this.choice = { backend: 'wasm', reason, forced: false };
+    await this.useWasmOrt();
     await this.openSession('wasm');
     await old.release().catch(() => undefined); // a lost device may already have freed it
     for (const l of this.listeners) l(this.choice);

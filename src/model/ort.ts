@@ -1,10 +1,10 @@
 /**
  * The one door to onnxruntime: the runtime never imports ORT at module top
- * level, so pages that never show a figure never download its ~27 MB of wasm,
- * and Node tests can inject onnxruntime-node (same API) instead.
+ * level, so pages that never show a figure never download its wasm, and Node
+ * tests can inject onnxruntime-node (same API) instead.
  */
 import type * as OrtModule from 'onnxruntime-web';
-import { parseUrlOptions } from './backend';
+import { parseUrlOptions, type BackendName } from './backend';
 
 /** The ORT API the runtime uses (onnxruntime-web and onnxruntime-node both provide it). */
 export type Ort = typeof OrtModule;
@@ -13,38 +13,53 @@ export type OrtTensor = OrtModule.Tensor;
 /** An ORT inference session. */
 export type OrtSession = OrtModule.InferenceSession;
 
-let browserOrt: Promise<Ort> | undefined;
+const loaded = new Map<BackendName, Promise<Ort>>();
 
 /**
- * Loads `onnxruntime-web/webgpu` once per page (the WebGPU EP with the WASM
- * EP beside it) and points it at the self-hosted wasm that Vite bundled under
- * the site's base, so no request leaves the origin. `threads` (default
- * `?threads=` in the page URL, else up to 4) sets the WASM thread count, used
- * only where the page is cross-origin isolated.
+ * Loads the ORT build for `backend` once per page and points it at the
+ * self-hosted wasm that Vite bundled under the site's base, so no request
+ * leaves the origin:
+ * - `webgpu`: `onnxruntime-web/webgpu` (the native WebGPU EP; its wasm is the
+ *   asyncify build, ~27 MB);
+ * - `wasm`: `onnxruntime-web/wasm`, the plain SIMD build (~14 MB): smaller to
+ *   download and faster on CPU than the asyncify build, which pays for the
+ *   ability to await the GPU.
+ * `threads` (default `?threads=` in the page URL, else up to 4) sets the WASM
+ * thread count, used only where the page is cross-origin isolated.
  */
-export function loadBrowserOrt(threads?: number): Promise<Ort> {
-  browserOrt ??= (async () => {
-    const [ort, wasm] = await Promise.all([
-      import('onnxruntime-web/webgpu'),
-      // The asyncify build is the one ort.webgpu.bundle.min.mjs instantiates.
-      import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
-    ]);
-    const mod = ort as unknown as Ort;
-    // ORT prints warnings (e.g. shape ops placed on CPU, which is by design)
-    // through console.error; a reader's console should only show real errors.
-    mod.env.logLevel = 'error';
-    mod.env.wasm.wasmPaths = { wasm: new URL(wasm.default, location.href).href };
-    // Threads only where the page is cross-origin isolated (COOP/COEP);
-    // elsewhere ORT would warn and fall back to one thread anyway.
-    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    threads ??= parseUrlOptions(location.search).threads;
-    mod.env.wasm.numThreads = isolated
-      ? (threads ?? Math.min(4, navigator.hardwareConcurrency || 1))
-      : 1;
-    return mod;
-  })();
-  browserOrt.catch(() => {
-    browserOrt = undefined; // a failed download can be retried
-  });
-  return browserOrt;
+export function loadBrowserOrt(backend: BackendName, threads?: number): Promise<Ort> {
+  let ort = loaded.get(backend);
+  if (!ort) {
+    ort = (async () => {
+      const [mod, wasm] =
+        backend === 'webgpu'
+          ? await Promise.all([
+              import('onnxruntime-web/webgpu'),
+              import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
+            ])
+          : await Promise.all([
+              import('onnxruntime-web/wasm'),
+              import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url'),
+            ]);
+      return configure(mod as unknown as Ort, wasm.default, threads);
+    })();
+    loaded.set(backend, ort);
+    ort.catch(() => loaded.delete(backend)); // a failed download can be retried
+  }
+  return ort;
+}
+
+function configure(mod: Ort, wasmUrl: string, threads?: number): Ort {
+  // ORT prints warnings (e.g. shape ops placed on CPU, which is by design)
+  // through console.error; a reader's console should only show real errors.
+  mod.env.logLevel = 'error';
+  mod.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, location.href).href };
+  // Threads only where the page is cross-origin isolated (COOP/COEP);
+  // elsewhere ORT would warn and fall back to one thread anyway.
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  threads ??= parseUrlOptions(location.search).threads;
+  mod.env.wasm.numThreads = isolated
+    ? (threads ?? Math.min(4, navigator.hardwareConcurrency || 1))
+    : 1;
+  return mod;
 }

@@ -18,8 +18,8 @@ import { ModelWeights } from './weights';
 
 /** How a registry finds ORT, the backend and the files. */
 export interface RegistryOptions {
-  /** Loads the ORT module (default: onnxruntime-web/webgpu, self-hosted). */
-  loadOrt?: () => Promise<Ort>;
+  /** Loads the ORT module for a backend (default: onnxruntime-web's build for it, self-hosted). */
+  loadOrt?: (backend: BackendName) => Promise<Ort>;
   /** Chooses the backend (default: from the browser and `?backend=`). */
   chooseBackend?: () => Promise<BackendChoice>;
   /** Models folder URL (default: `${BASE_URL}models/`). */
@@ -39,7 +39,6 @@ export class ModelRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly checkpoints = new Map<string, Promise<ModelWeights>>();
   private manifestOptions?: LoadOptions;
-  private ort?: Promise<Ort>;
   private backend?: Promise<BackendChoice>;
   private readonly options: RegistryOptions;
 
@@ -111,12 +110,12 @@ export class ModelRegistry {
   }
 
   private async load(id: string, onProgress: (p: LoadProgress) => void): Promise<HookedModel> {
-    this.ort ??= (this.options.loadOrt ?? (() => loadBrowserOrt()))();
-    this.ort.catch(() => (this.ort = undefined));
+    const loadOrt = this.options.loadOrt ?? ((b: BackendName) => loadBrowserOrt(b));
     const load: LoadOptions = { ...this.loadOptions(), onProgress };
-    const [ort, backend, files] = await Promise.all([
-      this.ort,
+    // The runtime and the model files download in parallel.
+    const [backend, ort, files] = await Promise.all([
       this.chosenBackend(),
+      this.chosenBackend().then((b) => loadOrt(b.backend)),
       loadModelFiles(id, load),
     ]);
     return HookedModel.create({
@@ -125,6 +124,7 @@ export class ModelRegistry {
       graph: files.graph,
       weights: new ModelWeights(files.config, files.weights),
       backend,
+      loadWasmOrt: () => loadOrt('wasm'),
       executionProviders: this.options.executionProviders,
     });
   }

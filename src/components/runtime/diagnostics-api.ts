@@ -122,9 +122,9 @@ export function diagnosticsApi(tokenizerUrl: string): DiagnosticsApi {
       return ablationSweepTiming(await loadModel(id), n, reps);
     },
     async wasmThreads() {
-      await pageRegistry().chosenBackend();
+      const { backend } = await pageRegistry().chosenBackend();
       const { loadBrowserOrt } = await import('../../model/ort');
-      const ort = await loadBrowserOrt();
+      const ort = await loadBrowserOrt(backend);
       return Number(ort.env.wasm.numThreads ?? 1);
     },
   };
