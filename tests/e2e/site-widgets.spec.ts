@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { e2eOutDir } from '../../playwright.config';
 import { builtChapterIds, expect, test } from './fixtures';
 
@@ -61,6 +62,25 @@ for (const id of tokenizerPages.slice(0, 1)) {
       await expect(input).toHaveValue(last.text);
       expect(await figure.locator('.token-id').allInnerTexts()).toEqual(last.ids.map(String));
     });
+
+    for (const theme of ['light', 'dark'] as const) {
+      test(`has no serious or critical accessibility violation once ready, ${theme} theme`, async ({
+        page,
+      }) => {
+        await page.emulateMedia({ colorScheme: theme });
+        await page.goto(`chapters/${id}/`);
+        const figure = page.locator('[data-widget="tokenizer"]').first();
+        await figure.scrollIntoViewIfNeeded();
+        await expect(figure).toHaveAttribute('data-state', 'ready');
+        const results = await new AxeBuilder({ page })
+          .include('[data-widget="tokenizer"]')
+          .analyze();
+        const bad = results.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        expect(bad).toEqual([]);
+      });
+    }
 
     test.describe('when the tokenizer cannot be fetched', () => {
       test.use({ allowedConsoleErrors: [/Failed to load resource.*404/] });
