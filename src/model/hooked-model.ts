@@ -193,6 +193,20 @@ export class HookedModel {
   }
 
   /**
+   * Runs one prompt per length bucket (on the `warm-up` channel, so it never
+   * delays a figure's own latest request by more than one run), so WebGPU
+   * compiles every bucket's shaders once and typing later never recompiles.
+   * Cheap on WASM, where it only primes allocations.
+   */
+  async warmUp(hooks: readonly string[] = []): Promise<void> {
+    for (const b of this.buckets) {
+      await this.queue.latest(`warm-up ${b}`, () =>
+        this.runWithRecovery([new Array<number>(b).fill(0)], { hooks }),
+      );
+    }
+  }
+
+  /**
    * Destroys the WebGPU device under the session, exactly as a driver reset
    * would lose it (for the diagnostics page and tests); resolves once the
    * model runs on WASM.

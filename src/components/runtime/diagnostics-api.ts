@@ -1,6 +1,6 @@
 import type { HookedModel } from '../../model/hooked-model';
 import { ablateEachHead } from '../../model/interventions';
-import { repeatedTokens } from '../../model/metrics';
+import { repeatedTokens, unembed } from '../../model/metrics';
 import { loadModel, pageRegistry } from '../../model/registry';
 import { loadTokenizer, type Tokenizer } from '../../model/tokenizer';
 
@@ -47,8 +47,19 @@ export async function forwardLatency(
 /** The head-ablation sweep batched vs looped, and one plain forward, in ms (medians). */
 export interface SweepTiming {
   tokens: number;
+  /** One forward, logits read back. */
   forwardMs: number;
+  /** One forward with every hook read back (what the latency table times). */
+  forwardAllHooksMs: number;
+  /** The sweep as one batched run, full logits of every row read back. */
   batchedMs: number;
+  /**
+   * The sweep as one batched run reading back only the final residual stream,
+   * then unembedding the last position of each row in JS: what a figure of
+   * "effect of ablating each head on the next-token prediction" needs.
+   */
+  batchedLastPositionMs: number;
+  /** The same sweep as a loop of single runs (logits read back). */
   loopMs: number;
 }
 
@@ -74,8 +85,20 @@ export async function ablationSweepTiming(
     }
     return median(ts);
   };
+  const allHooks = model.config.hook_names.filter((h) => h !== 'logits');
+  const finalResid = `blocks.${n_layers - 1}.hook_resid_post`;
   const forwardMs = await time(() => model.run(tokens));
+  const forwardAllHooksMs = await time(() => model.run(tokens, { hooks: allHooks }));
   const batchedMs = await time(() => ablateEachHead(model, tokens));
+  const batchedLastPositionMs = await time(async () => {
+    const r = await ablateEachHead(model, tokens, { hooks: [finalResid], logits: false });
+    const resid = r.hooks[finalResid]; // [batch, pos, d_model]
+    const d = model.config.d_model;
+    for (let row = 0; row < r.batch; row++) {
+      const at = (row * r.length + r.length - 1) * d;
+      unembed(model.weights, resid.data.subarray(at, at + d));
+    }
+  });
   const loopMs = await time(async () => {
     for (let i = 0; i < n_layers * n_heads; i++) {
       const mask = new Float32Array(n_layers * n_heads).fill(1);
@@ -83,7 +106,7 @@ export async function ablationSweepTiming(
       await model.run(tokens, { headMask: mask });
     }
   });
-  return { tokens: n, forwardMs, batchedMs, loopMs };
+  return { tokens: n, forwardMs, forwardAllHooksMs, batchedMs, batchedLastPositionMs, loopMs };
 }
 
 /**
