@@ -10,42 +10,59 @@ import type { ModelWeights } from './weights';
 
 /**
  * Mean attention along a diagonal of each head's pattern: for every head, the
- * average over queries q in [from, pos) of `pattern[q, q - offset]`.
- * `pattern` is one batch row of `hook_pattern` [batch, head_index, query_pos, key_pos].
- * Returns `[head_index]`.
+ * average over queries q in [from, to) of `pattern[q, q - offset]`.
+ * `pattern` is `hook_pattern` [batch, head_index, query_pos, key_pos]; `row`
+ * picks the batch row. Returns `[head_index]`.
  */
 export function diagonalScore(
   pattern: Activation,
   offset: number,
   from: number,
   row = 0,
+  to = pattern.shape[2],
 ): Float64Array {
   const [, n_heads, pos] = pattern.shape;
   const out = new Float64Array(n_heads);
   const start = Math.max(from, offset);
-  if (start >= pos)
-    throw new Error(`diagonalScore: no query in [${start}, ${pos}) for offset ${offset}`);
+  const end = Math.min(to, pos);
+  if (start >= end)
+    throw new Error(`diagonalScore: no query in [${start}, ${end}) for offset ${offset}`);
   for (let h = 0; h < n_heads; h++) {
     let s = 0;
-    for (let q = start; q < pos; q++)
+    for (let q = start; q < end; q++)
       s += pattern.data[((row * n_heads + h) * pos + q) * pos + (q - offset)];
-    out[h] = s / (pos - start);
+    out[h] = s / (end - start);
   }
   return out;
 }
 
-/** Previous-token score per head: mean attention from each position to the one before. */
-export function prevTokenScores(pattern: Activation, row = 0): Float64Array {
-  return diagonalScore(pattern, 1, 1, row);
+/**
+ * Previous-token score per head: mean attention from each query in
+ * [from, to) (default every position but the first) to the position before.
+ */
+export function prevTokenScores(
+  pattern: Activation,
+  row = 0,
+  from = 1,
+  to = pattern.shape[2],
+): Float64Array {
+  return diagonalScore(pattern, 1, from, row, to);
 }
 
 /**
  * Induction score per head on a sequence made of a random block of `period`
  * tokens repeated (see `repeatedTokens`): mean attention from each token of the
  * second copy to the token just after its earlier occurrence (offset period - 1).
+ * `firstQuery` is the first query of the second copy (later if the sequence
+ * starts with extra tokens, as the model cards' test sequences do).
  */
-export function inductionScores(pattern: Activation, period: number, row = 0): Float64Array {
-  return diagonalScore(pattern, period - 1, period, row);
+export function inductionScores(
+  pattern: Activation,
+  period: number,
+  row = 0,
+  firstQuery = period,
+): Float64Array {
+  return diagonalScore(pattern, period - 1, firstQuery, row);
 }
 
 /** Duplicate-token score per head on a repeated sequence: attention to the earlier copy of the same token. */
@@ -100,24 +117,20 @@ export function logSumExp(x: ArrayLike<number>, at: number, n: number): number {
 }
 
 /**
- * In-context-learning score (Olsson et al.): the loss at a late token minus
- * the loss at an early one, averaged over rows (more negative = more use of
- * context). Olsson et al. use tokens 500 and 50; our context is 128, so the
- * defaults are the mean loss over positions [late, end) minus over [early, early + 10).
+ * In-context-learning score (Olsson et al.): the loss of predicting token
+ * index `late` minus that of token index `early`, averaged over prompts (more
+ * negative = more use of context). `losses` are `perPositionLoss` arrays
+ * (entry p predicts token p + 1). Olsson et al. use indices 500 and 50; our
+ * context is 128, so the defaults are 100 and 10, as in the model cards and
+ * checkpoints/index.json.
  */
 export function iclScore(losses: readonly Float64Array[], early = 10, late = 100): number {
   let sum = 0;
   for (const l of losses) {
-    if (l.length <= late) throw new Error(`iclScore: ${l.length} losses, need more than ${late}`);
-    sum += mean(l, late, l.length) - mean(l, early, early + 10);
+    if (l.length < late) throw new Error(`iclScore: ${l.length} losses, need ${late}`);
+    sum += l[late - 1] - l[early - 1];
   }
   return sum / losses.length;
-}
-
-function mean(x: Float64Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += x[i];
-  return s / (to - from);
 }
 
 /** One component's direct contribution to a logit. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,14 +17,17 @@ import {
 } from '../../src/model/circuits';
 import {
   directLogitAttribution,
+  inductionScores,
   logitLens,
   perPositionLoss,
+  prevTokenScores,
   repeatedTokens,
 } from '../../src/model/metrics';
 import { pathExpansion, sumTerms, termLogits } from '../../src/model/path-expansion';
 import { randomOrthogonal } from '../../src/model/random';
 import { rotateMlpNeurons, rotateResidualStream } from '../../src/model/rotation';
 import { loadNodeModel } from './node-model';
+import { findModelDir } from './paths';
 
 /** Relative error `max|a - b| / max|b|`. */
 const relErr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -155,19 +159,18 @@ describe('path expansion', () => {
 });
 
 describe('rotations, run through the same graph', () => {
-  it('leaves the logits unchanged when the residual stream is rotated (≤ 1e-4)', async () => {
-    for (const id of ['attn-only-2l', 'gelu-1l']) {
+  for (const id of ['attn-only-2l', 'gelu-1l']) {
+    it(`leaves the logits of ${id} unchanged when the residual stream is rotated (≤ 1e-4)`, async () => {
       const m = await loadNodeModel(id);
       const tokens = repeatedTokens(15, 2, m.config.d_vocab, 2);
       const rotated = rotateResidualStream(m.weights, randomOrthogonal(m.config.d_model, 123));
-      const a = await m.run(tokens);
+      const a = await m.run(tokens, { hooks: ['hook_embed'] });
       const b = await m.run(tokens, { weights: rotated, hooks: ['hook_embed'] });
-      expect(relErr(b.logits!.data, a.logits!.data), id).toBeLessThan(1e-4);
+      expect(relErr(b.logits!.data, a.logits!.data)).toBeLessThan(1e-4);
       // ... while the residual stream itself is genuinely in another basis.
-      const e = await m.run(tokens, { hooks: ['hook_embed'] });
-      expect(relErr(b.hooks.hook_embed.data, e.hooks.hook_embed.data)).toBeGreaterThan(0.1);
-    }
-  });
+      expect(relErr(b.hooks.hook_embed.data, a.hooks.hook_embed.data)).toBeGreaterThan(0.1);
+    });
+  }
 
   it('changes the logits when MLP neurons are rotated, but not when they are permuted', async () => {
     const m = await loadNodeModel('gelu-1l');
@@ -216,5 +219,47 @@ describe('metrics', () => {
     const loss = perPositionLoss(r.logits!, tokens);
     expect(loss).toHaveLength(tokens.length - 1);
     expect(loss.every((x) => x > 0 && Number.isFinite(x))).toBe(true);
+  });
+
+  it('gives the induction, previous-token and copying scores the model card measured independently', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const card = JSON.parse(readFileSync(`${findModelDir('attn-only-2l')}/card.json`, 'utf8')) as {
+      induction_score: number[][];
+      prev_token_score: number[][];
+      copying_score: number[][];
+    };
+    // The card's test sequences (training/measure.mjs): 16 rows of one token, n random
+    // ids from an LCG (seed 1), then the same n again.
+    const n = 50;
+    const nSeqs = 16;
+    let state = 1n;
+    const rows = Array.from({ length: nSeqs }, () => {
+      const row: number[] = [];
+      for (let i = 0; i <= n; i++) {
+        state = (state * 1103515245n + 12345n) % 2147483648n;
+        row.push(Number(state % BigInt(m.config.d_vocab - 1)));
+      }
+      return row.concat(row.slice(1));
+    });
+    const { n_layers, n_heads } = m.config;
+    const hooks = Array.from({ length: n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`);
+    const r = await m.run(rows, { hooks });
+    for (let l = 0; l < n_layers; l++) {
+      const ind = new Float64Array(n_heads);
+      const prev = new Float64Array(n_heads);
+      for (let b = 0; b < nSeqs; b++) {
+        inductionScores(r.hooks[hooks[l]], n, b, n + 1).forEach((x, h) => (ind[h] += x / nSeqs));
+        // The card averages previous-token attention over the first copy (queries 1..n).
+        prevTokenScores(r.hooks[hooks[l]], b, 1, n + 1).forEach((x, h) => (prev[h] += x / nSeqs));
+      }
+      for (let h = 0; h < n_heads; h++) {
+        expect(ind[h], `induction ${l}.${h}`).toBeCloseTo(card.induction_score[l][h], 5);
+        expect(prev[h], `prev-token ${l}.${h}`).toBeCloseTo(card.prev_token_score[l][h], 5);
+        expect(copyingScore(m.weights, l, h), `copying ${l}.${h}`).toBeCloseTo(
+          card.copying_score[l][h],
+          5,
+        );
+      }
+    }
   });
 });
