@@ -195,8 +195,11 @@ async function main() {
     const gpu = await latency(browser, 'backend=webgpu', lengths, Number(args['gpu-reps']));
     console.error(`first visit to ${chapter}…`);
     const visit = await firstVisit(browser, `chapters/${chapter}/`);
-    console.error('first visit to the diagnostics page (runtime and model)…');
-    const diag = await firstVisit(browser, 'diagnostics/?backend=wasm');
+    console.error('first visits to the diagnostics page (runtime and model), per backend…');
+    const diag = {
+      wasm: await firstVisit(browser, 'diagnostics/?backend=wasm'),
+      webgpu: await firstVisit(browser, 'diagnostics/?backend=webgpu'),
+    };
     const after = machine();
     const md = report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, chapter });
     console.log(md);
@@ -281,27 +284,32 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, c
     visit,
     ['page', 'runtime', 'model'],
   );
-  table(
-    '## First visit to the diagnostics page (loads the runtime and the model as a model figure does)',
-    diag,
-    ['page', 'runtime', 'model', 'reference'],
-  );
-  // A chapter with one model figure: the chapter's own bytes plus the runtime
-  // and model that any model figure loads (as measured on the diagnostics page).
-  const total = emptySplit();
-  for (const s of [
-    visit.split.page,
-    visit.split.runtime,
-    visit.split.model,
-    diag.split.runtime,
-    diag.split.model,
-  ]) {
-    for (const k of Object.keys(total)) total[k] += s[k];
+  const totals = {};
+  for (const backend of ['webgpu', 'wasm']) {
+    table(
+      `## First visit to the diagnostics page with \`?backend=${backend}\` (loads the runtime and the model as a model figure does)`,
+      diag[backend],
+      ['page', 'runtime', 'model', 'reference'],
+    );
+    // A chapter with one model figure: the chapter's own bytes plus the
+    // runtime and model any model figure loads (as measured just above).
+    const t = emptySplit();
+    for (const s of [
+      visit.split.page,
+      visit.split.runtime,
+      visit.split.model,
+      diag[backend].split.runtime,
+      diag[backend].split.model,
+    ]) {
+      for (const k of Object.keys(t)) t[k] += s[k];
+    }
+    totals[backend] = t;
+    lines.push(
+      `A chapter with one model figure on ${backend} (chapter page + runtime + model): ${mb(t.raw)} MB raw, **${mb(t.gzip)} MB gzip, ${mb(t.brotli)} MB brotli**.`,
+      '',
+    );
   }
-  lines.push(
-    `Chapter with one model figure (chapter page + runtime + model as above): ${mb(total.raw)} MB raw, ${mb(total.gzip)} MB gzip, ${mb(total.brotli)} MB brotli.`,
-    '',
-  );
+  const total = totals.webgpu.gzip >= totals.wasm.gzip ? totals.webgpu : totals.wasm;
   const w128 = at(wasm1, 128).medianMs;
   const bestWasm128 = Math.min(w128, at(wasmN, 128).medianMs);
   const sweepRatio = wasm1.sweep.batchedLastPositionMs / wasm1.sweep.forwardAllHooksMs;
@@ -314,13 +322,15 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, c
     `- batched sweep ≤ 3× one forward (WASM, 1 thread): ${sweepRatio.toFixed(2)}× (last position vs a forward with all hooks), ${sweepRatioFull.toFixed(2)}× (all logits vs a forward with logits) — ${sweepRatio <= 3 ? 'met' : 'MISSED'}`,
   );
   lines.push(
-    `- first visit ≤ 10 MB compressed: ${mb(total.gzip)} MB gzip, ${mb(total.brotli)} MB brotli — ${total.gzip <= 10e6 ? 'met' : total.brotli <= 10e6 ? 'met with brotli only' : 'MISSED'}`,
+    `- first visit ≤ 10 MB compressed (chapter with one model figure, the heavier backend): ${mb(total.gzip)} MB gzip, ${mb(total.brotli)} MB brotli — ${total.gzip <= 10e6 ? 'met' : total.brotli <= 10e6 ? 'met with brotli only' : 'MISSED'}`,
   );
   lines.push('');
   lines.push('<details><summary>Files of the first visit</summary>', '');
   lines.push('| file | part | raw | gzip | brotli |');
   lines.push('|---|---|---:|---:|---:|');
-  for (const f of [...visit.files, ...diag.files].sort((a, b) => b.raw - a.raw)) {
+  const files = new Map();
+  for (const f of [...visit.files, ...diag.wasm.files, ...diag.webgpu.files]) files.set(f.path, f);
+  for (const f of [...files.values()].sort((a, b) => b.raw - a.raw)) {
     lines.push(`| ${f.path} | ${f.kind} | ${f.raw} | ${f.gzip} | ${f.brotli} |`);
   }
   lines.push('', '</details>', '');

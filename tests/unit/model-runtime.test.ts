@@ -110,4 +110,13 @@ describe('hooked runs on attn-only-2l', () => {
     await expect(m.run([1, m.config.d_vocab])).rejects.toThrow(/outside \[0, 2048\)/);
     expect(m.liveTensors).toBe(0);
   });
+
+  it('warms up every length bucket once, on a channel of its own', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const before = m.runCount;
+    await m.warmUp();
+    expect(m.runCount - before).toBe(m.buckets.length);
+    expect(m.buckets).toEqual([16, 32, 64, 128]);
+    expect(m.liveTensors).toBe(0);
+  });
 });
