@@ -1,0 +1,289 @@
+import { useRef } from 'preact/hooks';
+import type { ModelWeights } from '../../model/weights';
+import Figure from '../Figure';
+import {
+  formatNumber,
+  Legend,
+  positionField,
+  PromptInput,
+  promptField,
+  resolvePosition,
+  TokenStrip,
+  TryThis,
+  unsignedScale,
+  useComputation,
+  useModel,
+} from '../kit';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+import { klDivergence, lazy, softmaxAt, topOf, usePromptTokens } from './common';
+import { Choice, NumberField, RunStatus, Stat } from './parts';
+
+const MODES = ['random', 'plane', 'permute'] as const;
+const D_MLP = 512;
+
+const schema = {
+  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  mode: field.oneOf(MODES, 'random'),
+  seed: field.int(1, 0, 99999),
+  i: field.int(0, 0, D_MLP - 1),
+  j: field.int(1, 0, D_MLP - 1),
+  deg: field.int(45, -180, 180),
+  pos: positionField(),
+};
+
+interface Result {
+  length: number;
+  maxDiff: number;
+  scale: number;
+  epsilon: number;
+  /** KL(original || rotated) of the next-token distribution at each position, nats. */
+  kl: Float64Array;
+  /** Positions whose top prediction changed. */
+  flips: number;
+  /** Mean next-token loss on the prompt, original and rotated (nats). */
+  loss: [number, number];
+  top: {
+    original: { index: number; value: number }[];
+    rotated: { index: number; value: number }[];
+  }[];
+  backend: string;
+}
+
+/**
+ * Rotate the neurons of gelu-1l's MLP: `W_in P`, `b_in P`, `P^T W_out`.
+ * GELU acts on each neuron by itself, so unless P only permutes neurons the
+ * model computes something else; the figure shows how much.
+ */
+export default function RotateNeurons() {
+  const [s, set] = useUrlState(schema, 'rn');
+  const m = useModel('gelu-1l');
+  const model = m.model;
+  const nCtx = model?.config.n_ctx ?? 128;
+  const dMlp = model?.config.d_mlp ?? D_MLP;
+  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
+  const cache = useRef<{ key: string; weights: ModelWeights } | undefined>(undefined);
+  const j = s.j === s.i ? (s.i + 1) % dMlp : s.j;
+  const key = `${s.mode} ${s.mode === 'plane' ? `${s.i} ${j} ${s.deg}` : s.seed}`;
+
+  const run = useComputation<Result>(
+    () =>
+      model && tok.ids.length
+        ? (async () => {
+            const L = await lazy();
+            if (cache.current?.key !== key) {
+              const P =
+                s.mode === 'random'
+                  ? L.randomOrthogonal(dMlp, s.seed)
+                  : s.mode === 'permute'
+                    ? L.randomPermutation(dMlp, s.seed)
+                    : L.planeRotation(dMlp, s.i, j, (s.deg * Math.PI) / 180);
+              cache.current = { key, weights: L.rotateMlpNeurons(model.weights, 0, P) };
+            }
+            const base = await model.runLatest('rn-original', tok.ids);
+            const rot = await model.runLatest('rn-rotated', tok.ids, {
+              weights: cache.current.weights,
+            });
+            if (!base?.logits || !rot?.logits) return null;
+            const V = model.config.d_vocab;
+            const n = base.length;
+            const kl = new Float64Array(n);
+            let flips = 0;
+            const top = [];
+            for (let p = 0; p < n; p++) {
+              kl[p] = klDivergence(
+                softmaxAt(base.logits.data, p * V, V),
+                softmaxAt(rot.logits.data, p * V, V),
+              );
+              const t = {
+                original: topOf(base.logits.data, p * V, V, 3),
+                rotated: topOf(rot.logits.data, p * V, V, 3),
+              };
+              if (t.original[0].index !== t.rotated[0].index) flips++;
+              top.push(t);
+            }
+            const mean = (x: Float64Array) =>
+              x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
+            const scale = L.maxAbs(base.logits.data);
+            return {
+              length: n,
+              maxDiff: L.maxAbsDiff(rot.logits.data, base.logits.data),
+              scale,
+              epsilon: L.FLOAT32_EPSILON * scale,
+              kl,
+              flips,
+              loss: [
+                mean(L.perPositionLoss(base.logits, tok.ids)),
+                mean(L.perPositionLoss(rot.logits, tok.ids)),
+              ],
+              top,
+              backend: rot.backend,
+            };
+          })()
+        : undefined,
+    [model, tok.ids.join(','), key, m.backendVersion],
+  );
+
+  const r = run.value;
+  const pos = r ? resolvePosition(s.pos, r.length) : 0;
+  const klScale = unsignedScale(r?.kl ?? []);
+  const name = (id: number) => (m.tokenizer ? m.tokenizer.tokenStrings([id])[0] : String(id));
+
+  return (
+    <Figure
+      name="rotate-neurons"
+      title="Rotate the neurons"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          gelu-1l's 512 neurons are mixed by P: W_in → W_in P, b_in → b_in P, W_out → Pᵀ W_out.
+          Without the GELU between them these would cancel exactly; with it they do not, unless P
+          only reorders the neurons.
+        </>
+      }
+    >
+      <PromptInput
+        value={s.prompt}
+        onInput={(prompt) => set({ prompt })}
+        tokenCount={tok.total}
+        nCtx={nCtx}
+      />
+      <div class="ch3-controls">
+        <Choice
+          legend="Change of neuron basis P"
+          value={s.mode}
+          options={[
+            { value: 'random', label: 'random rotation' },
+            { value: 'plane', label: 'rotate two neurons' },
+            { value: 'permute', label: 'permutation' },
+          ]}
+          onChange={(mode) => set({ mode })}
+        />
+        {s.mode === 'plane' ? (
+          <>
+            <NumberField
+              label="Neuron i"
+              value={s.i}
+              min={0}
+              max={dMlp - 1}
+              onChange={(i) => set({ i })}
+            />
+            <NumberField
+              label="Neuron j"
+              value={j}
+              min={0}
+              max={dMlp - 1}
+              onChange={(jj) => set({ j: jj })}
+            />
+            <label>
+              Angle: {s.deg}°
+              <input
+                type="range"
+                min={-180}
+                max={180}
+                step={1}
+                value={s.deg}
+                aria-label="Angle in degrees"
+                onInput={(e) => set({ deg: Number(e.currentTarget.value) })}
+              />
+            </label>
+          </>
+        ) : (
+          <NumberField
+            label="Seed"
+            value={s.seed}
+            min={0}
+            max={99999}
+            onChange={(seed) => set({ seed })}
+          />
+        )}
+      </div>
+      <RunStatus pending={run.pending} error={run.error} />
+      {r && (
+        <div data-testid="rn-result" data-prompt={s.prompt} data-backend={r.backend}>
+          <div class="ch3-stats">
+            <Stat
+              testId="rn-maxdiff"
+              label="Largest logit change"
+              value={formatNumber(r.maxDiff)}
+              note={
+                <>
+                  {formatNumber(r.maxDiff / r.epsilon, 2)} float32 steps at logits of{' '}
+                  {formatNumber(r.scale)}
+                </>
+              }
+            />
+            <Stat
+              testId="rn-loss"
+              label="Mean loss on this prompt (nats)"
+              value={`${formatNumber(r.loss[0], 4)} → ${formatNumber(r.loss[1], 4)}`}
+              note="original → with the neurons changed"
+            />
+            <Stat
+              testId="rn-flips"
+              label="Top prediction changed at"
+              value={`${r.flips} of ${r.length} positions`}
+            />
+          </div>
+          <p class="ch3-section-title">
+            How far each position's prediction moved: KL(original ‖ changed)
+          </p>
+          <TokenStrip
+            tokens={tok.strings}
+            label="Position to inspect, shaded by how much its prediction changed"
+            values={r.kl}
+            scale={klScale}
+            selected={pos}
+            onSelect={(p) => set({ pos: p })}
+            describe={(p) => `KL ${formatNumber(r.kl[p])} nats`}
+          />
+          <Legend scale={klScale} title="KL divergence of the next-token distribution (nats)" />
+          <div class="ch3-scroll">
+            <table class="ch3-table" data-testid="rn-top">
+              <caption class="visually-hidden">Top predictions at position {pos}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Rank</th>
+                  <th scope="col">original model</th>
+                  <th scope="col">neurons changed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.top[pos].original.map((t, k) => (
+                  <tr key={k}>
+                    <td>{k + 1}</td>
+                    <td>
+                      <code>{name(t.index)}</code> {t.value.toFixed(3)}
+                    </td>
+                    <td>
+                      <code>{name(r.top[pos].rotated[k].index)}</code>{' '}
+                      {r.top[pos].rotated[k].value.toFixed(3)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Choose a permutation: the neurons are only reordered, and the logits agree to float precision.',
+            apply: () => set({ mode: 'permute' }),
+          },
+          {
+            text: 'Rotate just two neurons and move the angle from 0° up: the change grows from nothing.',
+            apply: () => set({ mode: 'plane', deg: 10 }),
+          },
+          {
+            text: 'Rotate two neurons by 180°: both flip sign, which GELU does not forgive either.',
+            apply: () => set({ mode: 'plane', deg: 180 }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}

@@ -1,0 +1,298 @@
+import { useRef } from 'preact/hooks';
+import type { ModelWeights } from '../../model/weights';
+import Figure from '../Figure';
+import {
+  formatNumber,
+  Heatmap,
+  positionField,
+  PromptInput,
+  promptField,
+  resolvePosition,
+  signedScale,
+  TokenStrip,
+  TryThis,
+  useComputation,
+  useModel,
+} from '../kit';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+import { lazy, topOf, usePromptTokens } from './common';
+import { Choice, NumberField, RunStatus, Select, Stat } from './parts';
+
+const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
+const MODES = ['random', 'plane'] as const;
+
+const schema = {
+  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  model: field.oneOf(MODELS, 'attn-only-2l'),
+  mode: field.oneOf(MODES, 'random'),
+  seed: field.int(1, 0, 99999),
+  i: field.int(0, 0, 127),
+  j: field.int(1, 0, 127),
+  deg: field.int(90, -180, 180),
+  pos: positionField(),
+};
+
+interface Result {
+  /** max |logits(rotated) - logits(original)| over every position and token. */
+  maxDiff: number;
+  /** max |logits|, the scale float32 rounding is relative to. */
+  scale: number;
+  epsilon: number;
+  /** max |x_rotated - x R|: the rotated model's stream is the rotated stream. */
+  streamError: number;
+  length: number;
+  /** `[2, d_model]`: the final stream at each position, original then rotated (position-major). */
+  coords: Float32Array[];
+  rotCoords: Float32Array[];
+  norms: [number, number][];
+  top: {
+    original: { index: number; value: number }[];
+    rotated: { index: number; value: number }[];
+  }[];
+  backend: string;
+}
+
+/**
+ * Rotate the residual stream: every weight that writes the stream is
+ * multiplied by R and every weight that reads it by R^T, and the rotated
+ * weights run through the same graph. The logits agree to float precision
+ * while the stream's coordinates change completely.
+ */
+export default function RotateResidual() {
+  const [s, set] = useUrlState(schema, 'rr');
+  const m = useModel(s.model);
+  const model = m.model;
+  const nCtx = model?.config.n_ctx ?? 128;
+  const d = model?.config.d_model ?? 128;
+  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
+  const cache = useRef<{ key: string; weights: ModelWeights } | undefined>(undefined);
+  const j = s.j === s.i ? (s.i + 1) % d : s.j;
+  const key = `${s.model} ${s.mode} ${s.mode === 'random' ? s.seed : `${s.i} ${j} ${s.deg}`}`;
+
+  const run = useComputation<Result>(
+    () =>
+      model && tok.ids.length && model.config.model_name === s.model
+        ? (async () => {
+            const L = await lazy();
+            const R =
+              s.mode === 'random'
+                ? L.randomOrthogonal(d, s.seed)
+                : L.planeRotation(d, s.i, j, (s.deg * Math.PI) / 180);
+            if (cache.current?.key !== key)
+              cache.current = { key, weights: L.rotateResidualStream(model.weights, R) };
+            const hook = `blocks.${model.config.n_layers - 1}.hook_resid_post`;
+            const base = await model.runLatest('rr-original', tok.ids, { hooks: [hook] });
+            const rot = await model.runLatest('rr-rotated', tok.ids, {
+              hooks: [hook],
+              weights: cache.current.weights,
+            });
+            if (!base || !rot || !base.logits || !rot.logits) return null;
+            const x = base.hooks[hook].data;
+            const xr = rot.hooks[hook].data;
+            const expected = L.changeBasis(x, d, R);
+            const V = model.config.d_vocab;
+            const scale = L.maxAbs(base.logits.data);
+            const n = base.length;
+            return {
+              maxDiff: L.maxAbsDiff(rot.logits.data, base.logits.data),
+              scale,
+              epsilon: L.FLOAT32_EPSILON * scale,
+              streamError: L.maxAbsDiff(xr, expected) / L.maxAbs(expected),
+              length: n,
+              coords: Array.from({ length: n }, (_, p) => x.slice(p * d, (p + 1) * d)),
+              rotCoords: Array.from({ length: n }, (_, p) => xr.slice(p * d, (p + 1) * d)),
+              norms: Array.from({ length: n }, (_, p) => [
+                L.rowNorms(x.subarray(p * d, (p + 1) * d), d)[0],
+                L.rowNorms(xr.subarray(p * d, (p + 1) * d), d)[0],
+              ]),
+              top: Array.from({ length: n }, (_, p) => ({
+                original: topOf(base.logits!.data, p * V, V, 3),
+                rotated: topOf(rot.logits!.data, p * V, V, 3),
+              })),
+              backend: rot.backend,
+            };
+          })()
+        : undefined,
+    [model, tok.ids.join(','), key, m.backendVersion],
+  );
+
+  const r = run.value;
+  const pos = r ? resolvePosition(s.pos, r.length) : 0;
+  const both = r ? new Float32Array([...r.coords[pos], ...r.rotCoords[pos]]) : undefined;
+  const name = (id: number) => (m.tokenizer ? m.tokenizer.tokenStrings([id])[0] : String(id));
+
+  return (
+    <Figure
+      name="rotate-residual"
+      title="Rotate the residual stream"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          Every weight that writes the stream (W_E, W_pos, W_O, b_O
+          {s.model === 'gelu-1l' ? ', W_out, b_out' : ''}) is multiplied by R, every weight that
+          reads it (W_Q, W_K, W_V{s.model === 'gelu-1l' ? ', W_in' : ''}, W_U) by Rᵀ, and the new
+          weights run through the same ONNX graph as the shipped ones.
+        </>
+      }
+    >
+      <PromptInput
+        value={s.prompt}
+        onInput={(prompt) => set({ prompt })}
+        tokenCount={tok.total}
+        nCtx={nCtx}
+      />
+      <div class="ch3-controls">
+        <Select
+          label="Model"
+          value={s.model}
+          options={MODELS.map((v) => ({ value: v, label: v }))}
+          onChange={(model) => set({ model })}
+        />
+        <Choice
+          legend="Rotation R"
+          value={s.mode}
+          options={[
+            { value: 'random', label: 'random (seeded)' },
+            { value: 'plane', label: 'in the plane of two axes' },
+          ]}
+          onChange={(mode) => set({ mode })}
+        />
+        {s.mode === 'random' ? (
+          <NumberField
+            label="Seed"
+            value={s.seed}
+            min={0}
+            max={99999}
+            onChange={(seed) => set({ seed })}
+          />
+        ) : (
+          <>
+            <NumberField
+              label="Axis i"
+              value={s.i}
+              min={0}
+              max={d - 1}
+              onChange={(i) => set({ i })}
+            />
+            <NumberField
+              label="Axis j"
+              value={j}
+              min={0}
+              max={d - 1}
+              onChange={(jj) => set({ j: jj })}
+            />
+            <label>
+              Angle: {s.deg}°
+              <input
+                type="range"
+                min={-180}
+                max={180}
+                step={1}
+                value={s.deg}
+                aria-label="Angle in degrees"
+                onInput={(e) => set({ deg: Number(e.currentTarget.value) })}
+              />
+            </label>
+          </>
+        )}
+      </div>
+      <RunStatus pending={run.pending} error={run.error} />
+      {r && (
+        <div data-testid="rr-result" data-prompt={s.prompt} data-backend={r.backend}>
+          <div class="ch3-stats">
+            <Stat
+              testId="rr-maxdiff"
+              label="Largest logit change, every position and token"
+              value={formatNumber(r.maxDiff)}
+              note={
+                <>
+                  logits reach {formatNumber(r.scale)}; one float32 step there is{' '}
+                  {formatNumber(r.epsilon)}, so this is {formatNumber(r.maxDiff / r.epsilon, 2)}{' '}
+                  steps of rounding
+                </>
+              }
+            />
+            <Stat
+              testId="rr-norm"
+              label={`Length of the stream at position ${pos}`}
+              value={`${formatNumber(r.norms[pos][0], 5)} → ${formatNumber(r.norms[pos][1], 5)}`}
+              note="a rotation keeps lengths and angles"
+            />
+            <Stat
+              label="Rotated stream vs x R"
+              value={formatNumber(r.streamError)}
+              note="largest difference, relative: the new stream is the old one rotated"
+            />
+          </div>
+          <TokenStrip
+            tokens={tok.strings}
+            label="Position to inspect"
+            selected={pos}
+            onSelect={(p) => set({ pos: p })}
+          />
+          <p class="ch3-section-title">
+            Final residual stream at position {pos}, coordinate by coordinate
+          </p>
+          {both && (
+            <Heatmap
+              label={`Residual stream coordinates at position ${pos}, original and rotated model`}
+              rows={2}
+              cols={d}
+              values={both}
+              scale={signedScale(both)}
+              legendTitle="coordinate value"
+              rowLabels={['original', 'rotated']}
+              colTitle="coordinate"
+              rowTitle="model"
+            />
+          )}
+          <div class="ch3-scroll">
+            <table class="ch3-table" data-testid="rr-top">
+              <caption class="visually-hidden">Top predictions at position {pos}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Next token at {pos}</th>
+                  <th scope="col">original logit</th>
+                  <th scope="col">rotated model</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.top[pos].original.map((t, k) => (
+                  <tr key={t.index}>
+                    <td>
+                      <code>{name(t.index)}</code>
+                    </td>
+                    <td>{t.value.toFixed(4)}</td>
+                    <td>
+                      <code>{name(r.top[pos].rotated[k].index)}</code>{' '}
+                      {r.top[pos].rotated[k].value.toFixed(4)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Rotate by 90° in the plane of axes 0 and 1: coordinates 0 and 1 swap (one changes sign), the logits do not move.',
+            apply: () => set({ mode: 'plane', i: 0, j: 1, deg: 90 }),
+          },
+          {
+            text: 'Try several seeds: each random rotation scrambles every coordinate, and the largest logit change stays a few float32 steps.',
+            apply: () => set({ mode: 'random', seed: s.seed + 1 }),
+          },
+          {
+            text: 'Switch to gelu-1l: a model with an MLP has no privileged residual basis either, as long as W_in is rotated with the readers.',
+            apply: () => set({ model: 'gelu-1l' }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}

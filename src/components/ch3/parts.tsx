@@ -1,0 +1,139 @@
+import type { ComponentChildren } from 'preact';
+import { useId } from 'preact/hooks';
+import './ch3.css';
+
+/** One headline number with its label and a note (e.g. a baseline). */
+export function Stat({
+  label,
+  value,
+  note,
+  testId,
+}: {
+  label: string;
+  value: ComponentChildren;
+  note?: ComponentChildren;
+  testId?: string;
+}) {
+  return (
+    <div class="ch3-stat" data-testid={testId}>
+      <span class="ch3-stat-label">{label}</span>
+      <span class="ch3-stat-value">{value}</span>
+      {note && <span class="ch3-stat-note">{note}</span>}
+    </div>
+  );
+}
+
+/** A labelled integer input, clamped to `[min, max]` (seeds, axes, angles). */
+export function NumberField({
+  label,
+  value,
+  min,
+  max,
+  onChange,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  onChange: (v: number) => void;
+}) {
+  const id = useId();
+  return (
+    <label for={id}>
+      {label}
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        step={1}
+        value={value}
+        onChange={(e) => {
+          const v = Math.round(Number(e.currentTarget.value));
+          if (Number.isFinite(v)) onChange(Math.max(min, Math.min(max, v)));
+        }}
+      />
+    </label>
+  );
+}
+
+/** A radio group as a fieldset (one tab stop, arrow keys move). */
+export function Choice<T extends string>({
+  legend,
+  value,
+  options,
+  onChange,
+}: {
+  legend: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (v: T) => void;
+}) {
+  const name = useId();
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {options.map((o) => (
+        <label key={o.value} class="ch3-radio">
+          <input
+            type="radio"
+            name={name}
+            value={o.value}
+            checked={value === o.value}
+            onChange={() => onChange(o.value)}
+          />{' '}
+          {o.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** A labelled select over string options. */
+export function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  onChange: (v: T) => void;
+}) {
+  const id = useId();
+  return (
+    <label for={id}>
+      {label}
+      <select
+        id={id}
+        class="kit-select"
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value as T)}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** "Computing…" while a run is pending, and the run's error (with what to do) if it failed. */
+export function RunStatus({ pending, error }: { pending: boolean; error?: string }) {
+  return (
+    <>
+      <p class="ch3-busy" aria-live="polite">
+        {pending ? 'Computing…' : ''}
+      </p>
+      {error && (
+        <p class="kit-warning" role="alert">
+          The model run failed: {error}. Edit the input to run it again, or reload the page.
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,262 @@
+import Figure from '../Figure';
+import {
+  formatPercent,
+  headField,
+  headName,
+  HeadPicker,
+  Heatmap,
+  parseHead,
+  positionField,
+  PromptInput,
+  promptField,
+  resolvePosition,
+  TokenStrip,
+  TryThis,
+  unsignedScale,
+  useComputation,
+  useModel,
+} from '../kit';
+import { useUrlState } from '../use-url-state';
+import { lazy, usePromptTokens } from '../ch3/common';
+import { RunStatus, Stat } from '../ch3/parts';
+import { formatNumber } from '../kit';
+import '../ch3/ch3.css';
+
+const schema = {
+  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  head: headField({ layer: 1, head: 0 }),
+  pos: positionField(),
+};
+
+const KINDS = ['Q', 'K', 'V'] as const;
+
+interface Result {
+  layer: number;
+  head: number;
+  length: number;
+  /** `[4, d_head]`: singular values of W_Q, W_K, W_V, W_O. */
+  singular: Float64Array;
+  /** `[3, pos]`: share of the stream's squared norm inside the Q, K, V read subspaces. */
+  fractions: Float64Array;
+  /** Tokens whose embedding lies most in each read subspace, and whose unembedding most in the write subspace. */
+  topTokens: { kind: string; tokens: { id: number; share: number }[] }[];
+  baseline: number;
+  backend: string;
+}
+
+/**
+ * Reading and writing: the directions a head reads (column spaces of W_Q,
+ * W_K, W_V) and writes (row space of W_O), their singular values (d_head of
+ * them), and how much of the live residual stream at each position lies in
+ * each read subspace, against the d_head / d_model a random subspace gets.
+ */
+export default function ReadWrite() {
+  const [s, set] = useUrlState(schema, 'rw');
+  const m = useModel('attn-only-2l');
+  const model = m.model;
+  const cfg = model?.config;
+  const nCtx = cfg?.n_ctx ?? 128;
+  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
+  const head =
+    cfg && s.head.layer < cfg.n_layers && s.head.head < cfg.n_heads
+      ? s.head
+      : { layer: 1, head: 0 };
+
+  const run = useComputation<Result>(
+    () =>
+      model && tok.ids.length
+        ? (async () => {
+            const L = await lazy();
+            const { d_model, d_head, d_vocab } = model.config;
+            const w = model.weights;
+            const subs = [
+              ...KINDS.map((k) => L.readSubspace(w, head.layer, head.head, k)),
+              L.writeSubspace(w, head.layer, head.head),
+            ];
+            const hook = `blocks.${head.layer}.hook_resid_pre`;
+            const r = await model.runLatest('rw', tok.ids, { hooks: [hook], logits: false });
+            if (!r) return null;
+            const x = r.hooks[hook].data;
+            const fractions = new Float64Array(3 * r.length);
+            KINDS.forEach((_, k) => {
+              for (let p = 0; p < r.length; p++)
+                fractions[k * r.length + p] = L.projectionFraction(
+                  x.subarray(p * d_model, (p + 1) * d_model),
+                  subs[k].basis,
+                );
+            });
+            // Token directions: rows of W_E for what a head reads, columns of W_U for what it writes.
+            const WE = w.get('embed.W_E').data;
+            const WU = w.get('unembed.W_U').data;
+            const v = new Float64Array(d_model);
+            const topTokens = subs.map((sub, k) => {
+              const shares = new Float64Array(d_vocab);
+              for (let t = 0; t < d_vocab; t++) {
+                for (let i = 0; i < d_model; i++)
+                  v[i] = k < 3 ? WE[t * d_model + i] : WU[i * d_vocab + t];
+                shares[t] = L.projectionFraction(v, sub.basis);
+              }
+              return {
+                kind:
+                  k < 3
+                    ? `reads (${KINDS[k]}) from embeddings of`
+                    : 'writes towards unembeddings of',
+                tokens: L.topK(shares, 6).map((e) => ({ id: e.index, share: e.value })),
+              };
+            });
+            return {
+              layer: head.layer,
+              head: head.head,
+              length: r.length,
+              singular: Float64Array.from(subs.flatMap((sub) => sub.singularValues)),
+              fractions,
+              topTokens,
+              baseline: d_head / d_model,
+              backend: r.backend,
+            };
+          })()
+        : undefined,
+    [model, tok.ids.join(','), headName(head), m.backendVersion],
+  );
+
+  const r = run.value;
+  const pos = r ? resolvePosition(s.pos, r.length) : 0;
+  const fracScale = unsignedScale(r?.fractions ?? [], undefined, 0);
+  const svScale = unsignedScale(r?.singular ?? []);
+  const name = (id: number) => (m.tokenizer ? m.tokenizer.tokenStrings([id])[0] : String(id));
+  const dHead = cfg?.d_head ?? 16;
+
+  return (
+    <Figure
+      name="read-write"
+      title="Reading and writing"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          A head reads the stream through W_Q, W_K, W_V (each d_model × d_head: a {dHead}
+          -dimensional subspace) and writes through W_O. The fraction is ‖x U‖² / ‖x‖² for an
+          orthonormal basis U of the read subspace; a random {dHead}-dimensional subspace of the{' '}
+          {cfg?.d_model ?? 128}-dimensional stream would hold{' '}
+          {formatPercent(dHead / (cfg?.d_model ?? 128))} on average.
+        </>
+      }
+    >
+      <PromptInput
+        value={s.prompt}
+        onInput={(prompt) => set({ prompt })}
+        tokenCount={tok.total}
+        nCtx={nCtx}
+      />
+      {cfg && (
+        <HeadPicker
+          nLayers={cfg.n_layers}
+          nHeads={cfg.n_heads}
+          selected={[headName(head)]}
+          onChange={(sel) => {
+            const h = sel[0] && parseHead(sel[0]);
+            if (h) set({ head: h });
+          }}
+          mode="single"
+          label="Head"
+        />
+      )}
+      <RunStatus pending={run.pending} error={run.error} />
+      {r && (
+        <div
+          data-testid="rw-result"
+          data-prompt={s.prompt}
+          data-backend={r.backend}
+          data-head={`${r.layer}.${r.head}`}
+        >
+          <p class="ch3-section-title">
+            Singular values of head {r.layer}.{r.head}'s matrices (rank {dHead} each)
+          </p>
+          <Heatmap
+            label={`Singular values of W_Q, W_K, W_V and W_O of head ${r.layer}.${r.head}`}
+            rows={4}
+            cols={dHead}
+            values={r.singular}
+            scale={svScale}
+            legendTitle="singular value"
+            rowLabels={['W_Q', 'W_K', 'W_V', 'W_O']}
+            colLabels={Array.from({ length: dHead }, (_, i) => String(i + 1))}
+            colTitle="singular value, largest first"
+            showValues
+            format={(v) => formatNumber(v, 2)}
+          />
+          <p class="ch3-section-title">
+            How much of the stream entering layer {r.layer} each input reads, position by position
+          </p>
+          <TokenStrip
+            tokens={tok.strings}
+            label="Position to inspect"
+            selected={pos}
+            onSelect={(p) => set({ pos: p })}
+          />
+          <div class="ch3-stats">
+            {KINDS.map((k, i) => (
+              <Stat
+                key={k}
+                testId={`rw-frac-${k}`}
+                label={`${k} reads of the stream at position ${pos}`}
+                value={formatPercent(r.fractions[i * r.length + pos])}
+                note={`random ${dHead}-dim subspace: ${formatPercent(r.baseline)}`}
+              />
+            ))}
+          </div>
+          <Heatmap
+            label={`Share of the residual stream in head ${r.layer}.${r.head}'s read subspaces, by position`}
+            rows={3}
+            cols={r.length}
+            values={r.fractions}
+            scale={fracScale}
+            legendTitle="share of ‖x‖² in the read subspace"
+            rowLabels={['Q', 'K', 'V']}
+            colLabels={tok.strings}
+            colTitle="position"
+            format={formatPercent}
+            highlight={{ row: 0, col: pos }}
+            onSelect={(_, c) => set({ pos: c })}
+          />
+          <div class="ch3-scroll">
+            <table class="ch3-table" data-testid="rw-tokens">
+              <caption class="visually-hidden">
+                Tokens whose directions lie most in the head's subspaces
+              </caption>
+              <tbody>
+                {r.topTokens.map((t) => (
+                  <tr key={t.kind}>
+                    <th scope="row">{t.kind}</th>
+                    <td>
+                      {t.tokens.map((e) => (
+                        <span key={e.id}>
+                          <code>{name(e.id)}</code> {formatPercent(e.share)}{' '}
+                        </span>
+                      ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Compare a layer-0 head with a layer-1 head: which reads more of its stream than chance?',
+            apply: () => set({ head: { layer: 0, head: 0 } }),
+          },
+          {
+            text: 'Look at the singular values: do all 16 directions matter, or do a few carry the head?',
+          },
+          {
+            text: 'Click along the key (K) row: which tokens put their stream where the key looks?',
+          },
+        ]}
+      />
+    </Figure>
+  );
+}

@@ -1,0 +1,338 @@
+import { useRef } from 'preact/hooks';
+import type { Baseline } from '../../model/circuits';
+import type { Reader, Writer } from '../../model/virtual-weights';
+import Figure from '../Figure';
+import {
+  formatNumber,
+  Heatmap,
+  PromptInput,
+  promptField,
+  signedScale,
+  TryThis,
+  unsignedScale,
+  useComputation,
+  useModel,
+} from '../kit';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+import { lazy, usePromptTokens } from '../ch3/common';
+import { Choice, NumberField, RunStatus, Select, Stat } from '../ch3/parts';
+import '../ch3/ch3.css';
+
+const N_HEADS = 8;
+const WRITERS = ['embed', 'pos', ...Array.from({ length: N_HEADS }, (_, h) => `0.${h}`)] as const;
+const READERS = Array.from({ length: N_HEADS }, (_, h) => `1.${h}`);
+const INPUTS = ['Q', 'K', 'V'] as const;
+
+const schema = {
+  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  writer: field.oneOf(WRITERS, '0.0'),
+  reader: field.oneOf(READERS, '1.0'),
+  input: field.oneOf(INPUTS, 'K'),
+  seed: field.int(0, 0, 99999),
+};
+
+function toWriter(name: string): Writer {
+  if (name === 'embed' || name === 'pos') return { kind: name };
+  const [l, h] = name.split('.').map(Number);
+  return { kind: 'head', layer: l, head: h };
+}
+
+interface Grid {
+  scores: Record<(typeof INPUTS)[number], Float64Array>;
+  baselines: Record<(typeof INPUTS)[number], Baseline>;
+}
+
+interface Result {
+  /** The virtual weight matrix `[rows, d_head]` and its row labels. */
+  vw: Float64Array;
+  vwRows: number;
+  vwRowLabels: string[];
+  vwRowTitle: string;
+  score: number;
+  baseline: Baseline;
+  /** `[writers, pos]` shares of what the reader reads, and the writer names. */
+  shares: Float64Array;
+  shareWriters: string[];
+  length: number;
+  grid: Grid;
+  backend: string;
+}
+
+/**
+ * Virtual weights: a writer's output matrix times a later reader's input
+ * matrix, the composition score of the pair against random matrices of the
+ * same shapes, what the reader actually reads from each writer on the
+ * prompt, and the grid of Q-, K- and V-composition scores of every pair of heads.
+ */
+export default function VirtualWeights() {
+  const [s, set] = useUrlState(schema, 'vw');
+  const m = useModel('attn-only-2l');
+  const model = m.model;
+  const cfg = model?.config;
+  const nCtx = cfg?.n_ctx ?? 128;
+  const dHead = cfg?.d_head ?? 16;
+  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
+  const gridCache = useRef<{ seed: number; grid: Grid } | undefined>(undefined);
+  const baseCache = useRef(new Map<string, Baseline>());
+
+  const run = useComputation<Result>(
+    () =>
+      model && tok.ids.length
+        ? (async () => {
+            const L = await lazy();
+            const w = model.weights;
+            const writer = toWriter(s.writer);
+            const [rl, rh] = s.reader.split('.').map(Number);
+            const reader: Reader = { layer: rl, head: rh, input: s.input };
+            const rows =
+              writer.kind === 'embed'
+                ? tok.ids
+                : writer.kind === 'pos'
+                  ? tok.ids.map((_, p) => p)
+                  : [];
+            const V = L.virtualWeights(w, writer, reader, rows);
+            const score = L.writerCompositionScore(w, writer, reader);
+            const bKey = `${s.writer === 'embed' || s.writer === 'pos' ? s.writer : 'head'} ${s.input} ${s.seed}`;
+            let baseline = baseCache.current.get(bKey);
+            if (!baseline) {
+              baseline = L.writerCompositionBaseline(
+                w,
+                writer,
+                reader,
+                writer.kind === 'head' ? 64 : 12,
+                s.seed,
+              );
+              baseCache.current.set(bKey, baseline);
+            }
+            if (gridCache.current?.seed !== s.seed) {
+              const grid: Grid = {
+                scores: {
+                  Q: L.compositionScores(w, 0, 1, 'Q'),
+                  K: L.compositionScores(w, 0, 1, 'K'),
+                  V: L.compositionScores(w, 0, 1, 'V'),
+                },
+                baselines: {
+                  Q: L.compositionBaseline(w.config.d_model, w.config.d_head, 'Q', 64, s.seed),
+                  K: L.compositionBaseline(w.config.d_model, w.config.d_head, 'K', 64, s.seed),
+                  V: L.compositionBaseline(w.config.d_model, w.config.d_head, 'V', 64, s.seed),
+                },
+              };
+              gridCache.current = { seed: s.seed, grid };
+            }
+            const hooks = [
+              'hook_embed',
+              'hook_pos_embed',
+              'blocks.0.attn.hook_result',
+              `blocks.${rl}.hook_resid_pre`,
+            ];
+            const r = await model.runLatest('vw', tok.ids, { hooks, logits: false });
+            if (!r) return null;
+            const shares = L.readShares(w, r.hooks, reader);
+            const labels = m.tokenizer ? m.tokenizer.tokenStrings(tok.ids) : tok.ids.map(String);
+            return {
+              vw: Float64Array.from(V.to1DArray()),
+              vwRows: V.rows,
+              vwRowLabels:
+                writer.kind === 'embed'
+                  ? labels
+                  : writer.kind === 'pos'
+                    ? rows.map(String)
+                    : Array.from({ length: V.rows }, (_, i) => `z${i}`),
+              vwRowTitle:
+                writer.kind === 'embed'
+                  ? 'token of the prompt'
+                  : writer.kind === 'pos'
+                    ? 'position'
+                    : `head ${s.writer}'s z`,
+              score,
+              baseline,
+              shares: Float64Array.from(shares.flatMap((x) => Array.from(x.share))),
+              shareWriters: shares.map((x) => x.writer),
+              length: r.length,
+              grid: gridCache.current.grid,
+              backend: r.backend,
+            };
+          })()
+        : undefined,
+    [model, tok.ids.join(','), s.writer, s.reader, s.input, s.seed, m.backendVersion],
+  );
+
+  const r = run.value;
+  const vwScale = signedScale(r?.vw ?? []);
+  const shareScale = signedScale(r?.shares ?? []);
+  const gridMax = r ? Math.max(...INPUTS.map((k) => Math.max(...r.grid.scores[k]))) : 1;
+  const gridScale = unsignedScale([], gridMax);
+  const writerRow = r ? r.shareWriters.indexOf(s.writer === 'embed' ? 'embed' : s.writer) : -1;
+
+  return (
+    <Figure
+      name="virtual-weights"
+      title="Virtual weights"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          In the code's row-vector convention a head writes z W_O and reads x W_Q, so the virtual
+          weights from head 0.a to head 1.b's key are W_O^(0.a) W_K^(1.b) ({dHead} × {dHead}). The
+          composition score is ‖W_w C_r‖_F / (‖W_w‖_F ‖C_r‖_F) with W_w the writer's map (W_E, W_pos
+          or W_OV) and C_r the reader's circuit (W_QK for Q, its transpose for K, W_OV for V), as in
+          TransformerLens.
+        </>
+      }
+    >
+      <PromptInput
+        value={s.prompt}
+        onInput={(prompt) => set({ prompt })}
+        tokenCount={tok.total}
+        nCtx={nCtx}
+      />
+      <div class="ch3-controls">
+        <Select
+          label="Writer"
+          value={s.writer}
+          options={WRITERS.map((v) => ({
+            value: v,
+            label:
+              v === 'embed'
+                ? 'token embedding W_E'
+                : v === 'pos'
+                  ? 'position embedding W_pos'
+                  : `head ${v}`,
+          }))}
+          onChange={(writer) => set({ writer })}
+        />
+        <Select
+          label="Reader"
+          value={s.reader}
+          options={READERS.map((v) => ({ value: v, label: `head ${v}` }))}
+          onChange={(reader) => set({ reader })}
+        />
+        <Choice
+          legend="Reader's input"
+          value={s.input}
+          options={INPUTS.map((k) => ({ value: k, label: k }))}
+          onChange={(input) => set({ input })}
+        />
+        <NumberField
+          label="Seed of the random baseline"
+          value={s.seed}
+          min={0}
+          max={99999}
+          onChange={(seed) => set({ seed })}
+        />
+      </div>
+      <RunStatus pending={run.pending} error={run.error} />
+      {r && (
+        <div data-testid="vw-result" data-prompt={s.prompt} data-backend={r.backend}>
+          <div class="ch3-stats">
+            <Stat
+              testId="vw-score"
+              label={`${s.input}-composition score, ${s.writer} → ${s.reader}`}
+              value={formatNumber(r.score)}
+              note={`${formatNumber(r.score / r.baseline.mean, 2)} × the random baseline`}
+            />
+            <Stat
+              label="Random matrices of the same shapes"
+              value={`${formatNumber(r.baseline.mean)} ± ${formatNumber(r.baseline.std, 2)}`}
+              note={`mean ± std over ${r.baseline.samples} seeded samples`}
+            />
+          </div>
+          <p class="ch3-section-title">
+            Virtual weights from {s.writer} to {s.reader}'s {s.input}
+          </p>
+          <Heatmap
+            label={`Virtual weight matrix from ${s.writer} to head ${s.reader}'s ${s.input} input`}
+            rows={r.vwRows}
+            cols={dHead}
+            values={r.vw}
+            scale={vwScale}
+            legendTitle="virtual weight"
+            rowLabels={r.vwRowLabels}
+            rowTitle={r.vwRowTitle}
+            colTitle={`${s.reader}'s ${s.input.toLowerCase()} dimension`}
+            cellSize={Math.min(24, Math.max(8, Math.floor(360 / Math.max(r.vwRows, dHead))))}
+          />
+          <p class="ch3-section-title">
+            On your prompt: who wrote what {s.reader}'s {s.input} reads
+          </p>
+          <p class="kit-note">
+            Each column splits what the reader reads at that position among the writers; a column
+            sums to 1 (negative: the writer cancels part of the rest).
+          </p>
+          <Heatmap
+            label={`Share of what head ${s.reader}'s ${s.input} reads that each writer wrote, by position`}
+            rows={r.shareWriters.length}
+            cols={r.length}
+            values={r.shares}
+            scale={shareScale}
+            legendTitle="share of the reader's input"
+            rowLabels={r.shareWriters}
+            colLabels={m.tokenizer ? m.tokenizer.tokenStrings(tok.ids) : undefined}
+            rowTitle="writer"
+            colTitle="position"
+            highlight={writerRow >= 0 ? { row: writerRow, col: r.length - 1 } : undefined}
+          />
+          <p class="ch3-section-title">
+            Every pair of heads: composition scores from layer 0 into layer 1
+          </p>
+          <div class="ch3-grid3">
+            {INPUTS.map((k) => (
+              <div key={k} data-testid={`vw-grid-${k}`}>
+                <p class="kit-note">
+                  {k}-composition (random: {formatNumber(r.grid.baselines[k].mean)} ±{' '}
+                  {formatNumber(r.grid.baselines[k].std, 2)})
+                </p>
+                <Heatmap
+                  label={`${k}-composition scores, layer-0 head (row) into layer-1 head (column)`}
+                  rows={N_HEADS}
+                  cols={N_HEADS}
+                  values={r.grid.scores[k]}
+                  scale={gridScale}
+                  legendTitle="composition score"
+                  rowLabels={Array.from({ length: N_HEADS }, (_, h) => `0.${h}`)}
+                  colLabels={Array.from({ length: N_HEADS }, (_, h) => `1.${h}`)}
+                  rowTitle="writer"
+                  colTitle="reader"
+                  cellSize={20}
+                  highlight={
+                    k === s.input && s.writer.startsWith('0.')
+                      ? { row: Number(s.writer.slice(2)), col: Number(s.reader.slice(2)) }
+                      : undefined
+                  }
+                  onSelect={(row, col) =>
+                    set({
+                      writer: `0.${row}` as (typeof WRITERS)[number],
+                      reader: `1.${col}`,
+                      input: k,
+                    })
+                  }
+                />
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Find the brightest cell of the K-composition grid and click it: which layer-1 head reads that layer-0 head with its keys?',
+          },
+          {
+            text: 'Set the writer to the position embedding and the reader input to K: how much of a layer-1 key is about position?',
+            apply: () => set({ writer: 'pos', input: 'K' }),
+          },
+          {
+            text: 'Type a text that repeats itself and see whether the K share of a layer-0 head grows on the second copy.',
+            apply: () =>
+              set({
+                prompt:
+                  'Mr and Mrs Dursley were proud to say. Mr and Mrs Dursley were proud to say.',
+              }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}
