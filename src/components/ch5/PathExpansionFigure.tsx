@@ -1,0 +1,206 @@
+import Figure from '../Figure';
+import {
+  PromptInput,
+  RunState,
+  TokenStrip,
+  TryThis,
+  fitToContext,
+  formatNumber,
+  positionField,
+  promptField,
+  resolvePosition,
+  useComputation,
+  useModel,
+} from '../kit';
+import { useUrlState } from '../use-url-state';
+import { runtime } from './live';
+import { SignedBars } from './parts';
+import './ch5.css';
+
+const DEFAULT_TEXT = 'She poured the milk into the cup and drank the';
+const DEFAULT_CANDS = ' keep in mind at bay the cat dog sat mat milk cup tea drank poured';
+const schema = {
+  text: promptField(DEFAULT_TEXT),
+  pos: positionField(),
+  next: promptField(''),
+  cands: promptField(DEFAULT_CANDS),
+};
+
+/**
+ * The one-layer path expansion, live: for a position and a next token, the
+ * model's logit split into the direct path, each head's term and the biases,
+ * which add up to the logit the model computed. Below, a search of the
+ * weights for skip-trigrams A … B → C over tokens the reader chooses.
+ */
+export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string }) {
+  const [state, update] = useUrlState(schema, prefix);
+  const m = useModel('attn-only-1l');
+  const { model, tokenizer } = m;
+  const nCtx = model?.config.n_ctx ?? 128;
+  const all = tokenizer ? tokenizer.encode(state.text) : [];
+  const ids = fitToContext(all, nCtx);
+  const nextIds = tokenizer && state.next ? tokenizer.encode(state.next) : [];
+  const pos = resolvePosition(state.pos, ids.length);
+
+  const split = useComputation(async () => {
+    if (!model || ids.length === 0) return undefined;
+    const r = await model.runLatest(`${prefix}-run`, ids, {
+      hooks: [
+        'hook_embed',
+        'hook_pos_embed',
+        ...Array.from({ length: model.config.n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`),
+      ],
+    });
+    if (!r || !r.logits) return null;
+    const rt = await runtime();
+    const w = model.weights;
+    const { d_vocab, d_model } = w.config;
+    const logits = r.logits.data.subarray(pos * d_vocab, (pos + 1) * d_vocab);
+    const top = rt.topK(logits, 1)[0].index;
+    const token = nextIds.length > 0 ? nextIds[0] : top;
+    const terms = rt.pathExpansion(w, r.hooks);
+    const W_U = w.get('unembed.W_U').data;
+    const project = (resid: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < d_model; i++) s += resid[pos * d_model + i] * W_U[i * d_vocab + token];
+      return s;
+    };
+    const rows = terms.map((t) => ({
+      label: t.kind === 'head' ? `head ${t.name}` : t.kind === 'direct' ? 'direct path' : 'b_O',
+      value: project(t.resid),
+    }));
+    rows.push({ label: 'b_U', value: w.b_U[token] });
+    const sum = rows.reduce((a, b) => a + b.value, 0);
+    return { key: `${ids.join(',')}:${pos}`, token, terms: rows, sum, logit: logits[token], top };
+  }, [model, ids.join(','), pos, nextIds.join(','), m.backendVersion]);
+
+  const cands = tokenizer ? [...new Set(tokenizer.encode(state.cands))].slice(0, 64) : [];
+  const trigrams = useComputation(async () => {
+    if (!model || cands.length === 0) return undefined;
+    const rt = await runtime();
+    return rt.skipTrigrams(model.weights, 0, cands, 12);
+  }, [model, cands.join(',')]);
+
+  const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
+  const name = (id: number) => (tokenizer ? tokenizer.tokenStrings([id])[0] : String(id));
+  const s = split.value;
+  return (
+    <Figure
+      name="path-expansion"
+      title="The one-layer model, term by term"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          attn-only-1l, run live on your prompt. With no LayerNorm, the direct path (token and
+          position embeddings through W_U), the eight head terms and the biases add up to the
+          model's logit; the last line shows both numbers.
+        </>
+      }
+    >
+      <PromptInput
+        value={state.text}
+        onInput={(text) => update({ text, pos: -1 })}
+        tokenCount={all.length}
+        nCtx={nCtx}
+      />
+      <RunState
+        pending={split.pending}
+        error={split.error}
+        onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })}
+      />
+      <p class="c5-note">Choose the position whose next-token logit to split (now {pos}).</p>
+      <TokenStrip
+        label="Prompt tokens: choose a position"
+        tokens={strings}
+        selected={pos}
+        onSelect={(p) => update({ pos: p })}
+      />
+      <PromptInput
+        label="Next token"
+        value={state.next}
+        rows={1}
+        onInput={(next) => update({ next })}
+        hint="Leave empty for the model's top prediction; only the first token of what you type is used."
+      />
+      {s && (
+        <div data-testid="path-ready" data-key={`${s.key}:${s.token}:${s.logit.toFixed(5)}`}>
+          <p>
+            Logit of <strong>“{name(s.token)}”</strong> after “{strings[pos]}”
+            {nextIds.length === 0 && ' (the model’s top prediction)'}:
+          </p>
+          <SignedBars
+            label={`Terms of the logit of ${name(s.token)}`}
+            bars={[...s.terms, { label: 'sum of terms', value: s.sum, strong: true }]}
+          />
+          <p class="c5-result" data-testid="path-closure">
+            Sum of terms {formatNumber(s.sum, 6)} · model's logit {formatNumber(s.logit, 6)} ·
+            difference {formatNumber(Math.abs(s.sum - s.logit), 2)}
+          </p>
+        </div>
+      )}
+      <h4 class="c5-subhead">Skip-trigrams the model has learned</h4>
+      <PromptInput
+        label="Candidate tokens for A and B"
+        value={state.cands}
+        rows={2}
+        onInput={(c) => update({ cands: c })}
+        tokenCount={cands.length}
+        hint="C ranges over the whole vocabulary; up to 64 distinct tokens are used."
+      />
+      <RunState
+        pending={trigrams.pending}
+        error={trigrams.error}
+        onReset={() => update({ cands: DEFAULT_CANDS })}
+      />
+      {trigrams.value && (
+        <div class="c5-table-scroll" data-testid="trigrams-ready" data-key={cands.join(',')}>
+          <table class="c5-table">
+            <caption class="c5-note">
+              Strongest A … B → C among your tokens. Attention: B's softmax share over the
+              candidates from the token-level QK circuit. Boost: how much attending to A raises C
+              above the average logit (full OV circuit).
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">head</th>
+                <th scope="col">A</th>
+                <th scope="col">B</th>
+                <th scope="col">→ C</th>
+                <th scope="col">attention</th>
+                <th scope="col">boost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {trigrams.value.map((t, i) => (
+                <tr key={i}>
+                  <td>{`${t.layer}.${t.head}`}</td>
+                  <td>{name(t.a)}</td>
+                  <td>{name(t.b)}</td>
+                  <td>{name(t.c)}</td>
+                  <td>{formatNumber(t.attention, 2)}</td>
+                  <td>{formatNumber(t.boost)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Leave the next token empty and move along the prompt: where does a head term outweigh the direct path?',
+          },
+          {
+            text: 'Ask for a word that appeared earlier in the prompt (“ milk”): which head raises it?',
+            apply: () => update({ next: ' milk' }),
+          },
+          {
+            text: 'Add tokens to the candidates and see whether rules with C = A (copying) dominate.',
+          },
+        ]}
+      />
+    </Figure>
+  );
+}

@@ -1,0 +1,202 @@
+import Figure from '../Figure';
+import {
+  Heatmap,
+  ModelSelect,
+  PromptInput,
+  RunState,
+  TryThis,
+  fitToContext,
+  formatNumber,
+  probabilityScale,
+  promptField,
+  useComputation,
+  useModel,
+} from '../kit';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+import { runtime } from './live';
+import './ch5.css';
+
+const MODELS = ['attn-only-2l', 'attn-only-1l'] as const;
+const DEFAULT_TEXT =
+  'The old man walked to the river. He sat down by the water, and he watched the boats. When the sun set, he went home. The next day he came back.';
+const schema = {
+  text: promptField(DEFAULT_TEXT),
+  model: field.oneOf(MODELS, 'attn-only-2l'),
+  marks: field.text('.,;:!?', 20),
+};
+
+interface HeadRow {
+  name: string;
+  attention: number;
+  moved: number;
+  top: string[];
+}
+
+/**
+ * Where is information stored? For every head, how much attention later
+ * positions pay to punctuation (against attending uniformly), how much of what
+ * the head writes actually comes from there, and which logits the moved
+ * vector raises directly.
+ */
+export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
+  const [state, update] = useUrlState(schema, prefix);
+  const m = useModel(state.model);
+  const { model, tokenizer } = m;
+  const nCtx = model?.config.n_ctx ?? 128;
+  const all = tokenizer ? tokenizer.encode(state.text) : [];
+  const ids = fitToContext(all, nCtx);
+  const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
+  const marks = [...state.marks].filter((c) => c.trim() !== '');
+  const isTarget = strings.map((s) => marks.some((mk) => s.includes(mk)));
+
+  const stats = useComputation(async () => {
+    if (!model || !tokenizer || ids.length === 0) return undefined;
+    const { n_layers } = model.config;
+    const hooks = Array.from({ length: n_layers }, (_, l) => [
+      `blocks.${l}.attn.hook_pattern`,
+      `blocks.${l}.attn.hook_v`,
+    ]).flat();
+    const r = await model.runLatest(`${prefix}-run`, ids, { hooks, logits: false });
+    if (!r) return null;
+    const rt = await runtime();
+    const rows: HeadRow[] = [];
+    let uniform = 0;
+    let queries = 0;
+    for (let l = 0; l < n_layers; l++) {
+      const s = rt.storageStats(
+        model.weights,
+        l,
+        r.hooks[`blocks.${l}.attn.hook_pattern`],
+        r.hooks[`blocks.${l}.attn.hook_v`],
+        isTarget,
+      );
+      uniform = s.uniform;
+      queries = s.queries;
+      s.attention.forEach((a, h) => {
+        // What the moved vector does to the logits by itself (b_U is the same whatever moves).
+        const logits = rt.unembed(model.weights, s.movedVector[h]);
+        const b = model.weights.b_U;
+        const lift = logits.map((x, i) => x - b[i]);
+        rows.push({
+          name: `${l}.${h}`,
+          attention: a,
+          moved: s.moved[h],
+          top: rt.topK(lift, 4).map((t) => tokenizer.tokenStrings([t.index])[0]),
+        });
+      });
+    }
+    return { rows, uniform, queries, key: `${ids.join(',')}|${isTarget.join(',')}` };
+  }, [model, ids.join(','), isTarget.join(','), m.backendVersion]);
+
+  const v = stats.value;
+  const nTargets = isTarget.filter(Boolean).length;
+  return (
+    <Figure
+      name="storage"
+      title="Where is information stored? Attention to punctuation"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          Measured live on your text. Attention: the mean attention that positions after the first
+          punctuation mark (and not punctuation themselves) put on punctuation. Uniform: what
+          attending evenly to every visible position would give. Output share: the fraction of the
+          head's output, by norm (Σ A‖v W_O‖), that comes from punctuation positions.
+        </>
+      }
+    >
+      <ModelSelect
+        value={state.model}
+        models={MODELS}
+        onChange={(id) => update({ model: id as (typeof MODELS)[number] })}
+      />
+      <span class="c5-control">
+        <label for={`${prefix}-marks`}>Punctuation marks</label>
+        <input
+          id={`${prefix}-marks`}
+          type="text"
+          value={state.marks}
+          onInput={(e) => update({ marks: e.currentTarget.value })}
+        />
+      </span>
+      <PromptInput
+        label="Text (several sentences)"
+        value={state.text}
+        rows={3}
+        onInput={(text) => update({ text })}
+        tokenCount={all.length}
+        nCtx={nCtx}
+        hint={`${nTargets} of the tokens contain punctuation.`}
+      />
+      <RunState
+        pending={stats.pending}
+        error={stats.error}
+        onReset={() => update({ text: DEFAULT_TEXT, marks: '.,;:!?' })}
+      />
+      {v && v.queries === 0 && (
+        <p class="c5-note" role="status">
+          No position follows a punctuation mark: add a sentence after a full stop.
+        </p>
+      )}
+      {v && v.queries > 0 && (
+        <div data-testid="storage-ready" data-key={v.key}>
+          <Heatmap
+            label="Attention to punctuation, output share from it, and the uniform baseline, per head"
+            values={v.rows.flatMap((r) => [r.attention, r.moved, v.uniform])}
+            rows={v.rows.length}
+            cols={3}
+            rowLabels={v.rows.map((r) => r.name)}
+            colLabels={['attention', 'output share', 'uniform']}
+            rowTitle="head"
+            colTitle="measure"
+            legendTitle="share"
+            scale={probabilityScale}
+            showValues
+            cellSize={40}
+          />
+          <div class="c5-table-scroll">
+            <table class="c5-table">
+              <thead>
+                <tr>
+                  <th scope="col">head</th>
+                  <th scope="col">attention</th>
+                  <th scope="col">÷ uniform</th>
+                  <th scope="col">output share</th>
+                  <th scope="col">moved vector raises</th>
+                </tr>
+              </thead>
+              <tbody>
+                {v.rows.map((r) => (
+                  <tr key={r.name}>
+                    <td>{r.name}</td>
+                    <td>{formatNumber(r.attention, 2)}</td>
+                    <td>{formatNumber(r.attention / (v.uniform || 1), 2)}</td>
+                    <td>{formatNumber(r.moved, 2)}</td>
+                    <td style={{ textAlign: 'left' }}>{r.top.join(' ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Remove every full stop from the text: which heads lose their favourite target?',
+            apply: () => update({ text: state.text.replace(/\./g, '') }),
+          },
+          {
+            text: 'Compare attention with output share: a head that attends to punctuation but moves little from it is parking, not reading.',
+          },
+          {
+            text: 'Switch to attn-only-1l: with one layer, nothing can have been stored at a full stop beyond the full stop itself.',
+            apply: () => update({ model: 'attn-only-1l' }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}

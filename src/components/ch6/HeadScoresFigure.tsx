@@ -1,0 +1,182 @@
+import Figure from '../Figure';
+import { runtime } from '../ch5/live';
+import { NumberInput } from '../ch5/parts';
+import {
+  Heatmap,
+  PromptInput,
+  RunState,
+  TryThis,
+  fitToContext,
+  probabilityScale,
+  promptField,
+  useComputation,
+  useModel,
+} from '../kit';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+
+const DEFAULT_TEXT =
+  'Mr Dursley was the director of a firm called Grunnings. Mr Dursley had a small son called Dudley, and Mr Dursley thought Dudley was the finest boy anywhere.';
+const schema = {
+  text: promptField(DEFAULT_TEXT),
+  seed: field.int(1, 0, 999999),
+};
+
+const PERIOD = 40;
+
+/**
+ * Head scores: previous-token, duplicate-token and induction scores for every
+ * head, on the reader's own prompt and on a seeded repeated random sequence.
+ */
+export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string }) {
+  const [state, update] = useUrlState(schema, prefix);
+  const live = useModel('attn-only-2l');
+  const { model, tokenizer } = live;
+  const nCtx = model?.config.n_ctx ?? 128;
+  const all = tokenizer ? tokenizer.encode(state.text) : [];
+  const prompt = { tokens: fitToContext(all, nCtx) };
+
+  const own = useComputation(async () => {
+    if (!model || prompt.tokens.length < 2) return undefined;
+    const { n_layers } = model.config;
+    const r = await model.runLatest(`${prefix}-own`, prompt.tokens, {
+      hooks: Array.from({ length: n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`),
+      logits: false,
+    });
+    if (!r) return null;
+    const rt = await runtime();
+    const pats = Array.from(
+      { length: n_layers },
+      (_, l) => r.hooks[`blocks.${l}.attn.hook_pattern`],
+    );
+    const ind = pats.map((p) => rt.prefixMatchingScores(p, prompt.tokens));
+    return {
+      prev: pats.map((p) => rt.prevTokenScores(p)),
+      dup: pats.map((p) => rt.duplicateScoresOn(p, prompt.tokens).scores),
+      ind: ind.map((s) => s.scores),
+      queries: ind[0].queries,
+    };
+  }, [model, prompt.tokens.join(','), live.backendVersion]);
+
+  const rand = useComputation(async () => {
+    if (!model) return undefined;
+    const rt = await runtime();
+    const r = await rt.runRepeat(model, PERIOD, state.seed, { channel: `${prefix}-rand` });
+    if (!r) return null;
+    const m = r.rows[0];
+    return { prev: m.prevToken, dup: m.duplicate, ind: m.induction };
+  }, [model, state.seed, live.backendVersion]);
+
+  const cfg = model?.config;
+  const headLabels = cfg ? Array.from({ length: cfg.n_layers }, (_, l) => `layer ${l}`) : [];
+  const cols = cfg ? Array.from({ length: cfg.n_heads }, (_, h) => `head ${h}`) : [];
+  const grid = (title: string, rows: Float64Array[]) =>
+    cfg && (
+      <div>
+        <h4 class="c5-subhead">{title}</h4>
+        <Heatmap
+          values={rows.flatMap((r) => Array.from(r))}
+          rows={cfg.n_layers}
+          cols={cfg.n_heads}
+          rowLabels={headLabels}
+          colLabels={cols}
+          rowTitle="layer"
+          colTitle="head"
+          legendTitle="mean attention"
+          label={title}
+          scale={probabilityScale}
+          showValues
+          cellSize={34}
+        />
+      </div>
+    );
+  return (
+    <Figure
+      name="head-scores"
+      title="Head scores: previous-token, duplicate-token, induction"
+      status={live.status}
+      onRetry={live.retry}
+      backend={live.badge}
+      caption={
+        <>
+          Each score is a mean attention weight in [0, 1], measured live on attn-only-2l. On your
+          prompt the induction score averages, over positions whose token occurred before, the
+          attention paid to the tokens that followed its earlier occurrences.
+        </>
+      }
+    >
+      <PromptInput
+        label="Your prompt (repeat some words)"
+        value={state.text}
+        rows={3}
+        onInput={(text) => update({ text })}
+        tokenCount={all.length}
+        nCtx={nCtx}
+      />
+      <div class="c5-row">
+        <NumberInput
+          label="Seed of the random repeat"
+          value={state.seed}
+          min={0}
+          max={999999}
+          onChange={(seed) => update({ seed })}
+        />
+      </div>
+      <RunState
+        pending={own.pending || rand.pending}
+        error={own.error ?? rand.error}
+        onReset={() => update({ text: DEFAULT_TEXT, seed: 1 })}
+      />
+      {own.value && (
+        <div
+          data-testid="scores-own"
+          data-key={Array.from(own.value.ind[own.value.ind.length - 1], (x: number) =>
+            x.toFixed(4),
+          ).join(',')}
+        >
+          <h4>On your prompt</h4>
+          {own.value.queries === 0 && (
+            <p class="c5-note" role="status">
+              No token of your prompt occurs twice, so there is nothing to match: the induction and
+              duplicate scores are 0. Repeat a word.
+            </p>
+          )}
+          <div class="c5-grid">
+            {grid('Previous-token score on your prompt', own.value.prev)}
+            {grid('Duplicate-token score on your prompt', own.value.dup)}
+            {grid('Induction score on your prompt', own.value.ind)}
+          </div>
+        </div>
+      )}
+      {rand.value && (
+        <div data-testid="scores-rand">
+          <h4>
+            On {PERIOD} random tokens, repeated (seed {state.seed})
+          </h4>
+          <div class="c5-grid">
+            {grid('Previous-token score on random repeats', rand.value.prev)}
+            {grid('Duplicate-token score on random repeats', rand.value.dup)}
+            {grid('Induction score on random repeats', rand.value.ind)}
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Delete the repeated names from your prompt: the induction and duplicate scores fall to 0.',
+          },
+          {
+            text: 'Compare the two sets: does the same head lead on natural text and on random repeats?',
+          },
+          {
+            text: 'Try a list with a repeated structure: “red apple, green pear, red apple, green pear”.',
+            apply: () =>
+              update({
+                text: 'red apple, green pear, blue plum, red apple, green pear, blue plum',
+              }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}
