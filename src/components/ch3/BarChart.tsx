@@ -93,20 +93,23 @@ export function BarChart({
 
   return (
     <div class="ch3-bars">
-      {series.length > 1 && (
-        <p class="ch3-key" aria-hidden="true">
-          {series.map((s, k) => (
+      <p class="ch3-key" aria-hidden="true">
+        <span>
+          ↑ {yTitle}
+          {log ? ' (log scale)' : ''}
+        </span>
+        {series.length > 1 &&
+          series.map((s, k) => (
             <span key={s.name}>
               <span class="ch3-swatch" style={{ background: COLOURS[k] }} /> {s.name}
             </span>
           ))}
-          {reference && (
-            <span>
-              <span class="ch3-swatch ch3-swatch-line" /> {reference.label}
-            </span>
-          )}
-        </p>
-      )}
+        {reference && (
+          <span>
+            <span class="ch3-swatch ch3-swatch-line" /> {reference.label}
+          </span>
+        )}
+      </p>
       <div
         class="ch3-bars-plot"
         tabIndex={0}
@@ -123,10 +126,6 @@ export function BarChart({
           </text>
           <text class="ch3-axis" x={4} y={top + plotH} font-size={11}>
             {log ? format(10 ** lo) : '0'}
-          </text>
-          <text class="ch3-axis" x={4} y={top + plotH / 2} font-size={11}>
-            {yTitle}
-            {log ? ' (log)' : ''}
           </text>
           <line class="ch3-axis-line" x1={left} x2={W - 6} y1={top + plotH} y2={top + plotH} />
           {Array.from({ length: n }, (_, i) => (

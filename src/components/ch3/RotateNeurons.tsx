@@ -17,7 +17,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { klDivergence, lazy, softmaxAt, topOf, usePromptTokens } from './common';
-import { Choice, NumberField, RunStatus, Stat } from './parts';
+import { Choice, NumberField, RunStatus, Stat, Strip } from './parts';
 
 const MODES = ['random', 'plane', 'permute'] as const;
 const D_MLP = 512;
@@ -230,15 +230,17 @@ export default function RotateNeurons() {
           <p class="ch3-section-title">
             How far each position's prediction moved: KL(original ‖ changed)
           </p>
-          <TokenStrip
-            tokens={tok.strings}
-            label="Position to inspect, shaded by how much its prediction changed"
-            values={r.kl}
-            scale={klScale}
-            selected={pos}
-            onSelect={(p) => set({ pos: p })}
-            describe={(p) => `KL ${formatNumber(r.kl[p])} nats`}
-          />
+          <Strip>
+            <TokenStrip
+              tokens={tok.strings}
+              label="Position to inspect, shaded by how much its prediction changed"
+              values={r.kl}
+              scale={klScale}
+              selected={pos}
+              onSelect={(p) => set({ pos: p })}
+              describe={(p) => `KL ${formatNumber(r.kl[p])} nats`}
+            />
+          </Strip>
           <Legend scale={klScale} title="KL divergence of the next-token distribution (nats)" />
           <div class="ch3-scroll">
             <table class="ch3-table" data-testid="rn-top">

@@ -17,7 +17,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { lazy, topOf, usePromptTokens } from './common';
-import { Choice, NumberField, RunStatus, Select, Stat } from './parts';
+import { Choice, Fit, NumberField, RunStatus, Select, Stat, Strip } from './parts';
 
 const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
 const MODES = ['random', 'plane'] as const;
@@ -227,27 +227,39 @@ export default function RotateResidual() {
               note="largest difference, relative: the new stream is the old one rotated"
             />
           </div>
-          <TokenStrip
-            tokens={tok.strings}
-            label="Position to inspect"
-            selected={pos}
-            onSelect={(p) => set({ pos: p })}
-          />
+          <Strip>
+            <TokenStrip
+              tokens={tok.strings}
+              label="Position to inspect"
+              selected={pos}
+              onSelect={(p) => set({ pos: p })}
+            />
+          </Strip>
           <p class="ch3-section-title">
             Final residual stream at position {pos}, coordinate by coordinate
           </p>
           {both && (
-            <Heatmap
-              label={`Residual stream coordinates at position ${pos}, original and rotated model`}
-              rows={2}
-              cols={d}
-              values={both}
-              scale={signedScale(both)}
-              legendTitle="coordinate value"
-              rowLabels={['original', 'rotated']}
-              colTitle="coordinate"
-              rowTitle="model"
-            />
+            <div class="ch3-grid3">
+              {(['original', 'rotated'] as const).map((which, k) => (
+                <Fit key={which} cols={16} cell={20}>
+                  <p class="kit-note">
+                    {which === 'original' ? 'Shipped weights' : 'Rotated weights'}
+                  </p>
+                  <Heatmap
+                    label={`Residual stream coordinates at position ${pos}, ${which} model (coordinate = 16 × row + column)`}
+                    rows={d / 16}
+                    cols={16}
+                    values={both.subarray(k * d, (k + 1) * d)}
+                    scale={signedScale(both)}
+                    legendTitle="coordinate value"
+                    rowLabels={Array.from({ length: d / 16 }, (_, i) => String(16 * i))}
+                    colLabels={Array.from({ length: 16 }, (_, i) => `+${i}`)}
+                    rowTitle="coordinate"
+                    cellSize={20}
+                  />
+                </Fit>
+              ))}
+            </div>
           )}
           <div class="ch3-scroll">
             <table class="ch3-table" data-testid="rr-top">

@@ -137,3 +137,29 @@ export function RunStatus({ pending, error }: { pending: boolean; error?: string
     </>
   );
 }
+
+/**
+ * Caps a kit heatmap's width near its natural size (`cols` cells of about
+ * `cell` px plus labels): the heatmap's SVG fills its container, and a 16 x 16
+ * matrix stretched to the page width is too loud to read. Still shrinks on narrow screens.
+ */
+export function Fit({
+  cols,
+  cell = 24,
+  children,
+}: {
+  cols: number;
+  cell?: number;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="ch3-fit" style={{ maxWidth: `${Math.round(cols * cell + 110)}px` }}>
+      {children}
+    </div>
+  );
+}
+
+/** Wraps a kit token strip so that its unshaded tokens get the page background (see ch3.css). */
+export function Strip({ children }: { children: ComponentChildren }) {
+  return <div class="ch3-strip">{children}</div>;
+}

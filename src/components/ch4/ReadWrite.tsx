@@ -18,7 +18,7 @@ import {
 } from '../kit';
 import { useUrlState } from '../use-url-state';
 import { lazy, usePromptTokens } from '../ch3/common';
-import { RunStatus, Stat } from '../ch3/parts';
+import { Fit, RunStatus, Stat, Strip } from '../ch3/parts';
 import { formatNumber } from '../kit';
 import '../ch3/ch3.css';
 
@@ -139,7 +139,7 @@ export default function ReadWrite() {
           -dimensional subspace) and writes through W_O. The fraction is ‖x U‖² / ‖x‖² for an
           orthonormal basis U of the read subspace; a random {dHead}-dimensional subspace of the{' '}
           {cfg?.d_model ?? 128}-dimensional stream would hold{' '}
-          {formatPercent(dHead / (cfg?.d_model ?? 128))} on average.
+          {formatNumber((100 * dHead) / (cfg?.d_model ?? 128), 3)}% on average.
         </>
       }
     >
@@ -173,28 +173,32 @@ export default function ReadWrite() {
           <p class="ch3-section-title">
             Singular values of head {r.layer}.{r.head}'s matrices (rank {dHead} each)
           </p>
-          <Heatmap
-            label={`Singular values of W_Q, W_K, W_V and W_O of head ${r.layer}.${r.head}`}
-            rows={4}
-            cols={dHead}
-            values={r.singular}
-            scale={svScale}
-            legendTitle="singular value"
-            rowLabels={['W_Q', 'W_K', 'W_V', 'W_O']}
-            colLabels={Array.from({ length: dHead }, (_, i) => String(i + 1))}
-            colTitle="singular value, largest first"
-            showValues
-            format={(v) => formatNumber(v, 2)}
-          />
+          <Fit cols={dHead} cell={34}>
+            <Heatmap
+              label={`Singular values of W_Q, W_K, W_V and W_O of head ${r.layer}.${r.head}`}
+              rows={4}
+              cols={dHead}
+              values={r.singular}
+              scale={svScale}
+              legendTitle="singular value"
+              rowLabels={['W_Q', 'W_K', 'W_V', 'W_O']}
+              colLabels={Array.from({ length: dHead }, (_, i) => String(i + 1))}
+              colTitle="singular value, largest first"
+              showValues
+              format={(v) => formatNumber(v, 2)}
+            />
+          </Fit>
           <p class="ch3-section-title">
             How much of the stream entering layer {r.layer} each input reads, position by position
           </p>
-          <TokenStrip
-            tokens={tok.strings}
-            label="Position to inspect"
-            selected={pos}
-            onSelect={(p) => set({ pos: p })}
-          />
+          <Strip>
+            <TokenStrip
+              tokens={tok.strings}
+              label="Position to inspect"
+              selected={pos}
+              onSelect={(p) => set({ pos: p })}
+            />
+          </Strip>
           <div class="ch3-stats">
             {KINDS.map((k, i) => (
               <Stat
@@ -202,24 +206,26 @@ export default function ReadWrite() {
                 testId={`rw-frac-${k}`}
                 label={`${k} reads of the stream at position ${pos}`}
                 value={formatPercent(r.fractions[i * r.length + pos])}
-                note={`random ${dHead}-dim subspace: ${formatPercent(r.baseline)}`}
+                note={`a random ${dHead}-dimensional subspace: ${formatNumber(100 * r.baseline, 3)}% on average`}
               />
             ))}
           </div>
-          <Heatmap
-            label={`Share of the residual stream in head ${r.layer}.${r.head}'s read subspaces, by position`}
-            rows={3}
-            cols={r.length}
-            values={r.fractions}
-            scale={fracScale}
-            legendTitle="share of ‖x‖² in the read subspace"
-            rowLabels={['Q', 'K', 'V']}
-            colLabels={tok.strings}
-            colTitle="position"
-            format={formatPercent}
-            highlight={{ row: 0, col: pos }}
-            onSelect={(_, c) => set({ pos: c })}
-          />
+          <Fit cols={r.length} cell={30}>
+            <Heatmap
+              label={`Share of the residual stream in head ${r.layer}.${r.head}'s read subspaces, by position`}
+              rows={3}
+              cols={r.length}
+              values={r.fractions}
+              scale={fracScale}
+              legendTitle="share of ‖x‖² in the read subspace"
+              rowLabels={['Q', 'K', 'V']}
+              colLabels={tok.strings}
+              colTitle="position"
+              format={formatPercent}
+              highlight={{ row: 0, col: pos }}
+              onSelect={(_, c) => set({ pos: c })}
+            />
+          </Fit>
           <div class="ch3-scroll">
             <table class="ch3-table" data-testid="rw-tokens">
               <caption class="visually-hidden">

@@ -18,7 +18,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { lazy, usePromptTokens } from '../ch3/common';
-import { Choice, RunStatus, Stat } from '../ch3/parts';
+import { Choice, Fit, RunStatus, Stat, Strip } from '../ch3/parts';
 import '../ch3/ch3.css';
 
 const HEADS = Array.from({ length: 16 }, (_, i) => `${Math.floor(i / 8)}.${i % 8}`);
@@ -216,47 +216,53 @@ export default function Subspaces() {
           <p class="ch3-section-title">
             Output subspaces of every pair of heads (click a cell to compare two heads)
           </p>
-          <Heatmap
-            label="Overlap of the output subspaces of every pair of heads"
-            rows={nH}
-            cols={nH}
-            values={W.overlaps}
-            scale={ovScale}
-            legendTitle="overlap (mean squared principal cosine)"
-            rowLabels={HEADS}
-            colLabels={HEADS}
-            rowTitle="head"
-            colTitle="head"
-            cellSize={20}
-            highlight={{ row: HEADS.indexOf(s.a), col: HEADS.indexOf(s.b) }}
-            onSelect={(row, col) => set({ a: HEADS[row], b: HEADS[col] })}
-          />
+          <Fit cols={nH} cell={26}>
+            <Heatmap
+              label="Overlap of the output subspaces of every pair of heads"
+              rows={nH}
+              cols={nH}
+              values={W.overlaps}
+              scale={ovScale}
+              legendTitle="overlap (mean squared principal cosine)"
+              rowLabels={HEADS}
+              colLabels={HEADS}
+              rowTitle="head"
+              colTitle="head"
+              cellSize={20}
+              highlight={{ row: HEADS.indexOf(s.a), col: HEADS.indexOf(s.b) }}
+              onSelect={(row, col) => set({ a: HEADS[row], b: HEADS[col] })}
+            />
+          </Fit>
           <p class="ch3-section-title">
             Principal cosines between {s.a} and {s.b}'s output subspaces, and between random
             subspaces
           </p>
-          <Heatmap
-            label={`Principal cosines between the output subspaces of heads ${s.a} and ${s.b}, and the random baseline`}
-            rows={2}
-            cols={r.cosines.length}
-            values={Float64Array.from([...r.cosines, ...base.cosines])}
-            scale={ovScale}
-            legendTitle="cosine of the principal angle"
-            rowLabels={[`${s.a}–${s.b}`, 'random']}
-            colTitle="principal angle, smallest first"
-            showValues
-            format={(v) => formatNumber(v, 2)}
-          />
+          <Fit cols={r.cosines.length} cell={34}>
+            <Heatmap
+              label={`Principal cosines between the output subspaces of heads ${s.a} and ${s.b}, and the random baseline`}
+              rows={2}
+              cols={r.cosines.length}
+              values={Float64Array.from([...r.cosines, ...base.cosines])}
+              scale={ovScale}
+              legendTitle="cosine of the principal angle"
+              rowLabels={[`${s.a}–${s.b}`, 'random']}
+              colTitle="principal angle, smallest first"
+              showValues
+              format={(v) => formatNumber(v, 2)}
+            />
+          </Fit>
           <p class="ch3-section-title">
             On your prompt: cosine between what {s.a} and {s.b} write at each position
           </p>
-          <TokenStrip
-            tokens={tok.strings}
-            label={`Cosine between the outputs of heads ${s.a} and ${s.b} at each position`}
-            values={r.outputCos}
-            scale={cosScale}
-            describe={(p) => `cosine ${formatNumber(r.outputCos[p], 2)}`}
-          />
+          <Strip>
+            <TokenStrip
+              tokens={tok.strings}
+              label={`Cosine between the outputs of heads ${s.a} and ${s.b} at each position`}
+              values={r.outputCos}
+              scale={cosScale}
+              describe={(p) => `cosine ${formatNumber(r.outputCos[p], 2)}`}
+            />
+          </Strip>
           <Legend scale={cosScale} title="cosine between the two heads' outputs" />
           <p class="ch3-section-title">
             Writers against readers: layer-0 outputs vs layer-1 inputs
@@ -270,19 +276,21 @@ export default function Subspaces() {
             />
           </div>
           {wr && (
-            <Heatmap
-              label={`Overlap of layer-0 heads' output subspaces with layer-1 heads' ${s.input} read subspaces`}
-              rows={8}
-              cols={8}
-              values={wr}
-              scale={wrScale}
-              legendTitle="overlap (random ≈ 0.125)"
-              rowLabels={HEADS.slice(0, 8)}
-              colLabels={HEADS.slice(8)}
-              rowTitle="writer"
-              colTitle={`reader (${s.input})`}
-              cellSize={20}
-            />
+            <Fit cols={8} cell={26}>
+              <Heatmap
+                label={`Overlap of layer-0 heads' output subspaces with layer-1 heads' ${s.input} read subspaces`}
+                rows={8}
+                cols={8}
+                values={wr}
+                scale={wrScale}
+                legendTitle="overlap (random ≈ 0.125)"
+                rowLabels={HEADS.slice(0, 8)}
+                colLabels={HEADS.slice(8)}
+                rowTitle="writer"
+                colTitle={`reader (${s.input})`}
+                cellSize={20}
+              />
+            </Fit>
           )}
         </div>
       )}

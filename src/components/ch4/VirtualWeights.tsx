@@ -4,6 +4,7 @@ import type { Reader, Writer } from '../../model/virtual-weights';
 import Figure from '../Figure';
 import {
   formatNumber,
+  formatPercent,
   Heatmap,
   PromptInput,
   promptField,
@@ -16,7 +17,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { lazy, usePromptTokens } from '../ch3/common';
-import { Choice, NumberField, RunStatus, Select, Stat } from '../ch3/parts';
+import { Choice, Fit, NumberField, RunStatus, Select, Stat } from '../ch3/parts';
 import '../ch3/ch3.css';
 
 const N_HEADS = 8;
@@ -234,6 +235,14 @@ export default function VirtualWeights() {
               note={`${formatNumber(r.score / r.baseline.mean, 2)} × the random baseline`}
             />
             <Stat
+              testId="vw-share"
+              label={`On your prompt, at the last token`}
+              value={
+                writerRow >= 0 ? formatPercent(r.shares[writerRow * r.length + r.length - 1]) : '–'
+              }
+              note={`of what ${s.reader}'s ${s.input} reads there was written by ${s.writer}`}
+            />
+            <Stat
               label="Random matrices of the same shapes"
               value={`${formatNumber(r.baseline.mean)} ± ${formatNumber(r.baseline.std, 2)}`}
               note={`mean ± std over ${r.baseline.samples} seeded samples`}
@@ -242,18 +251,20 @@ export default function VirtualWeights() {
           <p class="ch3-section-title">
             Virtual weights from {s.writer} to {s.reader}'s {s.input}
           </p>
-          <Heatmap
-            label={`Virtual weight matrix from ${s.writer} to head ${s.reader}'s ${s.input} input`}
-            rows={r.vwRows}
-            cols={dHead}
-            values={r.vw}
-            scale={vwScale}
-            legendTitle="virtual weight"
-            rowLabels={r.vwRowLabels}
-            rowTitle={r.vwRowTitle}
-            colTitle={`${s.reader}'s ${s.input.toLowerCase()} dimension`}
-            cellSize={Math.min(24, Math.max(8, Math.floor(360 / Math.max(r.vwRows, dHead))))}
-          />
+          <Fit cols={dHead} cell={22}>
+            <Heatmap
+              label={`Virtual weight matrix from ${s.writer} to head ${s.reader}'s ${s.input} input`}
+              rows={r.vwRows}
+              cols={dHead}
+              values={r.vw}
+              scale={vwScale}
+              legendTitle="virtual weight"
+              rowLabels={r.vwRowLabels}
+              rowTitle={r.vwRowTitle}
+              colTitle={`${s.reader}'s ${s.input.toLowerCase()} dimension`}
+              cellSize={Math.min(24, Math.max(8, Math.floor(360 / Math.max(r.vwRows, dHead))))}
+            />
+          </Fit>
           <p class="ch3-section-title">
             On your prompt: who wrote what {s.reader}'s {s.input} reads
           </p>
@@ -261,19 +272,21 @@ export default function VirtualWeights() {
             Each column splits what the reader reads at that position among the writers; a column
             sums to 1 (negative: the writer cancels part of the rest).
           </p>
-          <Heatmap
-            label={`Share of what head ${s.reader}'s ${s.input} reads that each writer wrote, by position`}
-            rows={r.shareWriters.length}
-            cols={r.length}
-            values={r.shares}
-            scale={shareScale}
-            legendTitle="share of the reader's input"
-            rowLabels={r.shareWriters}
-            colLabels={m.tokenizer ? m.tokenizer.tokenStrings(tok.ids) : undefined}
-            rowTitle="writer"
-            colTitle="position"
-            highlight={writerRow >= 0 ? { row: writerRow, col: r.length - 1 } : undefined}
-          />
+          <Fit cols={r.length} cell={30}>
+            <Heatmap
+              label={`Share of what head ${s.reader}'s ${s.input} reads that each writer wrote, by position`}
+              rows={r.shareWriters.length}
+              cols={r.length}
+              values={r.shares}
+              scale={shareScale}
+              legendTitle="share of the reader's input"
+              rowLabels={r.shareWriters}
+              colLabels={m.tokenizer ? m.tokenizer.tokenStrings(tok.ids) : undefined}
+              rowTitle="writer"
+              colTitle="position"
+              highlight={writerRow >= 0 ? { row: writerRow, col: r.length - 1 } : undefined}
+            />
+          </Fit>
           <p class="ch3-section-title">
             Every pair of heads: composition scores from layer 0 into layer 1
           </p>
