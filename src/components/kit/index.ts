@@ -16,3 +16,4 @@ export * from './TokenStrip';
 export * from './TryThis';
 export * from './use-computation';
 export * from './use-model';
+export * from './RunState';

@@ -1,0 +1,236 @@
+import Figure from '../Figure';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+import {
+  fitToContext,
+  formatCount,
+  formatShape,
+  MODEL_IDS,
+  ModelSelect,
+  PromptInput,
+  promptField,
+  RunState,
+  TryThis,
+  useComputation,
+  useModel,
+} from '../kit';
+import type { ModelPart } from '../../model/anatomy';
+import { useId } from 'preact/hooks';
+import './ch1.css';
+
+const DEFAULT_PROMPT = 'The cat sat on the mat.';
+
+const schema = {
+  prompt: promptField(DEFAULT_PROMPT),
+  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  part: field.text('attn.0', 20),
+};
+
+interface Anatomy {
+  parts: ModelPart[];
+  total: number;
+  /** Shape of every activation of the selected part on this prompt, read from the run. */
+  shapes: Record<string, readonly number[]>;
+  /** Numbers in every activation of the whole run (all hooks), for the totals line. */
+  activationCount: number;
+  length: number;
+}
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Chapter 1, "Anatomy of the real model": the shipped model's parts with
+ * their parameter tensors (shapes and counts read from the weights file) and,
+ * for the reader's prompt, the activations each part computes (shapes read
+ * from a live run with every hook).
+ */
+export default function ModelAnatomy() {
+  const [state, update] = useUrlState(schema, 'an');
+  const m = useModel(state.model);
+  const nCtx = m.model?.config.n_ctx ?? 128;
+  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
+  const ids = fitToContext(allIds, nCtx);
+  const partsId = useId();
+
+  const run = useComputation<Anatomy>(
+    () =>
+      m.model && ids.length > 0
+        ? (async () => {
+            const model = m.model!;
+            const hooks = model.config.hook_names.filter((n) => n !== 'logits');
+            const r = await model.runLatest('ch1-anatomy', ids, { hooks });
+            if (!r) return null;
+            const { modelParts, parameterCount } = await import('../../model/anatomy');
+            const shapes: Record<string, readonly number[]> = { logits: r.logits!.shape };
+            for (const [k, v] of Object.entries(r.hooks)) shapes[k] = v.shape;
+            const activationCount = Object.values(shapes).reduce((s, sh) => s + count(sh), 0);
+            return {
+              parts: modelParts(model.weights),
+              total: parameterCount(model.weights),
+              shapes,
+              activationCount,
+              length: r.length,
+            };
+          })()
+        : undefined,
+    [m.model, ids.join(','), m.backendVersion],
+  );
+  const res = run.value;
+  const part = res?.parts.find((p) => p.id === state.part) ?? res?.parts[0];
+  const partParams = part ? part.parameters.reduce((s, p) => s + p.count, 0) : 0;
+
+  return (
+    <Figure
+      name="ch1-anatomy"
+      title="Anatomy of the real model"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          Parameter shapes and counts are read from the shipped weights file; activation shapes come
+          from running the model on your prompt, with the batch of one as the first axis. Shapes are
+          stored TransformerLens shapes.
+        </>
+      }
+    >
+      <div class="kit-row">
+        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
+      </div>
+      <PromptInput
+        value={state.prompt}
+        onInput={(prompt) => update({ prompt })}
+        tokenCount={allIds.length}
+        nCtx={nCtx}
+        rows={1}
+      />
+      <RunState
+        pending={run.pending}
+        error={run.error}
+        onReset={() => update({ prompt: DEFAULT_PROMPT, part: 'attn.0', model: 'attn-only-2l' })}
+      />
+      {res && part && (
+        <div
+          class="an-layout"
+          data-testid="anatomy"
+          data-output={`${res.length}|${res.total}|${res.activationCount}`}
+        >
+          <div class="an-diagram">
+            <p class="kit-label" id={partsId}>
+              Parts, in the order they compute
+            </p>
+            <div role="radiogroup" aria-labelledby={partsId} class="an-parts">
+              {res.parts.map((p, i) => {
+                const n = p.parameters.reduce((s, q) => s + q.count, 0);
+                const selected = p.id === part.id;
+                return (
+                  <button
+                    key={p.id}
+                    type="button"
+                    role="radio"
+                    aria-checked={selected}
+                    tabIndex={selected ? 0 : -1}
+                    class={`an-part an-${p.id.split('.')[0]}`}
+                    onClick={() => update({ part: p.id })}
+                    onKeyDown={(e) => {
+                      const d =
+                        e.key === 'ArrowDown' || e.key === 'ArrowRight'
+                          ? 1
+                          : e.key === 'ArrowUp' || e.key === 'ArrowLeft'
+                            ? -1
+                            : 0;
+                      if (!d) return;
+                      e.preventDefault();
+                      const j = Math.max(0, Math.min(res.parts.length - 1, i + d));
+                      update({ part: res.parts[j].id });
+                      const buttons = e.currentTarget.parentElement?.querySelectorAll('button');
+                      (buttons?.[j] as HTMLButtonElement | undefined)?.focus();
+                    }}
+                  >
+                    <span>{p.label}</span>
+                    <span class="an-count">{formatCount(n)} parameters</span>
+                  </button>
+                );
+              })}
+            </div>
+            <p class="kit-note">
+              <strong>{formatCount(res.total)}</strong> parameters in all. On this prompt of{' '}
+              {res.length} tokens the run computed{' '}
+              <strong>{formatCount(res.activationCount)}</strong> activation values.
+            </p>
+          </div>
+          <div class="an-detail" aria-live="polite">
+            <h4 class="kit-subhead">{part.label}</h4>
+            <p class="kit-note">
+              Parameters: fixed after training, the same for every prompt ({formatCount(partParams)}{' '}
+              values).
+            </p>
+            <div class="kit-scroll">
+              <table class="kit-table">
+                <thead>
+                  <tr>
+                    <th scope="col">parameter</th>
+                    <th scope="col">shape</th>
+                    <th scope="col">values</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {part.parameters.map((p) => (
+                    <tr key={p.name}>
+                      <td>
+                        <code>{p.name}</code>
+                      </td>
+                      <td>{formatShape(p.shape)}</td>
+                      <td>{formatCount(p.count)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p class="kit-note">
+              Activations: computed from your prompt, recomputed whenever it changes.
+            </p>
+            <div class="kit-scroll">
+              <table class="kit-table" data-testid="activation-table">
+                <thead>
+                  <tr>
+                    <th scope="col">activation</th>
+                    <th scope="col">shape</th>
+                    <th scope="col">values</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {part.hooks.map((h) => (
+                    <tr key={h}>
+                      <td>
+                        <code>{h}</code>
+                      </td>
+                      <td>{res.shapes[h] ? formatShape(res.shapes[h]) : '—'}</td>
+                      <td>{res.shapes[h] ? formatCount(count(res.shapes[h])) : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Select the token embedding: most of the parameters live there and in the unembedding.',
+            apply: () => update({ part: 'embed' }),
+          },
+          {
+            text: 'Select an attention layer and double the prompt: which shapes grow, and which grow fastest?',
+            apply: () => update({ part: 'attn.0', prompt: `${state.prompt} ${state.prompt}` }),
+          },
+          {
+            text: 'Switch to gelu-1l to see an MLP layer and its 512 neurons.',
+            apply: () => update({ model: 'gelu-1l', part: 'mlp.0' }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}

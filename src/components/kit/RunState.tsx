@@ -1,0 +1,76 @@
+import './kit.css';
+
+/** Props of the run-state line. */
+export interface RunStateProps {
+  /** True while a newer result is being computed. */
+  pending: boolean;
+  /** The latest run's error, if it failed. */
+  error?: string;
+  /** A way out of the error, e.g. resetting the figure to its defaults. */
+  onReset?: () => void;
+  /** Label of the reset button; default "Reset this figure". */
+  resetLabel?: string;
+}
+
+/**
+ * One line under a figure's controls: "Running the model…" while a run is
+ * pending, or the error of the last run (role=alert) with a button that
+ * resets the figure, so a bad input never leaves the reader stuck.
+ */
+export function RunState({
+  pending,
+  error,
+  onReset,
+  resetLabel = 'Reset this figure',
+}: RunStateProps) {
+  if (error)
+    return (
+      <div class="kit-run-error" role="alert">
+        <p class="kit-warning">The model could not run on this input: {error}</p>
+        {onReset && (
+          <button type="button" onClick={onReset}>
+            {resetLabel}
+          </button>
+        )}
+      </div>
+    );
+  return (
+    <p class="kit-note kit-run-state" aria-live="polite" data-pending={pending ? 'true' : 'false'}>
+      {pending ? 'Running the model…' : '\u00a0'}
+    </p>
+  );
+}
+
+/** The three shipped models, for figures that let the reader switch. */
+export const MODEL_IDS = ['attn-only-1l', 'attn-only-2l', 'gelu-1l'] as const;
+
+/** A shipped model id. */
+export type ModelId = (typeof MODEL_IDS)[number];
+
+/** Props of the model chooser. */
+export interface ModelSelectProps {
+  value: ModelId;
+  onChange: (id: ModelId) => void;
+  /** Which models to offer (default all three). */
+  models?: readonly ModelId[];
+}
+
+/** A labelled select for the model a figure runs. */
+export function ModelSelect({ value, onChange, models = MODEL_IDS }: ModelSelectProps) {
+  return (
+    <label class="kit-row">
+      <span>Model</span>
+      <select
+        class="kit-select"
+        value={value}
+        onChange={(e) => onChange(e.currentTarget.value as ModelId)}
+      >
+        {models.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
