@@ -50,7 +50,7 @@ const launchArgs = [
 
 function sh(cmd) {
   try {
-    return execSync(cmd, { encoding: 'utf8' }).trim();
+    return execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return 'unknown';
   }
@@ -266,7 +266,7 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, c
   }
   lines.push('');
   lines.push(
-    '"All logits" reads back `logits` for every row (17 × 128 × 2048 floats); "last position" reads back only the final residual stream (ORT then skips the unembedding) and unembeds the last position of each row in JS.',
+    `"All logits": \`ablateEachHead\`, one batch of ${1 + cfg.n_layers * cfg.n_heads} rows reading back \`logits\` for every row and position. "Last position": \`ablationSweepAtLastPosition\`, the next-token logits under each ablation (what an ablation figure shows): one batch of the ${1 + (cfg.n_layers - 1) * cfg.n_heads} rows that need a run, reading back only the final residual stream (ORT then skips the unembedding); the last layer's heads follow exactly by linearity (attention-only, no LayerNorm), and the last position is unembedded in JS.`,
     '',
   );
   const table = (title, v, kinds) => {

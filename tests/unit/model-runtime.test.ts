@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ablateEachHead,
   ablatedRow,
+  ablationSweepAtLastPosition,
   logitDifference,
   patchHeads,
 } from '../../src/model/interventions';
@@ -118,5 +119,23 @@ describe('hooked runs on attn-only-2l', () => {
     expect(m.runCount - before).toBe(m.buckets.length);
     expect(m.buckets).toEqual([16, 32, 64, 128]);
     expect(m.liveTensors).toBe(0);
+  });
+
+  it('gives the last-position logits of every ablation exactly, running only the rows linearity does not cover', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const { n_layers, n_heads, d_vocab } = m.config;
+    const tokens = repeatedTokens(9, 2, d_vocab, 8);
+    const full = await ablateEachHead(m, tokens);
+    const sweep = await ablationSweepAtLastPosition(m, tokens);
+    expect(sweep.rowsRun).toBe(1 + (n_layers - 1) * n_heads);
+    const pos = tokens.length;
+    for (let row = 0; row < 1 + n_layers * n_heads; row++) {
+      const want = full.logits!.data.subarray(
+        (row * pos + pos - 1) * d_vocab,
+        (row * pos + pos) * d_vocab,
+      );
+      const got = sweep.logits.subarray(row * d_vocab, (row + 1) * d_vocab);
+      expect(maxAbsDiff(got, want), `row ${row}`).toBeLessThan(1e-4);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { HookedModel } from '../../model/hooked-model';
-import { ablateEachHead } from '../../model/interventions';
-import { repeatedTokens, unembed } from '../../model/metrics';
+import { ablateEachHead, ablationSweepAtLastPosition } from '../../model/interventions';
+import { repeatedTokens } from '../../model/metrics';
 import { loadModel, pageRegistry } from '../../model/registry';
 import { loadTokenizer, type Tokenizer } from '../../model/tokenizer';
 
@@ -54,9 +54,9 @@ export interface SweepTiming {
   /** The sweep as one batched run, full logits of every row read back. */
   batchedMs: number;
   /**
-   * The sweep as one batched run reading back only the final residual stream,
-   * then unembedding the last position of each row in JS: what a figure of
-   * "effect of ablating each head on the next-token prediction" needs.
+   * `ablationSweepAtLastPosition`: the next-token logits under each ablation,
+   * what an ablation figure shows (one batched run of the rows that need it,
+   * final residual read back, last position unembedded in JS).
    */
   batchedLastPositionMs: number;
   /** The same sweep as a loop of single runs (logits read back). */
@@ -86,19 +86,10 @@ export async function ablationSweepTiming(
     return median(ts);
   };
   const allHooks = model.config.hook_names.filter((h) => h !== 'logits');
-  const finalResid = `blocks.${n_layers - 1}.hook_resid_post`;
   const forwardMs = await time(() => model.run(tokens));
   const forwardAllHooksMs = await time(() => model.run(tokens, { hooks: allHooks }));
   const batchedMs = await time(() => ablateEachHead(model, tokens));
-  const batchedLastPositionMs = await time(async () => {
-    const r = await ablateEachHead(model, tokens, { hooks: [finalResid], logits: false });
-    const resid = r.hooks[finalResid]; // [batch, pos, d_model]
-    const d = model.config.d_model;
-    for (let row = 0; row < r.batch; row++) {
-      const at = (row * r.length + r.length - 1) * d;
-      unembed(model.weights, resid.data.subarray(at, at + d));
-    }
-  });
+  const batchedLastPositionMs = await time(() => ablationSweepAtLastPosition(model, tokens));
   const loopMs = await time(async () => {
     for (let i = 0; i < n_layers * n_heads; i++) {
       const mask = new Float32Array(n_layers * n_heads).fill(1);
