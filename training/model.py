@@ -37,6 +37,10 @@ class Config:
     # 1/sqrt(fan_in). (GPT-2's 0.02 leaves q.k ~ 1e-4 here, and attention stays uniform for
     # hundreds of steps.) Biases start at 0.
     embed_init_std: float = 0.5
+    # W_U starts as W_E^T scaled so a token's own logit is ~1. Copying ("this token is in the
+    # context, predict it") then needs only a generic W_OV ~ c I instead of 2048 separately learned
+    # W_U columns, which a CPU budget cannot afford for rare tokens. Untied during training.
+    unembed_init_from_embed: bool = True
 
     @property
     def attn_only(self) -> bool:
@@ -59,10 +63,23 @@ class Embed(nn.Module):
         return self.W_E[tokens]
 
 
+def sinusoids(n_ctx: int, d_model: int, std: float) -> Tensor:
+    """[n_ctx, d_model] sines and cosines of geometric frequencies, scaled to the given std.
+
+    Only the starting point of the learned W_pos: with it, "attend to the previous token" is a
+    rotation that one W_Q W_K^T can express for every position at once, so previous-token heads
+    (and so induction heads) form within a CPU budget."""
+    pos = torch.arange(n_ctx, dtype=torch.float32)[:, None]
+    freq = torch.exp(-math.log(n_ctx) * torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)
+    W = torch.zeros(n_ctx, d_model)
+    W[:, 0::2], W[:, 1::2] = torch.sin(pos * freq), torch.cos(pos * freq)
+    return W * std / W.std()
+
+
 class PosEmbed(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
-        self.W_pos = nn.Parameter(torch.randn(cfg.n_ctx, cfg.d_model) * cfg.embed_init_std)
+        self.W_pos = nn.Parameter(sinusoids(cfg.n_ctx, cfg.d_model, cfg.embed_init_std))
 
     def forward(self, tokens: Tensor) -> Tensor:  # [batch, pos] -> [batch, pos, d_model]
         return self.W_pos[: tokens.shape[1]].unsqueeze(0).expand(tokens.shape[0], -1, -1)
@@ -149,9 +166,13 @@ class Block(nn.Module):
 
 
 class Unembed(nn.Module):
-    def __init__(self, cfg: Config):
+    def __init__(self, cfg: Config, W_E: Optional[Tensor] = None):
         super().__init__()
-        self.W_U = nn.Parameter(torch.randn(cfg.d_model, cfg.d_vocab) / math.sqrt(cfg.d_model))
+        if W_E is not None:  # start aligned with the embedding (see Config.unembed_init_from_embed), untied afterwards
+            W_U = W_E.detach().T / (cfg.embed_init_std**2 * cfg.d_model)
+        else:
+            W_U = torch.randn(cfg.d_model, cfg.d_vocab) / math.sqrt(cfg.d_model)
+        self.W_U = nn.Parameter(W_U.clone())
         self.b_U = nn.Parameter(torch.zeros(cfg.d_vocab))
 
     def forward(self, x: Tensor) -> Tensor:  # [batch, pos, d_model] -> [batch, pos, d_vocab]
@@ -165,7 +186,7 @@ class Transformer(nn.Module):
         self.embed = Embed(cfg)
         self.pos_embed = PosEmbed(cfg)
         self.blocks = nn.ModuleList([Block(cfg, l) for l in range(cfg.n_layers)])
-        self.unembed = Unembed(cfg)
+        self.unembed = Unembed(cfg, self.embed.W_E if cfg.unembed_init_from_embed else None)
 
     def forward(self, tokens: Tensor, cache: Optional[dict] = None, head_mask: Optional[Tensor] = None,
                 patch_mask: Optional[Tensor] = None, patch_z: Optional[Tensor] = None) -> Tensor:

@@ -59,10 +59,13 @@ def train(args: argparse.Namespace) -> dict:
     stream = token_stream(args.corpus, args.tokenizer, "train", args.cache, args.max_docs)
     if int(stream.max()) >= cfg.d_vocab:
         raise SystemExit(f"error: token id {int(stream.max())} >= d_vocab {cfg.d_vocab}: tokenizer and model disagree")
-    batches = Batches(stream, cfg.n_ctx, args.batch, cfg.d_vocab, args.seed, args.repeat_frac, repeat_random=args.repeat_random)
+    batches = Batches(stream, cfg.n_ctx, args.batch, cfg.d_vocab, args.seed, args.repeat_frac, args.repeat_min, args.repeat_max,
+                      args.repeat_random)
     model = Transformer(cfg)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    # weight decay on the weight matrices, not on embeddings (it would shrink W_pos, and with it
+    # the positional attention that previous-token heads need) nor on biases
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embed" not in n]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2 or "embed" in n]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95))
     os.makedirs(args.out, exist_ok=True)
@@ -125,6 +128,8 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--repeat-frac", type=float, default=0.25, help="share of each batch that is repeated-span sequences")
+    ap.add_argument("--repeat-min", type=int, default=8, help="shortest repeated span (tokens)")
+    ap.add_argument("--repeat-max", type=int, default=60, help="longest repeated span (tokens)")
     ap.add_argument("--repeat-random", type=float, default=0.5, help="share of repeated spans that are random token ids (else natural text)")
     ap.add_argument("--checkpoints", type=int, default=0, help="number of log-spaced checkpoints to keep (0 = none)")
     ap.add_argument("--seed", type=int, default=0)
