@@ -193,8 +193,8 @@ export class HookedModel {
   }
 
   /**
-   * Runs one prompt per length bucket (on the `warm-up` channel, so it never
-   * delays a figure's own latest request by more than one run), so WebGPU
+   * Runs one prompt per length bucket, one after the other (so it never
+   * delays a figure's own request by more than one run), so WebGPU
    * compiles every bucket's shaders once and typing later never recompiles.
    * Cheap on WASM, where it only primes allocations.
    */
@@ -254,9 +254,10 @@ export class HookedModel {
   private async switchToWasm(reason: string): Promise<void> {
     if (this.choice.backend === 'wasm') return;
     const old = this.session;
-    this.choice = { backend: 'wasm', reason, forced: false };
     await this.useWasmOrt();
     await this.openSession('wasm');
+    // Only now: if WASM could not start, the model still says what it runs on.
+    this.choice = { backend: 'wasm', reason, forced: false };
     await old.release().catch(() => undefined); // a lost device may already have freed it
     for (const l of this.listeners) l(this.choice);
   }
