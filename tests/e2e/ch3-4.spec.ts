@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
@@ -130,4 +131,26 @@ for (const [chapter, name] of [
     });
     await expect(first.locator('.kit-exercise-result')).not.toContainText('The check failed');
   });
+}
+
+for (const chapter of [ch3, ch4]) {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`axe finds no serious problem in the rendered figures of ${chapter} (${colorScheme})`, async ({
+      page,
+    }) => {
+      test.setTimeout(180_000);
+      await page.emulateMedia({ colorScheme });
+      await page.goto(`chapters/${chapter}/?backend=wasm`);
+      for (const c of figures.filter((f) => f.chapter === chapter)) {
+        const figure = page.locator(`[data-widget="${c.name}"]`);
+        await figure.scrollIntoViewIfNeeded();
+        await expect(figure.getByTestId(c.output)).toBeVisible({ timeout: 60_000 });
+      }
+      const results = await new AxeBuilder({ page }).include('[data-widget]').analyze();
+      const bad = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(bad).toEqual([]);
+    });
+  }
 }

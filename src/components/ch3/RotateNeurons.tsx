@@ -3,7 +3,7 @@ import type { ModelWeights } from '../../model/weights';
 import Figure from '../Figure';
 import {
   formatNumber,
-  Legend,
+  Heatmap,
   positionField,
   PromptInput,
   promptField,
@@ -17,7 +17,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { klDivergence, lazy, softmaxAt, topOf, usePromptTokens } from './common';
-import { Choice, NumberField, RunStatus, Stat, Strip } from './parts';
+import { Choice, Fit, NumberField, RunStatus, Stat, Strip } from './parts';
 
 const MODES = ['random', 'plane', 'permute'] as const;
 const D_MLP = 512;
@@ -233,15 +233,27 @@ export default function RotateNeurons() {
           <Strip>
             <TokenStrip
               tokens={tok.strings}
-              label="Position to inspect, shaded by how much its prediction changed"
-              values={r.kl}
-              scale={klScale}
+              label="Position to inspect"
               selected={pos}
               onSelect={(p) => set({ pos: p })}
               describe={(p) => `KL ${formatNumber(r.kl[p])} nats`}
             />
           </Strip>
-          <Legend scale={klScale} title="KL divergence of the next-token distribution (nats)" />
+          <Fit cols={r.length} cell={30}>
+            <Heatmap
+              label="KL divergence of the next-token distribution at each position, original against changed neurons"
+              rows={1}
+              cols={r.length}
+              values={r.kl}
+              scale={klScale}
+              legendTitle="KL divergence of the next-token distribution (nats)"
+              rowLabels={['KL']}
+              colLabels={tok.strings}
+              colTitle="position"
+              highlight={{ row: 0, col: pos }}
+              onSelect={(_, c) => set({ pos: c })}
+            />
+          </Fit>
           <div class="ch3-scroll">
             <table class="ch3-table" data-testid="rn-top">
               <caption class="visually-hidden">Top predictions at position {pos}</caption>

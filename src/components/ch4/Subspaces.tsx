@@ -5,11 +5,9 @@ import Figure from '../Figure';
 import {
   formatNumber,
   Heatmap,
-  Legend,
   PromptInput,
   promptField,
   signedScale,
-  TokenStrip,
   TryThis,
   unsignedScale,
   useComputation,
@@ -18,7 +16,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { lazy, usePromptTokens } from '../ch3/common';
-import { Choice, Fit, RunStatus, Stat, Strip } from '../ch3/parts';
+import { Choice, Fit, RunStatus, Stat } from '../ch3/parts';
 import '../ch3/ch3.css';
 
 const HEADS = Array.from({ length: 16 }, (_, i) => `${Math.floor(i / 8)}.${i % 8}`);
@@ -254,16 +252,20 @@ export default function Subspaces() {
           <p class="ch3-section-title">
             On your prompt: cosine between what {s.a} and {s.b} write at each position
           </p>
-          <Strip>
-            <TokenStrip
-              tokens={tok.strings}
+          <Fit cols={r.length} cell={30}>
+            <Heatmap
               label={`Cosine between the outputs of heads ${s.a} and ${s.b} at each position`}
+              rows={1}
+              cols={r.length}
               values={r.outputCos}
               scale={cosScale}
-              describe={(p) => `cosine ${formatNumber(r.outputCos[p], 2)}`}
+              legendTitle="cosine between the two heads' outputs"
+              rowLabels={['cos']}
+              colLabels={tok.strings}
+              colTitle="position"
+              format={(v) => formatNumber(v, 2)}
             />
-          </Strip>
-          <Legend scale={cosScale} title="cosine between the two heads' outputs" />
+          </Fit>
           <p class="ch3-section-title">
             Writers against readers: layer-0 outputs vs layer-1 inputs
           </p>
