@@ -266,3 +266,53 @@ describe('the neuron basis of gelu-1l', () => {
     expect(maxAbsDiff(rotated.logits!.data, base.logits!.data) / scale).toBeGreaterThan(1e-2);
   });
 });
+
+/** The texts the chapters' claims are measured on (the figures' default prompts and a few more). */
+const CLAIM_TEXTS = [
+  'The cat sat on the mat. The cat sat on the',
+  'In the beginning God created the heaven and the earth. And the earth was without form, and void; ' +
+    'and darkness was upon the face of the deep. And the Spirit of God moved upon the face of the waters. ' +
+    'And God said, Let there be light: and there was light. And God saw the light, that it was good: ' +
+    'and God divided the light from the darkness.',
+  'Mr and Mrs Dursley were proud to say that they were perfectly normal, Mr and Mrs',
+  'def add(a, b):\n    return a + b\n\ndef sub(a, b):\n    return a - b\n',
+];
+
+async function claimTokens(): Promise<number[][]> {
+  const { readFileSync } = await import('node:fs');
+  const { tokenizerFromJson } = await import('../../src/model/tokenizer');
+  const { findModelsDir } = await import('./paths');
+  const tok = tokenizerFromJson(
+    JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),
+  );
+  return CLAIM_TEXTS.map((t) => tok.encode(t).slice(0, 128));
+}
+
+describe('chapter 3 claims about our models', () => {
+  it('rotating the residual stream of attn-only-2l or gelu-1l changes no logit by more than 1e-5 of the largest, and keeps every stream length', async () => {
+    const texts = await claimTokens();
+    for (const id of ['attn-only-2l', 'gelu-1l']) {
+      const model = await loadNodeModel(id);
+      const last = `blocks.${model.config.n_layers - 1}.hook_resid_post`;
+      for (const R of [
+        randomOrthogonal(128, 1),
+        randomOrthogonal(128, 2),
+        planeRotation(128, 0, 1, Math.PI / 2),
+      ]) {
+        const weights = rotateResidualStream(model.weights, R);
+        for (const t of texts) {
+          const a = await model.run(t, { hooks: [last] });
+          const b = await model.run(t, { hooks: [last], weights });
+          expect(
+            maxAbsDiff(b.logits!.data, a.logits!.data) / maxAbs(a.logits!.data),
+            id,
+          ).toBeLessThan(1e-5);
+          const na = rowNorms(a.hooks[last].data, 128);
+          const nb = rowNorms(b.hooks[last].data, 128);
+          for (let p = 0; p < na.length; p++)
+            expect(Math.abs(nb[p] - na[p]) / na[p]).toBeLessThan(5e-6);
+        }
+      }
+    }
+  });
+});
