@@ -162,6 +162,9 @@ export default function Subspaces() {
   const W = r?.weights;
   const nH = HEADS.length;
   const ovScale = unsignedScale([], 1);
+  // Off the diagonal only: a head with itself is 1 and would wash the rest out.
+  const offDiagonal = W ? Array.from(W.overlaps).filter((_, i) => i % (nH + 1) !== 0) : [];
+  const pairScale = unsignedScale(offDiagonal);
   const cosScale = signedScale([], 1);
   const wr = W?.writeRead[s.input];
   const wrScale = unsignedScale(wr ?? []);
@@ -220,7 +223,9 @@ export default function Subspaces() {
               rows={nH}
               cols={nH}
               values={W.overlaps}
-              scale={ovScale}
+              scale={pairScale}
+              isMasked={(row, col) => row === col}
+              maskedText="the same head (overlap 1)"
               legendTitle="overlap (mean squared principal cosine)"
               rowLabels={HEADS}
               colLabels={HEADS}
@@ -299,7 +304,7 @@ export default function Subspaces() {
       <TryThis
         items={[
           {
-            text: 'Compare a head with itself (the diagonal is 1) and with a head of the other layer.',
+            text: 'Compare a layer-0 head with a layer-1 head: do heads of different layers share more or less than heads of one layer?',
             apply: () => set({ a: '0.0', b: '1.0' }),
           },
           {
