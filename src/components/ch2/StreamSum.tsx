@@ -83,15 +83,12 @@ function Channel({ res }: { res: StreamResult }) {
   const mid = 150;
   const maxNorm = Math.max(...stages.map((s) => s.norm), ...rows.map((r) => r.norm), 1e-9);
   const k = 70 / maxNorm; // px per unit of norm
-  const start = 70;
-  const end = W - 70;
+  const start = 90;
+  const end = W - 60;
   const layerW = (end - start) / config.n_layers;
-  // The band: one segment per stage, from the stage's writes to the next one's.
-  const segX = [
-    20,
-    ...Array.from({ length: config.n_layers }, (_, l) => start + (l + 0.5) * layerW),
-    W - 20,
-  ];
+  // Layer l's heads write over [a_l, b_l]; the band takes its new thickness at b_l.
+  const region = (l: number) => [start + l * layerW + 6, start + (l + 1) * layerW - 14];
+  const segX = [20, ...Array.from({ length: config.n_layers }, (_, l) => region(l)[1]), W - 20];
   const wire = (r: Row) => Math.max(0.6, r.norm * k);
   return (
     <svg
@@ -122,23 +119,23 @@ function Channel({ res }: { res: StreamResult }) {
           <g key={r.component}>
             <line
               class="ss-wire"
-              x1={12 + i * 28}
+              x1={30 + i * 34}
               y1={H - 20}
-              x2={12 + i * 28}
+              x2={30 + i * 34}
               y2={mid}
               stroke-width={wire(r)}
             >
               <title>{`${label(r.component)}: norm ${formatNumber(r.norm)}`}</title>
             </line>
-            <text x={12 + i * 28} y={H - 6} font-size="10" text-anchor="middle" class="ss-muted">
+            <text x={30 + i * 34} y={H - 6} font-size="10" text-anchor="middle" class="ss-muted">
               {r.component === 'embed' ? 'W_E' : 'W_pos'}
             </text>
           </g>
         ))}
       {Array.from({ length: config.n_layers }, (_, l) => {
         const heads = rows.filter((r) => r.layer === l && /^\d/.test(r.component));
-        const x0 = start + l * layerW + 10;
-        const dx = Math.min(22, (layerW * 0.5 - 10) / Math.max(heads.length, 1));
+        const [x0, x1] = region(l);
+        const dx = (x1 - x0 - (config.attn_only ? 0 : 44)) / Math.max(heads.length, 1);
         const mlp = rows.find((r) => r.component === `mlp ${l}`);
         return (
           <g key={l}>
@@ -177,23 +174,16 @@ function Channel({ res }: { res: StreamResult }) {
               <g>
                 <line
                   class={`ss-wire${mlp.along < 0 ? ' ss-wire-neg' : ''}`}
-                  x1={x0 + layerW * 0.6}
+                  x1={x1 - 20}
                   y1={mid}
-                  x2={x0 + layerW * 0.6}
+                  x2={x1 - 20}
                   y2={H - 44}
                   stroke-width={wire(mlp)}
                 >
                   <title>{`MLP ${l}: norm ${formatNumber(mlp.norm)}`}</title>
                 </line>
-                <rect
-                  class="ss-box"
-                  x={x0 + layerW * 0.6 - 18}
-                  y={H - 44}
-                  width={36}
-                  height={18}
-                  rx={2}
-                />
-                <text x={x0 + layerW * 0.6} y={H - 31} font-size="9" text-anchor="middle">
+                <rect class="ss-box" x={x1 - 38} y={H - 44} width={36} height={18} rx={2} />
+                <text x={x1 - 20} y={H - 31} font-size="9" text-anchor="middle">
                   MLP
                 </text>
               </g>
@@ -207,7 +197,7 @@ function Channel({ res }: { res: StreamResult }) {
       {stages.map((s, i) => (
         <text
           key={s.hook}
-          x={(segX[i] + segX[i + 1]) / 2}
+          x={i === 0 ? 120 : (segX[i] + segX[i + 1]) / 2}
           y={H - 6}
           font-size="10"
           text-anchor="middle"

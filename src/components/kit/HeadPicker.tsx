@@ -90,7 +90,7 @@ export function HeadPicker({
       aria-label={label}
     >
       {Array.from({ length: nLayers }, (_, layer) => (
-        <div class="kit-heads-row" key={layer} role="presentation">
+        <div class="kit-heads-row" key={layer} role="presentation" style={{ '--heads': nHeads }}>
           <span class="kit-heads-layer" aria-hidden="true">
             layer {layer}
           </span>

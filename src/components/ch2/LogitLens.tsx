@@ -1,0 +1,246 @@
+import Figure from '../Figure';
+import { field } from '../url-state';
+import { useUrlState } from '../use-url-state';
+import {
+  colourFor,
+  fitToContext,
+  formatPercent,
+  inkFor,
+  Legend,
+  MODEL_IDS,
+  ModelSelect,
+  positionField,
+  probabilityScale,
+  PromptInput,
+  promptField,
+  resolvePosition,
+  RunState,
+  TryThis,
+  useComputation,
+  useModel,
+} from '../kit';
+import type { TokenPrediction } from '../../model/predictions';
+import './ch2.css';
+
+const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
+const K = 5;
+
+const schema = {
+  prompt: promptField(DEFAULT_PROMPT),
+  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  pos: positionField(-1),
+};
+
+interface LensResult {
+  ids: number[];
+  /** Stage names: "embedding", "after layer 0", ... */
+  stages: string[];
+  /** top[stage][pos] = the top K predictions read off the stream there. */
+  top: TokenPrediction[][][];
+  /** For each stage at the selected position: rank (0-based) and probability of the model's final top-1. */
+  finalRank: { rank: number; prob: number }[];
+  pos: number;
+}
+
+/**
+ * Chapter 2, "Logit lens": the prediction read off the residual stream with
+ * the unembedding after the embedding and after each layer, at every
+ * position (top-1 token, shaded by its probability), and the top 5 at the
+ * selected position. With no LayerNorm the last row is exactly the model's
+ * output, and each earlier row is exactly the model with the later layers
+ * deleted.
+ */
+export default function LogitLens() {
+  const [state, update] = useUrlState(schema, 'll');
+  const m = useModel(state.model);
+  const nCtx = m.model?.config.n_ctx ?? 128;
+  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
+  const ids = fitToContext(allIds, nCtx);
+
+  const run = useComputation<LensResult>(
+    () =>
+      m.model && ids.length > 0
+        ? (async () => {
+            const model = m.model!;
+            const { n_layers } = model.config;
+            const hooks = [
+              'blocks.0.hook_resid_pre',
+              ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`),
+            ];
+            const r = await model.runLatest('ch2-lens', ids, { hooks, logits: false });
+            if (!r) return null;
+            const { logitLens } = await import('../../model/metrics');
+            const { topPredictions, probabilityOf } = await import('../../model/predictions');
+            const pos = resolvePosition(state.pos, r.length);
+            const top: TokenPrediction[][][] = Array.from({ length: n_layers + 1 }, () => []);
+            let finalRank: { rank: number; prob: number }[] = [];
+            for (let p = 0; p < r.length; p++) {
+              const lens = logitLens(model.weights, r.hooks, p);
+              lens.forEach((row, s) => top[s].push(topPredictions(row, K)));
+              if (p === pos) {
+                const final = top[n_layers][p][0].id;
+                finalRank = lens.map((row) => {
+                  let rank = 0;
+                  for (let i = 0; i < row.length; i++) if (row[i] > row[final]) rank++;
+                  return { rank, prob: probabilityOf(row, final) };
+                });
+              }
+            }
+            const stages = [
+              'embedding',
+              ...Array.from({ length: n_layers }, (_, l) => `after layer ${l}`),
+            ];
+            return { ids, stages, top, finalRank, pos };
+          })()
+        : undefined,
+    [m.model, ids.join(','), state.pos, m.backendVersion],
+  );
+  const res = run.value;
+  const tok = m.tokenizer;
+  const strings = res && tok ? tok.tokenStrings(res.ids) : [];
+  const show = (id: number) => (tok ? tok.tokenStrings([id])[0] : String(id));
+  const finalTop = res ? res.top[res.stages.length - 1][res.pos][0].id : 0;
+
+  return (
+    <Figure
+      name="ch2-lens"
+      title="Logit lens"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={
+        <>
+          Each cell is the most likely next token read off the stream at that point with W_U and
+          b_U, shaded by its probability; an underlined token is the real next token of the prompt.
+          The last row is the model’s own prediction.
+        </>
+      }
+    >
+      <div class="kit-row">
+        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
+      </div>
+      <PromptInput
+        value={state.prompt}
+        onInput={(prompt) => update({ prompt, pos: -1 })}
+        tokenCount={allIds.length}
+        nCtx={nCtx}
+      />
+      <RunState
+        pending={run.pending}
+        error={run.error}
+        onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
+      />
+      {res && (
+        <div
+          data-testid="lens"
+          data-output={`${res.ids.join(',')}|${res.top.map((s) => s[res.pos][0].id).join(',')}`}
+        >
+          <div class="kit-scroll" tabIndex={0} aria-label="Logit lens table: stages by positions">
+            <table class="kit-table ll-table">
+              <thead>
+                <tr>
+                  <th scope="col">read after</th>
+                  {strings.map((s, p) => (
+                    <th scope="col" key={p} class={p === res.pos ? 'll-selected' : undefined}>
+                      <button
+                        type="button"
+                        class="kit-token"
+                        aria-pressed={p === res.pos}
+                        aria-label={`position ${p}: ${s}`}
+                        onClick={() => update({ pos: p === res.ids.length - 1 ? -1 : p })}
+                      >
+                        <span class="kit-token-text">{s}</span>
+                      </button>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {res.stages.map((stage, s) => (
+                  <tr key={stage}>
+                    <th scope="row">{stage}</th>
+                    {res.top[s].map((top, p) => {
+                      const t = top[0];
+                      const hit = p + 1 < res.ids.length && t.id === res.ids[p + 1];
+                      return (
+                        <td
+                          key={p}
+                          class={`${hit ? 'll-hit' : ''}${p === res.pos ? ' ll-selected' : ''}`}
+                          style={{
+                            background: colourFor(probabilityScale, t.prob),
+                            color: inkFor(probabilityScale, t.prob),
+                          }}
+                          title={`${stage}, position ${p}: ${show(t.id)} ${formatPercent(t.prob)}${hit ? ' (the real next token)' : ''}`}
+                        >
+                          <code>{show(t.id)}</code>
+                          <span class="visually-hidden">
+                            {' '}
+                            {formatPercent(t.prob)}
+                            {hit ? ', the real next token' : ''}
+                          </span>
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Legend
+            scale={probabilityScale}
+            title="probability of the top token"
+            format={formatPercent}
+          />
+          <h4 class="kit-subhead">
+            At “{strings[res.pos]}” (position {res.pos})
+          </h4>
+          <div class="ch2-grid">
+            {res.stages.map((stage, s) => (
+              <div key={stage}>
+                <p class="kit-note">
+                  {stage}: the final prediction <code>{show(finalTop)}</code> is ranked #
+                  {res.finalRank[s].rank + 1} ({formatPercent(res.finalRank[s].prob)})
+                </p>
+                <ol class="kit-bars" aria-label={`Top ${K} read ${stage}`}>
+                  {res.top[s][res.pos].map((t) => (
+                    <li key={t.id}>
+                      <span class="kit-bar-label">
+                        <code>{show(t.id)}</code>
+                      </span>
+                      <span class="kit-bar-track">
+                        <span
+                          class="kit-bar"
+                          style={{ width: `${Math.max(0.5, t.prob * 100)}%` }}
+                        />
+                      </span>
+                      <span class="kit-bar-value">{formatPercent(t.prob)}</span>
+                    </li>
+                  ))}
+                </ol>
+              </div>
+            ))}
+          </div>
+        </div>
+      )}
+      <TryThis
+        items={[
+          {
+            text: 'Read the “embedding” row: it is a bigram table, the next token guessed from the current token alone.',
+          },
+          {
+            text: 'A repeated random-looking phrase: when does the right continuation appear, after layer 0 or layer 1?',
+            apply: () =>
+              update({
+                prompt: 'zebra quartz violin harbor zebra quartz violin harbor zebra quartz',
+                pos: -1,
+              }),
+          },
+          {
+            text: 'Compare attn-only-1l: it has only two rows.',
+            apply: () => update({ model: 'attn-only-1l' }),
+          },
+        ]}
+      />
+    </Figure>
+  );
+}
