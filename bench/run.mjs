@@ -179,7 +179,16 @@ async function main() {
       .filter(Boolean)
       .pop();
   const server = await serve({ dir: args.dir, base: args.base, port });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs });
+  // A fresh browser per measurement: nothing cached or compiled carries over,
+  // and one crash (memory is tight on a shared machine) loses one step only.
+  const withBrowser = async (job) => {
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs });
+    try {
+      return await job(browser);
+    } finally {
+      await browser.close();
+    }
+  };
   const before = machine();
   try {
     const cfg = JSON.parse(
@@ -188,17 +197,21 @@ async function main() {
     const lengths = [...new Set([16, 64, 128, cfg.n_ctx])];
     const coreCount = cpus().length;
     console.error('WASM, 1 thread…');
-    const wasm1 = await latency(browser, 'backend=wasm&threads=1', lengths, reps);
+    const wasm1 = await withBrowser((b) => latency(b, 'backend=wasm&threads=1', lengths, reps));
     console.error(`WASM, ${coreCount} threads…`);
-    const wasmN = await latency(browser, `backend=wasm&threads=${coreCount}`, lengths, reps);
+    const wasmN = await withBrowser((b) =>
+      latency(b, `backend=wasm&threads=${coreCount}`, lengths, reps),
+    );
     console.error('WebGPU (software adapter)…');
-    const gpu = await latency(browser, 'backend=webgpu', lengths, Number(args['gpu-reps']));
+    const gpu = await withBrowser((b) =>
+      latency(b, 'backend=webgpu', lengths, Number(args['gpu-reps'])),
+    );
     console.error(`first visit to ${chapter}…`);
-    const visit = await firstVisit(browser, `chapters/${chapter}/`);
+    const visit = await withBrowser((b) => firstVisit(b, `chapters/${chapter}/`));
     console.error('first visits to the diagnostics page (runtime and model), per backend…');
     const diag = {
-      wasm: await firstVisit(browser, 'diagnostics/?backend=wasm'),
-      webgpu: await firstVisit(browser, 'diagnostics/?backend=webgpu'),
+      wasm: await withBrowser((b) => firstVisit(b, 'diagnostics/?backend=wasm')),
+      webgpu: await withBrowser((b) => firstVisit(b, 'diagnostics/?backend=webgpu')),
     };
     const after = machine();
     const md = report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visit, diag, chapter });
@@ -210,7 +223,6 @@ async function main() {
     writeFileSync(out, md);
     console.error(`wrote ${out}`);
   } finally {
-    await browser.close();
     server.close();
   }
 }
