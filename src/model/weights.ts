@@ -12,6 +12,8 @@ export class ModelWeights {
   /** Tensors by `state_dict` name; never mutated after construction. */
   readonly tensors: TensorMap;
   readonly config: ModelConfig;
+  /** Matrices already converted (the tensors never change, so neither do they). */
+  private readonly matrices = new Map<string, Matrix>();
 
   /**
    * Throws, naming the key and both shapes, when a weight the graph needs is
@@ -54,17 +56,26 @@ export class ModelWeights {
     return new ModelWeights(this.config, next);
   }
 
-  /** `W_E [d_vocab, d_model]`. */
+  /** `W_E [d_vocab, d_model]` (shared: do not mutate). */
   get W_E(): Matrix {
-    return toMatrix(this.get('embed.W_E'));
+    return this.matrix('embed.W_E');
   }
-  /** `W_pos [n_ctx, d_model]`. */
+  /** `W_pos [n_ctx, d_model]` (shared: do not mutate). */
   get W_pos(): Matrix {
-    return toMatrix(this.get('pos_embed.W_pos'));
+    return this.matrix('pos_embed.W_pos');
   }
-  /** `W_U [d_model, d_vocab]`. */
+  /** `W_U [d_model, d_vocab]` (shared: do not mutate). */
   get W_U(): Matrix {
-    return toMatrix(this.get('unembed.W_U'));
+    return this.matrix('unembed.W_U');
+  }
+
+  private matrix(name: string): Matrix {
+    let m = this.matrices.get(name);
+    if (!m) {
+      m = toMatrix(this.get(name));
+      this.matrices.set(name, m);
+    }
+    return m;
   }
   /** `b_U [d_vocab]`. */
   get b_U(): Float32Array {
