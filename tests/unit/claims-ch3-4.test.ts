@@ -316,3 +316,205 @@ describe('chapter 3 claims about our models', () => {
     }
   });
 });
+
+/**
+ * The numbers the prose of chapters 3 and 4 states about our models, as
+ * written there (rounded as in the text). Retraining a model changes them;
+ * these tests then fail and name the new value, so the text is updated
+ * instead of quietly going wrong.
+ */
+const STATED = {
+  neuronFlipPercent: 66,
+  neuronMaxLogitChange: 12,
+  neuronLossIncrease: [0.53, 1.2],
+  kurtosis: {
+    resid2l: {
+      standardMedian: 2.7,
+      randomMedian: 2.7,
+      standardMax: 4.9,
+      randomMax: 4.6,
+      over10: [0, 0],
+    },
+    residGelu: {
+      standardMedian: 2.8,
+      randomMedian: 2.8,
+      standardMax: 5.4,
+      randomMax: 5.3,
+      over10: [0, 0],
+    },
+    neurons: {
+      standardMedian: 5,
+      randomMedian: 2.8,
+      standardMax: 42,
+      randomMax: 6.7,
+      over10: [74, 0],
+    },
+  },
+  compositionBaseline: 0.09,
+  topK: { writer: 7, reader: 3, score: 0.14 },
+  above3sd: { Q: 22, K: 11, V: 3 },
+  overlap: { mean: 0.14, min: 0.11, max: 0.17 },
+  effectiveDims: 83,
+  readFrac: { min: 11, max: 18, l1QueriesAbove: true },
+  topKIsPrevToInduction: false,
+};
+
+/** Rounds as the prose does: to `digits` significant figures. */
+const sig = (x: number, digits: number) => Number(x.toPrecision(digits));
+const mean = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) / x.length;
+
+describe('chapter 3: numbers stated in the prose', () => {
+  it('a random rotation of gelu-1l neurons changes top predictions, logits and loss by the stated amounts; a permutation changes nothing', async () => {
+    const model = await loadNodeModel('gelu-1l');
+    const texts = await claimTokens();
+    const weights = rotateMlpNeurons(model.weights, 0, randomOrthogonal(512, 1));
+    const permuted = rotateMlpNeurons(model.weights, 0, randomPermutation(512, 1));
+    const { perPositionLoss } = await import('../../src/model/metrics');
+    let flips = 0;
+    let n = 0;
+    let maxChange = 0;
+    const lossIncrease: number[] = [];
+    const V = model.config.d_vocab;
+    const argmax = (d: Float32Array, at: number) => {
+      let best = at;
+      for (let i = at; i < at + V; i++) if (d[i] > d[best]) best = i;
+      return best - at;
+    };
+    for (const t of texts) {
+      const ra = await model.run(t);
+      const rb = await model.run(t, { weights });
+      const a = ra.logits!.data;
+      const b = rb.logits!.data;
+      const c = (await model.run(t, { weights: permuted })).logits!.data;
+      expect(maxAbsDiff(c, a) / maxAbs(a), 'permutation').toBeLessThan(1e-5);
+      maxChange = Math.max(maxChange, maxAbsDiff(b, a));
+      for (let p = 0; p < t.length; p++, n++) if (argmax(a, p * V) !== argmax(b, p * V)) flips++;
+      lossIncrease.push(
+        mean(perPositionLoss(rb.logits!, t)) - mean(perPositionLoss(ra.logits!, t)),
+      );
+    }
+    expect({
+      neuronFlipPercent: Math.round((100 * flips) / n),
+      neuronMaxLogitChange: sig(maxChange, 2),
+      neuronLossIncrease: [sig(Math.min(...lossIncrease), 2), sig(Math.max(...lossIncrease), 2)],
+    }).toEqual({
+      neuronFlipPercent: STATED.neuronFlipPercent,
+      neuronMaxLogitChange: STATED.neuronMaxLogitChange,
+      neuronLossIncrease: STATED.neuronLossIncrease,
+    });
+  });
+
+  it('kurtosis of the Genesis passage, coordinate by coordinate, is as stated for the stream and the neurons', async () => {
+    const [, genesis] = await claimTokens();
+    const { finiteMedian } = await import('../../src/model/coordinate-stats');
+    const cases = [
+      ['resid2l', 'attn-only-2l', 'blocks.1.hook_resid_post'],
+      ['residGelu', 'gelu-1l', 'blocks.0.hook_resid_post'],
+      ['neurons', 'gelu-1l', 'blocks.0.mlp.hook_post'],
+    ] as const;
+    for (const [key, id, hook] of cases) {
+      const model = await loadNodeModel(id);
+      const r = await model.run(genesis, { hooks: [hook], logits: false });
+      const n = r.hooks[hook].shape[2];
+      const X = r.hooks[hook].data.subarray(n); // position 0 left out, as the figure does by default
+      const std = coordinateKurtosis(X, n);
+      const rnd = coordinateKurtosis(changeBasis(X, n, randomOrthogonal(n, 1)), n);
+      const max = (k: Float64Array) => Math.max(...Array.from(k).filter(Number.isFinite));
+      const over10 = (k: Float64Array) => Array.from(k).filter((v) => v > 10).length;
+      expect(
+        {
+          standardMedian: sig(finiteMedian(std), 2),
+          randomMedian: sig(finiteMedian(rnd), 2),
+          standardMax: sig(max(std), 2),
+          randomMax: sig(max(rnd), 2),
+          over10: [over10(std), over10(rnd)],
+        },
+        key,
+      ).toEqual(STATED.kurtosis[key]);
+    }
+  });
+});
+
+describe('chapter 4: numbers stated in the prose', () => {
+  it('heads read between the stated shares of the stream, and layer-1 queries read the most', async () => {
+    const model = await loadNodeModel('attn-only-2l');
+    const [, genesis] = await claimTokens();
+    const r = await model.run(genesis, {
+      hooks: ['blocks.0.hook_resid_pre', 'blocks.1.hook_resid_pre'],
+      logits: false,
+    });
+    const shares: number[] = [];
+    const queries: number[][] = [[], []];
+    for (let l = 0; l < 2; l++) {
+      const x = r.hooks[`blocks.${l}.hook_resid_pre`].data;
+      for (let h = 0; h < 8; h++) {
+        for (const kind of ['Q', 'K', 'V'] as const) {
+          const U = readSubspace(model.weights, l, h, kind).basis;
+          let s = 0;
+          for (let p = 1; p < r.length; p++)
+            s += projectionFraction(x.subarray(p * 128, (p + 1) * 128), U);
+          shares.push(s / (r.length - 1));
+          if (kind === 'Q') queries[l].push(s / (r.length - 1));
+        }
+      }
+    }
+    expect({
+      min: Math.round(100 * Math.min(...shares)),
+      max: Math.round(100 * Math.max(...shares)),
+      l1QueriesAbove: Math.min(...queries[1]) > Math.max(...queries[0]),
+    }).toEqual(STATED.readFrac);
+  });
+
+  it('the composition scores of attn-only-2l are as stated against the random baseline, and so is the strongest K pair', async () => {
+    const model = await loadNodeModel('attn-only-2l');
+    const w = model.weights;
+    const { compositionBaseline, compositionScores } = await import('../../src/model/circuits');
+    const { inductionScores, prevTokenScores, repeatedTokens } =
+      await import('../../src/model/metrics');
+    expect(sig(compositionBaseline(128, 16, 'K', 64, 0).mean, 2)).toBe(STATED.compositionBaseline);
+    const above: Record<string, number> = {};
+    let top = { writer: -1, reader: -1, score: 0 };
+    for (const kind of ['Q', 'K', 'V'] as const) {
+      const b = compositionBaseline(128, 16, kind, 64, 0);
+      const s = compositionScores(w, 0, 1, kind);
+      above[kind] = Array.from(s).filter((x) => x > b.mean + 3 * b.std).length;
+      if (kind === 'K') {
+        const best = Array.from(s).indexOf(Math.max(...s));
+        top = { writer: Math.floor(best / 8), reader: best % 8, score: sig(s[best], 2) };
+      }
+    }
+    expect(top).toEqual(STATED.topK);
+    expect(above).toEqual(STATED.above3sd);
+    // Whether that pair is the previous-token head into the induction head (measured live).
+    const [, genesis] = await claimTokens();
+    const r1 = await model.run(genesis, { hooks: ['blocks.0.attn.hook_pattern'], logits: false });
+    const prev = prevTokenScores(r1.hooks['blocks.0.attn.hook_pattern']);
+    const r2 = await model.run(repeatedTokens(50, 2, 2048, 0), {
+      hooks: ['blocks.1.attn.hook_pattern'],
+      logits: false,
+    });
+    const ind = inductionScores(r2.hooks['blocks.1.attn.hook_pattern'], 50);
+    const argmax = (x: Float64Array) => x.indexOf(Math.max(...x));
+    expect(argmax(prev) === top.writer && argmax(ind) === top.reader).toBe(
+      STATED.topKIsPrevToInduction,
+    );
+  });
+
+  it('the output subspaces of distinct heads overlap as stated, and span the stated effective dimensions', async () => {
+    const { weights: w } = await loadNodeModel('attn-only-2l');
+    const { effectiveDimensions } = await import('../../src/model/subspaces');
+    const writes = [];
+    for (let l = 0; l < 2; l++)
+      for (let h = 0; h < 8; h++) writes.push(writeSubspace(w, l, h).basis);
+    const o: number[] = [];
+    for (let i = 0; i < 16; i++)
+      for (let j = i + 1; j < 16; j++) o.push(subspaceOverlap(writes[i], writes[j]));
+    expect({
+      mean: sig(mean(o), 2),
+      min: sig(Math.min(...o), 2),
+      max: sig(Math.max(...o), 2),
+    }).toEqual(STATED.overlap);
+    expect(Math.round(effectiveDimensions(writes))).toBe(STATED.effectiveDims);
+    expect(spannedDimensions(writes)).toBe(128);
+  });
+});
