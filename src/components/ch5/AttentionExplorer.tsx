@@ -62,8 +62,10 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
   const fresh =
     r && cfg && r.length === ids.length && r.hooks[`blocks.${cfg.n_layers - 1}.attn.hook_pattern`];
   const n = fresh ? r.length : 0;
-  const pos = resolvePosition(state.pos, n);
   const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
+  // With no position chosen, start at the first full stop: where a sentence's gist could be kept.
+  const firstStop = strings.slice(0, n).findIndex((t) => t.includes('.'));
+  const pos = state.pos === -1 && firstStop >= 0 ? firstStop : resolvePosition(state.pos, n);
   const heads = cfg
     ? Array.from({ length: cfg.n_layers * cfg.n_heads }, (_, i) => ({
         layer: Math.floor(i / cfg.n_heads),

@@ -142,20 +142,25 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
       )}
       {v && v.queries > 0 && (
         <div data-testid="storage-ready" data-key={v.key}>
-          <Heatmap
-            label="Attention to punctuation, output share from it, and the uniform baseline, per head"
-            values={v.rows.flatMap((r) => [r.attention, r.moved, v.uniform])}
-            rows={v.rows.length}
-            cols={3}
-            rowLabels={v.rows.map((r) => r.name)}
-            colLabels={['attention', 'output share', 'uniform']}
-            rowTitle="head"
-            colTitle="measure"
-            legendTitle="share"
-            scale={probabilityScale}
-            showValues
-            cellSize={40}
-          />
+          <div class="c5-fit" style={{ maxWidth: '44rem' }}>
+            <Heatmap
+              label="Attention to punctuation, output share from it, and the uniform baseline, per head"
+              values={[
+                ...v.rows.map((r) => r.attention),
+                ...v.rows.map((r) => r.moved),
+                ...v.rows.map(() => v.uniform),
+              ]}
+              rows={3}
+              cols={v.rows.length}
+              rowLabels={['attention', 'output share', 'uniform']}
+              colLabels={v.rows.map((r) => r.name)}
+              rowTitle="measure"
+              colTitle="head"
+              legendTitle="share"
+              scale={probabilityScale}
+              cellSize={28}
+            />
+          </div>
           <div class="c5-table-scroll">
             <table class="c5-table">
               <thead>

@@ -231,20 +231,22 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               {fmt(v.best.score, 2)})
             </li>
           </ul>
-          <Heatmap
-            values={v.m.induction.flatMap((r) => Array.from(r))}
-            rows={cfg.n_layers}
-            cols={cfg.n_heads}
-            rowLabels={Array.from({ length: cfg.n_layers }, (_, l) => `layer ${l}`)}
-            colLabels={Array.from({ length: cfg.n_heads }, (_, h) => `head ${h}`)}
-            rowTitle="layer"
-            colTitle="head"
-            legendTitle="induction score"
-            label={`Induction score of every head at step ${v.step}, measured live`}
-            scale={probabilityScale}
-            showValues
-            cellSize={34}
-          />
+          <div class="c5-fit" style={{ maxWidth: '24rem' }}>
+            <Heatmap
+              values={v.m.induction.flatMap((r) => Array.from(r))}
+              rows={cfg.n_layers}
+              cols={cfg.n_heads}
+              rowLabels={Array.from({ length: cfg.n_layers }, (_, l) => `layer ${l}`)}
+              colLabels={Array.from({ length: cfg.n_heads }, (_, h) => `head ${h}`)}
+              rowTitle="layer"
+              colTitle="head"
+              legendTitle="induction score"
+              label={`Induction score of every head at step ${v.step}, measured live`}
+              scale={probabilityScale}
+              showValues
+              cellSize={34}
+            />
+          </div>
         </div>
       )}
       <TryThis

@@ -74,20 +74,22 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
     cfg && (
       <div>
         <h4 class="c5-subhead">{title}</h4>
-        <Heatmap
-          values={rows.flatMap((r) => Array.from(r))}
-          rows={cfg.n_layers}
-          cols={cfg.n_heads}
-          rowLabels={headLabels}
-          colLabels={cols}
-          rowTitle="layer"
-          colTitle="head"
-          legendTitle="mean attention"
-          label={title}
-          scale={probabilityScale}
-          showValues
-          cellSize={34}
-        />
+        <div class="c5-fit" style={{ maxWidth: '24rem' }}>
+          <Heatmap
+            values={rows.flatMap((r) => Array.from(r))}
+            rows={cfg.n_layers}
+            cols={cfg.n_heads}
+            rowLabels={headLabels}
+            colLabels={cols}
+            rowTitle="layer"
+            colTitle="head"
+            legendTitle="mean attention"
+            label={title}
+            scale={probabilityScale}
+            showValues
+            cellSize={34}
+          />
+        </div>
       </div>
     );
   return (
