@@ -41,7 +41,7 @@ def write(mdir: str, model_id: str, cfg: Config, meas: dict, summary: dict, tlog
         "approx_parameters": n_params,
         "training": {
             "wall_time_s": tlog["wall_time_s"], "wall_time_min": round(tlog["wall_time_s"] / 60, 1),
-            "threads": tlog["threads"], "steps": a["steps"], "batch": a["batch"], "tokens_seen": tlog["tokens_seen"],
+            "threads": tlog["threads"], "steps": tlog.get("steps_done", a["steps"]), "scheduled_steps": a["steps"], "batch": a["batch"], "tokens_seen": tlog["tokens_seen"],
             "lr": a["lr"], "warmup": a["warmup"], "weight_decay": a["weight_decay"], "seed": a["seed"],
             "repeat_frac": a["repeat_frac"], "final_train_loss": tlog["final_train_loss"], "torch": tlog["torch"],
         },
@@ -92,7 +92,7 @@ placed between documents), GPT-2 pre-tokenizer regex, trained on the training sp
 
 `training/train.py --model {model_id}`: AdamW (betas 0.9/0.95, weight decay {a['weight_decay']} on matrices),
 peak lr {a['lr']}, {a['warmup']} warmup steps then cosine decay to 10%, batch {a['batch']} x {cfg.n_ctx} tokens,
-{a['steps']} steps ({tlog['tokens_seen']:,} tokens), seed {a['seed']}, gradient clipping at 1.0.
+{tlog.get('steps_done', a['steps'])} steps ({tlog['tokens_seen']:,} tokens; the schedule was set for {a['steps']}{", stopped by the --max-minutes budget" if tlog.get('steps_done', a['steps']) < a['steps'] else ""}), seed {a['seed']}, gradient clipping at 1.0.
 Wall time **{tlog['wall_time_s'] / 60:.1f} minutes** on {tlog['threads']} CPU threads (torch {tlog['torch']}, OpenBLAS),
 on a 2-core machine shared with other work. Final training loss {tlog['final_train_loss']:.3f}.
 

@@ -193,7 +193,7 @@ def run_measure(model_dir: str, out: str, weights: list[str] = (), val: str | No
 def load_run(run_dir: str) -> Transformer:
     with open(os.path.join(run_dir, "config.json")) as f:
         d = json.load(f)
-    cfg = Config(**{k: d[k] for k in Config.__dataclass_fields__})
+    cfg = Config(**{k: d[k] for k in Config.__dataclass_fields__ if k in d})
     model = Transformer(cfg)
     model.load_state_dict(safetensors_io.load(os.path.join(run_dir, "weights.safetensors")))
     return model.eval()

@@ -49,6 +49,8 @@ class Config:
     def to_tl_dict(self) -> dict:
         """The TransformerLens config fields (config.json)."""
         d = asdict(self)
+        for k in ("embed_init_std", "unembed_init_from_embed"):  # training-only: how weights started
+            d.pop(k)
         d.update(attn_only=self.attn_only, normalization_type=None, positional_embedding_type="standard",
                  d_vocab_out=self.d_vocab, original_architecture="GPT2-no-LN")
         return d

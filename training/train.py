@@ -81,7 +81,14 @@ def train(args: argparse.Namespace) -> dict:
             recent = [r["loss"] for r in log[-20:]]
             ckpts.append({"step": step, "tokens": step * args.batch * cfg.n_ctx, "file": name,
                           "train_loss": float(np.mean(recent)) if recent else None})
-        if step == args.steps:
+        out_of_time = args.max_minutes and time.time() - t0 > args.max_minutes * 60
+        if step == args.steps or out_of_time:
+            if out_of_time and step not in ckpt_steps and args.checkpoints:
+                name = f"step-{step:06d}.safetensors"
+                safetensors_io.save(model.state_dict(), os.path.join(ckpt_dir, name), dtype="F16")
+                recent = [r["loss"] for r in log[-20:]]
+                ckpts.append({"step": step, "tokens": step * args.batch * cfg.n_ctx, "file": name,
+                              "train_loss": float(np.mean(recent))})
             break
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args)
@@ -105,7 +112,11 @@ def train(args: argparse.Namespace) -> dict:
     safetensors_io.save(model.state_dict(), os.path.join(args.out, "weights.safetensors"))
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(cfg.to_tl_dict(), f, indent=1)
-    meta = {"args": vars(args), "wall_time_s": round(wall, 1), "tokens_seen": args.steps * args.batch * cfg.n_ctx,
+    steps_done = len(log)
+    if steps_done < args.steps:
+        print(f"stopped at step {steps_done} of {args.steps}: --max-minutes {args.max_minutes} reached", flush=True)
+    meta = {"args": vars(args), "wall_time_s": round(wall, 1), "steps_done": steps_done,
+            "tokens_seen": steps_done * args.batch * cfg.n_ctx,
             "final_train_loss": float(np.mean([r["loss"] for r in log[-50:]])), "torch": torch.__version__,
             "threads": args.threads, "checkpoints": ckpts}
     with open(os.path.join(args.out, "train_log.json"), "w") as f:
@@ -134,6 +145,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--checkpoints", type=int, default=0, help="number of log-spaced checkpoints to keep (0 = none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-minutes", type=float, default=0, help="stop (and save) after this much wall time; 0 = no limit")
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--eval-every", type=int, default=0, help="print PyTorch behaviour readings every N steps")
     return ap
