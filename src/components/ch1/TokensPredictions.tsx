@@ -18,9 +18,8 @@ import {
   unsignedScale,
   useComputation,
   useModel,
-  colourFor,
   probabilityScale,
-  inkFor,
+  shadeStyle,
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 
@@ -205,10 +204,7 @@ export default function TokensPredictions() {
                       {top.map((t) => (
                         <td
                           key={t.id}
-                          style={{
-                            background: colourFor(probabilityScale, t.prob),
-                            color: inkFor(probabilityScale, t.prob),
-                          }}
+                          style={shadeStyle(probabilityScale, t.prob)}
                           title={`${show(t.id)}: ${formatPercent(t.prob)}`}
                         >
                           <code>{show(t.id)}</code> {formatPercent(t.prob)}

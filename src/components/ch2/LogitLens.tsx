@@ -2,10 +2,9 @@ import Figure from '../Figure';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import {
-  colourFor,
   fitToContext,
   formatPercent,
-  inkFor,
+  shadeStyle,
   Legend,
   MODEL_IDS,
   ModelSelect,
@@ -166,10 +165,7 @@ export default function LogitLens() {
                         <td
                           key={p}
                           class={`${hit ? 'll-hit' : ''}${p === res.pos ? ' ll-selected' : ''}`}
-                          style={{
-                            background: colourFor(probabilityScale, t.prob),
-                            color: inkFor(probabilityScale, t.prob),
-                          }}
+                          style={shadeStyle(probabilityScale, t.prob)}
                           title={`${stage}, position ${p}: ${show(t.id)} ${formatPercent(t.prob)}${hit ? ' (the real next token)' : ''}`}
                         >
                           <code>{show(t.id)}</code>

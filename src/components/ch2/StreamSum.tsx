@@ -2,11 +2,10 @@ import Figure from '../Figure';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import {
-  colourFor,
   fitToContext,
   formatNumber,
   formatSigned,
-  inkFor,
+  shadeStyle,
   Legend,
   MODEL_IDS,
   ModelSelect,
@@ -351,14 +350,7 @@ export default function StreamSum() {
                     <tr key={r.component}>
                       <td>{label(r.component)}</td>
                       <td>{formatNumber(r.norm)}</td>
-                      <td
-                        style={{
-                          background: colourFor(alongScale, r.along),
-                          color: inkFor(alongScale, r.along),
-                        }}
-                      >
-                        {formatSigned(r.along)}
-                      </td>
+                      <td style={shadeStyle(alongScale, r.along)}>{formatSigned(r.along)}</td>
                     </tr>
                   ))}
                   <tr>

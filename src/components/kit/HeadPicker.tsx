@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useRef } from 'preact/hooks';
-import { colourFor, inkFor, type Scale } from './colour';
+import { shadeStyle, type Scale } from './colour';
 import { headName } from './fields';
 import './kit.css';
 
@@ -106,9 +106,7 @@ export function HeadPicker({
               class: `kit-head${on && selectedMeansOff ? ' kit-off' : ''}`,
               title: title ? `head ${name}: ${title}` : `head ${name}`,
               'aria-label': `head ${name}${title ? `, ${title}` : ''}`,
-              style: shaded
-                ? { background: colourFor(scale, v), color: inkFor(scale, v) }
-                : undefined,
+              style: shaded ? shadeStyle(scale, v) : undefined,
               onKeyDown: (e: JSX.TargetedKeyboardEvent<HTMLButtonElement>) => onKeyDown(e, i),
             };
             return mode === 'single' ? (

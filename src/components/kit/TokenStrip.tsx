@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useRef } from 'preact/hooks';
-import { colourFor, inkFor, type Scale } from './colour';
+import { shadeStyle, type Scale } from './colour';
 import './kit.css';
 
 /** Props of a token strip. */
@@ -60,9 +60,7 @@ export function TokenStrip({
       {tokens.map((t, i) => {
         const v = values?.[i];
         const shaded = scale && v !== undefined && !Number.isNaN(v);
-        const style = shaded
-          ? { background: colourFor(scale, v), color: inkFor(scale, v) }
-          : undefined;
+        const style = shaded ? shadeStyle(scale, v) : undefined;
         const title = describe?.(i);
         const body = (
           <>

@@ -85,3 +85,13 @@ export function legendGradient(scale: Scale): string {
     return 'linear-gradient(to right, var(--map-neg), var(--map-zero), var(--map-pos))';
   return 'linear-gradient(to right, var(--map-zero), var(--map-seq))';
 }
+
+/**
+ * Inline style that shows `v` as a thick coloured underline (an inset
+ * shadow) instead of a background, so text keeps the page's own contrast on
+ * every shade: mid-tones of any map fail WCAG contrast with both black and
+ * white text.
+ */
+export function shadeStyle(scale: Scale, v: number): { boxShadow: string; paddingBottom: string } {
+  return { boxShadow: `inset 0 -0.45rem 0 ${colourFor(scale, v)}`, paddingBottom: '0.55rem' };
+}
