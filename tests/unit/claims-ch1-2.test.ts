@@ -1,0 +1,288 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parameterCount } from '../../src/model/anatomy';
+import { layerInput, scoresBilinearFirst, scoresQueriesFirst } from '../../src/model/grouping';
+import { headMaskWithout } from '../../src/model/head-mask';
+import type { HookedModel } from '../../src/model/hooked-model';
+import { ablateEachHead } from '../../src/model/interventions';
+import { directLogitAttribution, logitLens, perPositionLoss } from '../../src/model/metrics';
+import { logitsAt, topPredictions } from '../../src/model/predictions';
+import { norm, residualTerms, streamStages } from '../../src/model/residual-terms';
+import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
+import { loadNodeModel } from './node-model';
+import { findModelsDir } from './paths';
+
+/**
+ * Every statement about *our* models in chapters 1 and 2
+ * (src/content/chapters/01-transformers.mdx, 02-residual-stream.mdx),
+ * asserted against the shipped models, so retraining cannot make the prose
+ * lie. Each test names the sentence it checks.
+ */
+
+const tokenizer = tokenizerFromJson(
+  JSON.parse(
+    readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8'),
+  ) as TokenizerJson,
+);
+
+/**
+ * Ordinary English of the kinds the models were trained on (scripture,
+ * fortunes, documentation), written out here so the measurements do not
+ * depend on files outside the repository.
+ */
+export const PASSAGES = [
+  'In the beginning God created the heaven and the earth. And the earth was without form, and void; and darkness was upon the face of the deep. And the Spirit of God moved upon the face of the waters. And God said, Let there be light: and there was light.',
+  'And it came to pass, when men began to multiply on the face of the earth, and daughters were born unto them, that the sons of God saw the daughters of men that they were fair; and they took them wives of all which they chose.',
+  'The Lord is my shepherd; I shall not want. He maketh me to lie down in green pastures: he leadeth me beside the still waters. He restoreth my soul: he leadeth me in the paths of righteousness for his name\u2019s sake.',
+  'A journey of a thousand miles begins with a single step. You will be successful in your work, but do not forget your friends along the way. Never put off until tomorrow what you can do the day after tomorrow.',
+  'This program is free software; you can redistribute it and/or modify it under the terms of the GNU General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version.',
+  'The function returns a pointer to the first element of the list, or NULL if the list is empty. The caller is responsible for freeing the memory allocated for each element when it is no longer needed.',
+];
+
+const encode = (t: string) => tokenizer.encode(t);
+
+const allHooks = (m: HookedModel) => {
+  const out = ['hook_embed', 'hook_pos_embed', 'blocks.0.hook_resid_pre'];
+  for (let l = 0; l < m.config.n_layers; l++) {
+    out.push(`blocks.${l}.attn.hook_result`, `blocks.${l}.hook_resid_post`);
+    if (!m.config.attn_only) out.push(`blocks.${l}.hook_mlp_out`);
+  }
+  return out;
+};
+
+describe('chapter 1: sizes of our models', () => {
+  it('“Our vocabulary has 2,048 tokens”; d_model 128, 8 heads of d_head 16, context 128; gelu-1l has 512 neurons', async () => {
+    for (const id of ['attn-only-1l', 'attn-only-2l', 'gelu-1l']) {
+      const c = (await loadNodeModel(id)).config;
+      expect([c.d_vocab, c.d_model, c.n_heads, c.d_head, c.n_ctx], id).toEqual([
+        2048, 128, 8, 16, 128,
+      ]);
+      expect(c.normalization_type, id).toBeNull();
+    }
+    expect((await loadNodeModel('attn-only-1l')).config.n_layers).toBe(1);
+    expect((await loadNodeModel('attn-only-2l')).config.n_layers).toBe(2);
+    const g = (await loadNodeModel('gelu-1l')).config;
+    expect([g.n_layers, g.d_mlp, g.attn_only]).toEqual([1, 512, false]);
+    expect(tokenizer.vocabSize).toBe(2048);
+  });
+
+  it('“roughly 600,000 parameters, most of them in W_E and W_U (each 2048 × 128, about 262,000)”; “a layer of eight heads holds only about 66,000”', async () => {
+    const m = await loadNodeModel('attn-only-1l');
+    const total = parameterCount(m.weights);
+    expect(total).toBeGreaterThan(570_000);
+    expect(total).toBeLessThan(630_000);
+    const WE = m.weights.get('embed.W_E').data.length;
+    const WU = m.weights.get('unembed.W_U').data.length;
+    expect(WE).toBe(2048 * 128);
+    expect(WU).toBe(2048 * 128);
+    expect((WE + WU) / total).toBeGreaterThan(0.5);
+    let layer = 0;
+    for (const n of m.config.weight_names)
+      if (n.startsWith('blocks.0.attn.')) layer += m.weights.get(n).data.length;
+    expect(Math.abs(layer - 66_000)).toBeLessThan(1_000);
+  });
+
+  it('“on a prompt of 128 tokens, the attention patterns of one layer alone are 8 × 128 × 128 numbers, more than 130,000”', async () => {
+    const m = await loadNodeModel('attn-only-1l');
+    const ids = Array.from({ length: 128 }, (_, i) => encode(PASSAGES.join(' '))[i]);
+    const r = await m.run(ids, { hooks: ['blocks.0.attn.hook_pattern'], logits: false });
+    const n = r.hooks['blocks.0.attn.hook_pattern'].shape.reduce((a, b) => a * b, 1);
+    expect(n).toBe(8 * 128 * 128);
+    expect(n).toBeGreaterThan(130_000);
+  });
+
+  it('“\" the\" and \"the\" can be two different tokens”: each is one token, with different ids', () => {
+    const a = encode(' the');
+    const b = encode('the');
+    expect(a.length).toBe(1);
+    expect(b.length).toBe(1);
+    expect(a[0]).not.toBe(b[0]);
+  });
+});
+
+describe('chapter 1: the two groupings of an attention score', () => {
+  it('agree to about 1e-15 (float64 rounding) and both match the model’s own scores', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const ids = encode(PASSAGES[0]).slice(0, 40);
+    const r = await m.run(ids, {
+      hooks: [
+        'blocks.0.hook_resid_pre',
+        'blocks.1.hook_resid_pre',
+        'blocks.0.attn.hook_attn_scores',
+        'blocks.1.attn.hook_attn_scores',
+      ],
+      logits: false,
+    });
+    for (let l = 0; l < 2; l++)
+      for (let h = 0; h < 8; h++) {
+        const X = layerInput(r.hooks, l);
+        const a = scoresQueriesFirst(m.weights, X, l, h).scores;
+        const b = scoresBilinearFirst(m.weights, X, l, h).scores;
+        const model = r.hooks[`blocks.${l}.attn.hook_attn_scores`].data;
+        const n = ids.length;
+        let dAB = 0;
+        let dModel = 0;
+        let scale = 0;
+        for (let q = 0; q < n; q++)
+          for (let k = 0; k <= q; k++) {
+            dAB = Math.max(dAB, Math.abs(a[q * n + k] - b[q * n + k]));
+            dModel = Math.max(dModel, Math.abs(a[q * n + k] - model[(h * n + q) * n + k]));
+            scale = Math.max(scale, Math.abs(a[q * n + k]));
+          }
+        expect(dAB, `${l}.${h}`).toBeLessThan(1e-12 * Math.max(1, scale));
+        expect(dModel / Math.max(1, scale), `${l}.${h}`).toBeLessThan(1e-5);
+      }
+  });
+
+  it('“for a prompt of a few dozen tokens, forming the 129 × 129 matrix first takes several times more multiplications”, and the difference grows with length', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    let lastGap = 0;
+    for (const n of [20, 30, 40, 60, 90, 128]) {
+      const X = Array.from({ length: n }, () => new Float64Array(128));
+      const a = scoresQueriesFirst(m.weights, X, 0, 0).multiplyAdds;
+      const b = scoresBilinearFirst(m.weights, X, 0, 0).multiplyAdds;
+      if (n <= 40) expect(b / a, `n = ${n}`).toBeGreaterThan(5);
+      expect(b - a).toBeGreaterThan(lastGap);
+      lastGap = b - a;
+    }
+  });
+});
+
+/** Per-token losses over PASSAGES, split by whether the token starts a word (begins with a space). */
+async function lossesByWordStart(m: HookedModel) {
+  const start: number[] = [];
+  const inside: number[] = [];
+  let confident = 0;
+  let positions = 0;
+  for (const text of PASSAGES) {
+    const ids = encode(text).slice(0, m.config.n_ctx);
+    const r = await m.run(ids);
+    const loss = perPositionLoss(r.logits!, ids);
+    const strings = tokenizer.tokenStrings(ids);
+    for (let p = 0; p < loss.length; p++) {
+      const next = strings[p + 1];
+      // A word continues when the next token starts with a letter and the current one ends with one.
+      if (/^·\p{L}/u.test(next)) start.push(loss[p]);
+      else if (/^\p{L}/u.test(next) && /\p{L}$/u.test(strings[p])) inside.push(loss[p]);
+      if (topPredictions(logitsAt(r.logits!, p), 1)[0].prob > 0.5) confident++;
+      positions++;
+    }
+  }
+  const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+  return {
+    wordStart: mean(start),
+    inside: mean(inside),
+    nStart: start.length,
+    nInside: inside.length,
+    confidentShare: confident / positions,
+  };
+}
+
+/** Over PASSAGES at every position: final stream norm, largest single head write, and their ratio. */
+async function streamVsWrites(m: HookedModel) {
+  const ratios: number[] = [];
+  const finals: number[] = [];
+  const heads: number[] = [];
+  for (const text of PASSAGES) {
+    const ids = encode(text).slice(0, m.config.n_ctx);
+    const r = await m.run(ids, { hooks: allHooks(m), logits: false });
+    for (let p = 0; p < ids.length; p++) {
+      const terms = residualTerms(m.weights, r.hooks, p);
+      const stages = streamStages(m.weights, r.hooks, terms, p);
+      const final = stages[stages.length - 1].norm;
+      const head = Math.max(...terms.filter((t) => /^\d/.test(t.component)).map((t) => t.norm));
+      finals.push(final);
+      heads.push(head);
+      ratios.push(final / head);
+    }
+  }
+  const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)];
+  return {
+    medianFinal: median(finals),
+    medianHead: median(heads),
+    medianRatio: median(ratios),
+    minRatio: Math.min(...ratios),
+  };
+}
+
+describe('measurements behind the prose (logged for the author)', () => {
+  it('prints the numbers the chapters quote', async () => {
+    for (const id of ['attn-only-2l']) {
+      const m = await loadNodeModel(id);
+      console.log(
+        id,
+        JSON.stringify(await lossesByWordStart(m)),
+        JSON.stringify(await streamVsWrites(m)),
+      );
+    }
+  });
+});
+
+describe('chapter 2: the stream as a sum', () => {
+  it('“That is 20 terms: two embeddings, sixteen heads and two biases. Their sum is the stream, exactly” (to float32 rounding), at every position, after every layer', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const ids = encode(PASSAGES[1]).slice(0, 64);
+    const r = await m.run(ids, { hooks: allHooks(m), logits: false });
+    for (let p = 0; p < ids.length; p++) {
+      const terms = residualTerms(m.weights, r.hooks, p);
+      expect(terms.length).toBe(20);
+      for (const s of streamStages(m.weights, r.hooks, terms, p))
+        expect(s.maxError / Math.max(1, s.norm), `${s.label} at ${p}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it('direct logit attribution: “21 numbers in all” whose sum matches the model’s logit to about a millionth', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    for (const text of PASSAGES.slice(0, 3)) {
+      const ids = encode(text).slice(0, 64);
+      const r = await m.run(ids, { hooks: allHooks(m) });
+      for (const p of [0, 10, ids.length - 1]) {
+        const row = logitsAt(r.logits!, p);
+        for (const c of [topPredictions(row, 1)[0].id, ids[Math.min(p + 1, ids.length - 1)]]) {
+          const parts = directLogitAttribution(m.weights, r.hooks, p, c);
+          expect(parts.length).toBe(21);
+          const sum = parts.reduce((s, x) => s + x.value, 0);
+          expect(Math.abs(sum - row[c]) / Math.max(1, Math.abs(row[c]))).toBeLessThan(1e-5);
+        }
+      }
+    }
+  });
+
+  it('the logit lens after layer 0 is the model with layer 1 deleted: its heads switched off and its b_O removed', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const ids = encode(PASSAGES[2]).slice(0, 48);
+    const hooks = [
+      'blocks.0.hook_resid_pre',
+      'blocks.0.hook_resid_post',
+      'blocks.1.hook_resid_post',
+    ];
+    const full = await m.run(ids, { hooks });
+    const cut = await m.run(ids, {
+      headMask: headMaskWithout(
+        m.config,
+        Array.from({ length: 8 }, (_, h) => ({ layer: 1, head: h })),
+      ),
+    });
+    const W_U = m.weights.get('unembed.W_U').data;
+    const b_O = m.weights.b_O(1);
+    const d_vocab = m.config.d_vocab;
+    for (const p of [0, 20, ids.length - 1]) {
+      const lens = logitLens(m.weights, full.hooks, p);
+      const masked = logitsAt(cut.logits!, p);
+      let d = 0;
+      let scale = 0;
+      for (let c = 0; c < d_vocab; c++) {
+        let bias = 0;
+        for (let i = 0; i < m.config.d_model; i++) bias += b_O[i] * W_U[i * d_vocab + c];
+        d = Math.max(d, Math.abs(lens[1][c] + bias - masked[c]));
+        scale = Math.max(scale, Math.abs(masked[c]));
+      }
+      expect(d / Math.max(1, scale)).toBeLessThan(1e-5);
+      // And the last row is the model's own output.
+      const out = logitsAt(full.logits ?? (await m.run(ids)).logits!, p);
+      let e = 0;
+      for (let c = 0; c < d_vocab; c++) e = Math.max(e, Math.abs(lens[2][c] - out[c]));
+      expect(e / Math.max(1, scale)).toBeLessThan(1e-5);
+    }
+  });
+});
