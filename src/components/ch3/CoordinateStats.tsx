@@ -175,7 +175,7 @@ export default function CoordinateStats() {
           max={99999}
           onChange={(seed) => set({ seed })}
         />
-        <label>
+        <label class="ch3-inline">
           <span>
             <input
               type="checkbox"
