@@ -136,10 +136,11 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
               </tbody>
             </table>
           </div>
-          <h4 class="c5-subhead">Change in second-copy loss when each layer-0 head is ablated</h4>
+          <h4 class="c5-subhead">
+            Change in second-copy loss (nats) when each layer-0 head is ablated
+          </h4>
           <SignedBars
             label="Change in second-copy loss per ablated layer-0 head"
-            unit=" nats"
             bars={Array.from({ length: cfg.n_heads }, (_, h) => ({
               label: `0.${h}`,
               value: v.rows[1 + h].secondCopyLoss - v.rows[0].secondCopyLoss,
