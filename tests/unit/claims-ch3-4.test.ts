@@ -136,6 +136,22 @@ describe('subspaces (src/model/subspaces.ts)', () => {
     expect(spannedDimensions([a, b])).toBe(3);
   });
 
+  it('counts Σk effective dimensions for orthogonal subspaces and fewer for shared ones', async () => {
+    const { effectiveDimensions } = await import('../../src/model/subspaces');
+    const { participationRatio } = await import('../../src/model/coordinate-stats');
+    const I = Matrix.eye(8, 8);
+    expect(effectiveDimensions([I.subMatrix(0, 7, 0, 1), I.subMatrix(0, 7, 2, 4)])).toBeCloseTo(
+      5,
+      10,
+    );
+    expect(effectiveDimensions([I.subMatrix(0, 7, 0, 1), I.subMatrix(0, 7, 0, 1)])).toBeCloseTo(
+      2,
+      10,
+    );
+    expect(participationRatio([1, 1, 1, 1])).toBe(4);
+    expect(participationRatio([1, 0, 0, 0])).toBe(1);
+  });
+
   it('puts the overlap of random 16-dim subspaces of R^128 at 16/128', () => {
     const b = randomOverlapBaseline(128, 16, 16, 48, 1);
     expect(b.mean).toBeGreaterThan(0.11);
@@ -244,15 +260,9 @@ describe('rotations and virtual weights on attn-only-2l', () => {
   });
 });
 
-// MLP neurons: only once a model with an MLP is there (gelu-1l).
 describe('the neuron basis of gelu-1l', () => {
   it('changes the logits under a random neuron rotation but not under a permutation', async () => {
-    let model;
-    try {
-      model = await loadNodeModel('gelu-1l');
-    } catch {
-      return; // no gelu-1l yet (development against the early export)
-    }
+    const model = await loadNodeModel('gelu-1l');
     const tokens = [11, 400, 23, 1800, 11, 400, 77, 5];
     const base = await model.run(tokens);
     const scale = maxAbs(base.logits!.data);
