@@ -154,3 +154,29 @@ for (const chapter of [ch3, ch4]) {
     });
   }
 }
+
+test('the figures are operable from the keyboard: the position strip, the heatmap readout and the head grid', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const figure = await openFigure(page, figures[0], 'wasm');
+  const strip = figure.getByRole('radiogroup', { name: 'Position to inspect' });
+  await strip.getByRole('radio', { checked: true }).focus();
+  await page.keyboard.press('Home');
+  await expect(figure.getByTestId('rr-norm')).toContainText('position 0');
+  const map = figure.getByRole('group', {
+    name: /Residual stream coordinates at position 0, original/,
+  });
+  await map.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(figure.locator('.kit-readout').first()).toContainText(/column 1 \(\+1\): /);
+
+  const vw = await openFigure(page, figures[4], 'wasm');
+  const kGrid = vw.getByRole('group', { name: /^K-composition scores/ });
+  await kGrid.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => new URL(page.url()).searchParams.get('vw.writer')).toBe('0.1');
+  expect(new URL(page.url()).searchParams.get('vw.reader')).toBe('1.1');
+});
