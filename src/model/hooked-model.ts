@@ -242,13 +242,13 @@ export class HookedModel {
     }
   }
 
-  /** Moves to the WASM ORT module; weight tensors belong to a module, so they are rebuilt. */
+  /**
+   * Moves to the WASM ORT module. Weight tensors belong to a module and a
+   * device, so they are rebuilt on the next run.
+   */
   private async useWasmOrt(): Promise<void> {
-    const ort = await this.loadWasmOrt();
-    if (ort !== this.ort) {
-      this.ort = ort;
-      this.weightFeeds = new WeakMap();
-    }
+    this.ort = await this.loadWasmOrt();
+    this.weightFeeds = new WeakMap();
   }
 
   private async switchToWasm(reason: string): Promise<void> {
@@ -333,7 +333,7 @@ export class HookedModel {
       ),
     };
     const feeds: Record<string, OrtTensor> = {
-      ...this.weightTensors(options.weights ?? this.weights),
+      ...(await this.weightTensors(options.weights ?? this.weights)),
     };
     for (const name of this.session.inputNames) if (name in inputs) feeds[name] = inputs[name];
 
@@ -367,15 +367,36 @@ export class HookedModel {
     }
   }
 
-  private weightTensors(w: ModelWeights): Record<string, OrtTensor> {
+  /**
+   * The weights as ORT inputs, made once per weight set and backend. On WASM,
+   * CPU tensors wrap the arrays without copying. On WebGPU the weights are
+   * uploaded once into GPU buffers on ORT's device, so a run uploads only the
+   * tokens and masks. Neither kind is counted as transient: they live as long
+   * as the weights (a lost device frees the GPU ones with it).
+   */
+  private async weightTensors(w: ModelWeights): Promise<Record<string, OrtTensor>> {
     let feeds = this.weightFeeds.get(w);
     if (!feeds) {
       feeds = {};
-      // CPU tensors wrap the arrays without copying; they live as long as the
-      // weights do and are not counted as transient.
+      const device =
+        this.choice.backend === 'webgpu'
+          ? ((await this.ort.env.webgpu.device) as GPUDevice)
+          : undefined;
       for (const name of this.config.weight_names) {
         const t = w.get(name);
-        feeds[name] = new this.ort.Tensor('float32', t.data, [...t.shape]);
+        if (device) {
+          const buffer = device.createBuffer({
+            size: Math.ceil(t.data.byteLength / 16) * 16,
+            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+          });
+          device.queue.writeBuffer(buffer, 0, t.data.buffer, t.data.byteOffset, t.data.byteLength);
+          feeds[name] = this.ort.Tensor.fromGpuBuffer(buffer, {
+            dataType: 'float32',
+            dims: [...t.shape],
+          });
+        } else {
+          feeds[name] = new this.ort.Tensor('float32', t.data, [...t.shape]);
+        }
       }
       this.weightFeeds.set(w, feeds);
     }
