@@ -91,7 +91,7 @@ describe('chapter 1: sizes of our models', () => {
     expect(n).toBeGreaterThan(130_000);
   });
 
-  it('“\" the\" and \"the\" can be two different tokens”: each is one token, with different ids', () => {
+  it('“" the" and "the" can be two different tokens”: each is one token, with different ids', () => {
     const a = encode(' the');
     const b = encode('the');
     expect(a.length).toBe(1);

@@ -141,7 +141,10 @@ export default function TokensPredictions() {
                 : `loss ${formatNumber(tokenLoss[p])} nats, p = ${formatPercent(res.pNext[p - 1])}`
             }
           />
-          <Legend scale={lossScale} title="Loss of each token, nats (darker = more surprising)" />
+          <Legend
+            scale={lossScale}
+            title="Loss of each token in nats (stronger underline = more surprising)"
+          />
           <p class="kit-note">
             Mean loss over the prompt: <strong>{formatNumber(res.meanLoss)}</strong> nats (a uniform
             guess over 2,048 tokens would be {formatNumber(Math.log(2048))}).

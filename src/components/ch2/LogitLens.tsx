@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import Figure from '../Figure';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
@@ -99,6 +100,14 @@ export default function LogitLens() {
   const strings = res && tok ? tok.tokenStrings(res.ids) : [];
   const show = (id: number) => (tok ? tok.tokenStrings([id])[0] : String(id));
   const finalTop = res ? res.top[res.stages.length - 1][res.pos][0].id : 0;
+  const scroller = useRef<HTMLDivElement>(null);
+  // Keep the selected position's column in view inside the table's own scroll box (never the page's).
+  useEffect(() => {
+    const box = scroller.current;
+    const th = box?.querySelector<HTMLElement>('th.ll-selected');
+    if (box && th)
+      box.scrollLeft = Math.max(0, th.offsetLeft - box.clientWidth / 2 + th.offsetWidth / 2);
+  }, [res]);
 
   return (
     <Figure
@@ -134,7 +143,12 @@ export default function LogitLens() {
           data-testid="lens"
           data-output={`${res.ids.join(',')}|${res.top.map((s) => s[res.pos][0].id).join(',')}`}
         >
-          <div class="kit-scroll" tabIndex={0} aria-label="Logit lens table: stages by positions">
+          <div
+            ref={scroller}
+            class="kit-scroll"
+            tabIndex={0}
+            aria-label="Logit lens table: stages by positions"
+          >
             <table class="kit-table ll-table">
               <thead>
                 <tr>
