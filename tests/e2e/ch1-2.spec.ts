@@ -219,3 +219,50 @@ for (const theme of ['light', 'dark'] as const) {
     });
   }
 }
+
+test.describe('when the model cannot be fetched', () => {
+  test.use({ allowedConsoleErrors: [/Failed to load resource.*404/] });
+
+  test('a figure shows the error and its Retry button recovers once the file is back', async ({
+    page,
+  }) => {
+    let fail = true;
+    await page.route('**/models/attn-only-2l/weights.safetensors', (route) =>
+      fail ? route.fulfill({ status: 404, body: 'gone' }) : route.continue(),
+    );
+    await page.goto(`${CH2}?backend=wasm`);
+    const figure = page.locator('[data-widget="ch2-dla"]').first();
+    await figure.scrollIntoViewIfNeeded();
+    await expect(figure).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+    await expect(figure.getByRole('alert')).toContainText('404');
+    fail = false;
+    await figure.getByRole('button', { name: 'Retry' }).click();
+    await expect(figure).toHaveAttribute('data-state', 'ready', { timeout: 120_000 });
+    expect(await settledOutput(figure, 'dla')).not.toBe('');
+  });
+});
+
+for (const backend of ['webgpu', 'wasm'] as const) {
+  for (const [path, name] of [
+    [CH1, 'ch1-exercises'],
+    [CH2, 'ch2-exercises'],
+  ] as const) {
+    test(`${name} are checked by the model on ${backend}, and a different answer gets a different verdict`, async ({
+      page,
+    }) => {
+      const figure = await openFigure(page, path, name, backend);
+      await expect(figure.locator('.widget-badge')).toContainText(LABEL[backend]);
+      const ex = figure.locator('[data-exercise="1"]');
+      const box = ex.getByRole('textbox', { name: 'Your prompt' });
+      const result = ex.locator('.kit-exercise-result');
+      await box.fill('The cat sat on the mat. The cat sat on the');
+      await ex.getByRole('button', { name: 'Check with the model' }).click();
+      await expect(result).toHaveAttribute('data-ok', /true|false/, { timeout: 60_000 });
+      const first = await result.textContent();
+      await box.fill('And God said, Let there be light: and there was');
+      await ex.getByRole('button', { name: 'Check with the model' }).click();
+      await expect(result).not.toHaveText(first ?? '', { timeout: 60_000 });
+      await expect(result).toHaveAttribute('data-ok', /true|false/);
+    });
+  }
+}
