@@ -41,6 +41,12 @@ class Config:
     # context, predict it") then needs only a generic W_OV ~ c I instead of 2048 separately learned
     # W_U columns, which a CPU budget cannot afford for rare tokens. Untied during training.
     unembed_init_from_embed: bool = True
+    # At init, tokens and positions live in orthogonal subspaces: W_E in the first
+    # d_model - pos_init_dims dimensions, W_pos (sinusoids) in the last pos_init_dims. Then the
+    # random, rarely-trained embeddings of rare tokens add no noise to positional attention,
+    # and previous-token heads (the first half of an induction circuit) can form quickly.
+    # Training is free to mix the subspaces afterwards.
+    pos_init_dims: int = 32
 
     @property
     def attn_only(self) -> bool:
@@ -49,7 +55,7 @@ class Config:
     def to_tl_dict(self) -> dict:
         """The TransformerLens config fields (config.json)."""
         d = asdict(self)
-        for k in ("embed_init_std", "unembed_init_from_embed"):  # training-only: how weights started
+        for k in ("embed_init_std", "unembed_init_from_embed", "pos_init_dims"):  # training-only: how weights started
             d.pop(k)
         d.update(attn_only=self.attn_only, normalization_type=None, positional_embedding_type="standard",
                  d_vocab_out=self.d_vocab, original_architecture="GPT2-no-LN")
@@ -59,7 +65,9 @@ class Config:
 class Embed(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
-        self.W_E = nn.Parameter(torch.randn(cfg.d_vocab, cfg.d_model) * cfg.embed_init_std)
+        W_E = torch.zeros(cfg.d_vocab, cfg.d_model)
+        W_E[:, : cfg.d_model - cfg.pos_init_dims] = torch.randn(cfg.d_vocab, cfg.d_model - cfg.pos_init_dims) * cfg.embed_init_std
+        self.W_E = nn.Parameter(W_E)
 
     def forward(self, tokens: Tensor) -> Tensor:  # [batch, pos] -> [batch, pos, d_model]
         return self.W_E[tokens]
@@ -81,7 +89,9 @@ def sinusoids(n_ctx: int, d_model: int, std: float) -> Tensor:
 class PosEmbed(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
-        self.W_pos = nn.Parameter(sinusoids(cfg.n_ctx, cfg.d_model, cfg.embed_init_std))
+        W_pos = torch.zeros(cfg.n_ctx, cfg.d_model)
+        W_pos[:, cfg.d_model - cfg.pos_init_dims :] = sinusoids(cfg.n_ctx, cfg.pos_init_dims, 1.0)
+        self.W_pos = nn.Parameter(W_pos)
 
     def forward(self, tokens: Tensor) -> Tensor:  # [batch, pos] -> [batch, pos, d_model]
         return self.W_pos[: tokens.shape[1]].unsqueeze(0).expand(tokens.shape[0], -1, -1)
@@ -171,7 +181,7 @@ class Unembed(nn.Module):
     def __init__(self, cfg: Config, W_E: Optional[Tensor] = None):
         super().__init__()
         if W_E is not None:  # start aligned with the embedding (see Config.unembed_init_from_embed), untied afterwards
-            W_U = W_E.detach().T / (cfg.embed_init_std**2 * cfg.d_model)
+            W_U = W_E.detach().T / (cfg.embed_init_std**2 * (cfg.d_model - cfg.pos_init_dims))
         else:
             W_U = torch.randn(cfg.d_model, cfg.d_vocab) / math.sqrt(cfg.d_model)
         self.W_U = nn.Parameter(W_U.clone())

@@ -30,7 +30,8 @@ PRESETS = {
     "attn-only-2l": Config(model_name="attn-only-2l", n_layers=2),
     "gelu-1l": Config(model_name="gelu-1l", n_layers=1, d_mlp=512),
     # for the pipeline tests: every hook group (attention and MLP) in seconds
-    "tiny": Config(model_name="tiny", n_layers=2, d_model=32, n_heads=4, d_head=8, n_ctx=32, d_vocab=300, d_mlp=64),
+    "tiny": Config(model_name="tiny", n_layers=2, d_model=32, n_heads=4, d_head=8, n_ctx=32, d_vocab=300, d_mlp=64,
+                   pos_init_dims=8),
 }
 
 
