@@ -89,6 +89,13 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
         ? index.status
         : live.status;
   const phase = index.value?.phase;
+  const steps0 = index.value?.list.map((c) => Math.max(c.step, 1)) ?? [];
+  // Marked as what it is: the largest rise between checkpoints (the prose says whether it is a jump).
+  const band = phase && {
+    from: steps0[phase.before],
+    to: steps0[phase.after],
+    label: 'largest rise in induction score',
+  };
   const v = run.value;
   const steps = list?.map((c) => Math.max(c.step, 1)) ?? [];
   const cfg = model?.config;
@@ -178,13 +185,12 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
                   ]
                 : []),
             ]}
-            band={
-              phase && { from: steps[phase.before], to: steps[phase.after], label: 'phase change' }
-            }
+            band={band}
             marker={steps[i]}
+            zero={false}
           />
           <LinePlot
-            label="In-context-learning score and induction score over training"
+            label="Head scores over training"
             xLabel="training step"
             yLabel="score"
             logX
@@ -202,17 +208,26 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
                 y: list.map((c) => c.prev_token_score ?? NaN),
                 dashed: true,
               },
+            ]}
+            band={band}
+            marker={steps[i]}
+          />
+          <LinePlot
+            label="In-context-learning score over training"
+            xLabel="training step"
+            yLabel="ICL score (nats)"
+            logX
+            series={[
               {
-                name: 'ICL score (loss@100 − loss@10)',
+                name: 'loss at token 100 − loss at token 10',
                 colour: SERIES_COLOURS[4],
                 x: steps,
                 y: list.map((c) => c.icl_score ?? NaN),
               },
             ]}
-            band={
-              phase && { from: steps[phase.before], to: steps[phase.after], label: 'phase change' }
-            }
+            band={band}
             marker={steps[i]}
+            height={140}
           />
         </div>
       )}
@@ -231,7 +246,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               {fmt(v.best.score, 2)})
             </li>
           </ul>
-          <div class="c5-fit" style={{ maxWidth: '24rem' }}>
+          <div class="c5-fit" style={{ maxWidth: '26rem' }}>
             <Heatmap
               values={v.m.induction.flatMap((r) => Array.from(r))}
               rows={cfg.n_layers}
@@ -252,7 +267,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       <TryThis
         items={[
           {
-            text: 'Jump to the checkpoint just before the shaded band, then step past it, and watch the induction scores light up.',
+            text: 'Jump to the checkpoint just before the shaded band, then step past it, and compare the induction scores of the layer-1 heads.',
             apply: phase ? () => update({ ckpt: phase.before }) : undefined,
           },
           {

@@ -28,6 +28,8 @@ export interface LinePlotProps {
   /** A vertical divider with a label (e.g. start of the second copy). */
   divider?: { x: number; label: string };
   height?: number;
+  /** Include zero in the y range (default true; losses read better without). */
+  zero?: boolean;
 }
 
 /**
@@ -43,8 +45,12 @@ export function LinePlot(props: LinePlotProps) {
   const tx = (x: number) => (logX ? Math.log10(Math.max(x, 1)) : x);
   const x0 = tx(xs[0] ?? 0);
   const x1 = tx(xs[xs.length - 1] ?? 1);
-  const y0 = Math.min(0, ...ys);
-  const y1 = Math.max(1e-9, ...ys);
+  const zero = props.zero ?? true;
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const margin = zero ? 0 : (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 1;
+  const y0 = zero ? Math.min(0, lo) : lo - margin;
+  const y1 = zero ? Math.max(1e-9, hi) : hi + margin;
   const px = (x: number) => pad.l + ((tx(x) - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
   const py = (y: number) => pad.t + (1 - (y - y0) / (y1 - y0 || 1)) * (height - pad.t - pad.b);
   const [at, setAt] = useState<number | null>(null);
