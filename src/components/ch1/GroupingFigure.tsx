@@ -198,7 +198,7 @@ export default function GroupingFigure() {
         items={[
           { text: 'Lengthen the prompt: which grouping’s cost grows faster, and why?' },
           {
-            text: 'A 100-token prompt: the bilinear grouping costs many times more arithmetic.',
+            text: 'A long prompt: compare the two multiply-add counts with the short one.',
             apply: () =>
               update({
                 prompt: 'one two three four five six seven eight nine ten '.repeat(10).trim(),

@@ -235,7 +235,7 @@ export default function LogitLens() {
       <TryThis
         items={[
           {
-            text: 'Read the “embedding” row: it is a bigram table, the next token guessed from the current token alone.',
+            text: 'Read the “embedding” row: the next token guessed from the current token and its position alone, before any attention.',
           },
           {
             text: 'A repeated random-looking phrase: when does the right continuation appear, after layer 0 or layer 1?',

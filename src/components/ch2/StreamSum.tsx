@@ -373,7 +373,7 @@ export default function StreamSum() {
         items={[
           { text: 'Move along the prompt: at which positions do heads write the most?' },
           {
-            text: 'A repeated sentence: the second copy’s positions get larger writes from some heads.',
+            text: 'A repeated sentence: do some heads write more on the second copy than on the first?',
             apply: () =>
               update({
                 prompt:
