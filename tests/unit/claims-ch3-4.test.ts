@@ -362,6 +362,7 @@ const STATED = {
   },
   compositionBaseline: 0.09,
   topK: { writer: 7, reader: 3, score: 0.14 },
+  topKRatio: 1.5,
   above3sd: { Q: 22, K: 11, V: 3 },
   overlap: { mean: 0.14, min: 0.11, max: 0.17 },
   effectiveDims: 83,
@@ -491,6 +492,9 @@ describe('chapter 4: numbers stated in the prose', () => {
       if (kind === 'K') {
         const best = Array.from(s).indexOf(Math.max(...s));
         top = { writer: Math.floor(best / 8), reader: best % 8, score: sig(s[best], 2) };
+        expect(sig(s[best] / b.mean, 2), 'strongest K-composition over the random baseline').toBe(
+          STATED.topKRatio,
+        );
       }
     }
     expect(top).toEqual(STATED.topK);
