@@ -83,7 +83,7 @@ function Channel({ res }: { res: StreamResult }) {
   const maxNorm = Math.max(...stages.map((s) => s.norm), ...rows.map((r) => r.norm), 1e-9);
   const k = 70 / maxNorm; // px per unit of norm
   const start = 90;
-  const end = W - 60;
+  const end = W - 110;
   const layerW = (end - start) / config.n_layers;
   // Layer l's heads write over [a_l, b_l]; the band takes its new thickness at b_l.
   const region = (l: number) => [start + l * layerW + 6, start + (l + 1) * layerW - 14];
@@ -303,6 +303,12 @@ export default function StreamSum() {
             onSelect={(p) => update({ pos: p === res.ids.length - 1 ? -1 : p })}
           />
           <Channel res={res} />
+          <p class="kit-note ss-key">
+            <span class="ss-key-swatch" style={{ background: 'var(--map-pos)' }} /> a term whose
+            signed length along the final stream is positive,{' '}
+            <span class="ss-key-swatch" style={{ background: 'var(--map-neg)' }} /> negative. Band
+            and wires share one scale: thickness is the norm (hover a wire or band for its value).
+          </p>
           <p class="kit-note">
             At “{strings[res.pos]}” (position {res.pos}) the final stream has norm{' '}
             <strong>{formatNumber(res.finalNorm)}</strong>; the largest single head write has norm{' '}
