@@ -1,5 +1,6 @@
 import { readdirSync, existsSync } from 'node:fs';
-import { test as base, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { test as base, expect, type Page } from '@playwright/test';
 import { e2eOutDir } from '../../playwright.config';
 
 /** What a test's browser context did on the network and in its consoles. */
@@ -97,5 +98,19 @@ export function builtChapterIds(): string[] {
 
 /** Every page of the built site, as paths relative to the base. */
 export function builtPages(): string[] {
-  return ['', 'search/', ...builtChapterIds().map((id) => `chapters/${id}/`)];
+  return ['', 'search/', '404.html', ...builtChapterIds().map((id) => `chapters/${id}/`)];
+}
+
+/**
+ * axe-core's serious and critical violations on the page as it is now (or
+ * within `include`, a CSS selector), one line each: `rule (impact): targets`.
+ * An accessible page gives `[]`.
+ */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  if (include) builder.include(include);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

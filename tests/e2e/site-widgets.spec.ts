@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { e2eOutDir } from '../../playwright.config';
-import { builtChapterIds, expect, test } from './fixtures';
+import { builtChapterIds, expect, seriousViolations, test } from './fixtures';
 
 interface TokenizerCase {
   text: string;
@@ -72,13 +71,7 @@ for (const id of tokenizerPages.slice(0, 1)) {
         const figure = page.locator('[data-widget="tokenizer"]').first();
         await figure.scrollIntoViewIfNeeded();
         await expect(figure).toHaveAttribute('data-state', 'ready');
-        const results = await new AxeBuilder({ page })
-          .include('[data-widget="tokenizer"]')
-          .analyze();
-        const bad = results.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        expect(bad).toEqual([]);
+        expect(await seriousViolations(page, '[data-widget="tokenizer"]')).toEqual([]);
       });
     }
 

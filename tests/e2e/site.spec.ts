@@ -1,5 +1,12 @@
-import AxeBuilder from '@axe-core/playwright';
-import { basePath, builtChapterIds, builtPages, expect, isForeign, test } from './fixtures';
+import {
+  basePath,
+  builtChapterIds,
+  builtPages,
+  expect,
+  isForeign,
+  seriousViolations,
+  test,
+} from './fixtures';
 
 const chapterIds = builtChapterIds();
 
@@ -55,6 +62,7 @@ for (const id of chapterIds) {
 test('previous and next links walk through every chapter in order under the base path', async ({
   page,
 }) => {
+  test.setTimeout(180_000);
   await page.goto('./');
   await page.locator('.chapter-list a').first().click();
   const visited: string[] = [];
@@ -93,49 +101,6 @@ test('search from the header finds a chapter and its result link stays under the
   expect(new URL(page.url()).pathname.startsWith(`${basePath()}chapters/`)).toBe(true);
 });
 
-test('every internal link on every page resolves under the base path', async ({
-  page,
-  request,
-}) => {
-  const checked = new Map<string, number>();
-  for (const path of builtPages()) {
-    await page.goto(path);
-    const hrefs = await page
-      .locator('a[href]')
-      .evaluateAll((as) =>
-        as.map((a) => (a as HTMLAnchorElement).href).filter((h) => h.startsWith(location.origin)),
-      );
-    for (const href of hrefs) {
-      const url = new URL(href);
-      url.hash = '';
-      expect(url.pathname.startsWith(basePath()), `${href} on ${path} is outside the base`).toBe(
-        true,
-      );
-      if (!checked.has(url.href)) checked.set(url.href, (await request.get(url.href)).status());
-      expect(checked.get(url.href), `${href} linked from ${path}`).toBe(200);
-    }
-  }
-  expect(checked.size).toBeGreaterThan(chapterIds.length);
-});
-
-for (const theme of ['light', 'dark'] as const) {
-  test(`no page has a serious or critical accessibility violation in the ${theme} theme`, async ({
-    page,
-  }) => {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const path of builtPages()) {
-      await page.goto(path);
-      if (path === 'search/')
-        await expect(page.locator('.pagefind-ui__search-input')).toBeVisible();
-      const results = await new AxeBuilder({ page }).analyze();
-      const bad = results.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(bad, `axe on ${path || 'home'}`).toEqual([]);
-    }
-  });
-}
-
 test('the theme toggle switches theme and the choice survives a reload', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto('./');
@@ -147,24 +112,6 @@ test('the theme toggle switches theme and the choice survives a reload', async (
   await page.reload();
   expect(await background()).toBe(dark);
   await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
-});
-
-test('pages fit a 375 px wide phone without sideways scrolling, and stay accessible there', async ({
-  page,
-}) => {
-  await page.setViewportSize({ width: 375, height: 740 });
-  for (const path of builtPages()) {
-    await page.goto(path);
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, `page width of ${path || 'home'}`).toBeLessThanOrEqual(375);
-    // Wide display math scrolls inside its own box here, which axe checks
-    // for keyboard access (scrollable-region-focusable).
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(bad, `axe at 375 px on ${path || 'home'}`).toEqual([]);
-  }
 });
 
 test('the served site is cross-origin isolated and headless Chromium has a WebGPU adapter', async ({
@@ -182,32 +129,6 @@ test('the served site is cross-origin isolated and headless Chromium has a WebGP
     };
   });
   expect(env).toEqual({ isolated: true, secure: true, adapter: true });
-});
-
-test('first load of every page keeps the runtime out: no WASM or model files, little JavaScript', async ({
-  page,
-}) => {
-  // Budget for the JavaScript a page needs before any figure is on screen
-  // (Preact, Astro's island loader, theme toggle). The runtime and models
-  // load only when a figure scrolls into view.
-  const budget = 60_000;
-  for (const path of builtPages()) {
-    const scripts: Promise<number>[] = [];
-    const heavy: string[] = [];
-    const onResponse = (response: import('@playwright/test').Response) => {
-      const url = response.url();
-      if (/\.wasm$|\/models\//.test(url)) heavy.push(url);
-      // Pagefind's UI (~130 KB) loads on the search page only, by design.
-      if (response.request().resourceType() === 'script' && !url.includes('/pagefind/'))
-        scripts.push(response.body().then((b) => b.length));
-    };
-    page.on('response', onResponse);
-    await page.goto(path, { waitUntil: 'networkidle' });
-    page.off('response', onResponse);
-    const bytes = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
-    expect(heavy, `heavy files on first load of ${path || 'home'}`).toEqual([]);
-    expect(bytes, `JavaScript bytes on first load of ${path || 'home'}`).toBeLessThan(budget);
-  }
 });
 
 test('the request guard tells the site from other origins', () => {
@@ -228,9 +149,76 @@ test('the diagnostics page has no serious or critical accessibility violation on
   await expect(page.getByTestId('environment')).toHaveAttribute('data-backend', /webgpu|wasm/, {
     timeout: 60_000,
   });
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(bad).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
 });
+
+// Per page, so each page has its own time budget and failures name the page.
+for (const path of builtPages()) {
+  const name = path || 'home';
+
+  test.describe(`page ${name}`, () => {
+    test('every internal link resolves, under the base path', async ({ page, request }) => {
+      await page.goto(path);
+      const hrefs = await page
+        .locator('a[href]')
+        .evaluateAll((as) =>
+          as.map((a) => (a as HTMLAnchorElement).href).filter((h) => h.startsWith(location.origin)),
+        );
+      expect(hrefs.length).toBeGreaterThan(0);
+      const checked = new Map<string, number>();
+      for (const href of hrefs) {
+        const url = new URL(href);
+        url.hash = '';
+        expect(url.pathname.startsWith(basePath()), `${href} is outside the base`).toBe(true);
+        if (!checked.has(url.href)) checked.set(url.href, (await request.get(url.href)).status());
+        expect(checked.get(url.href), href).toBe(200);
+      }
+    });
+
+    for (const theme of ['light', 'dark'] as const) {
+      test(`has no serious or critical accessibility violation, ${theme} theme`, async ({
+        page,
+      }) => {
+        await page.emulateMedia({ colorScheme: theme });
+        await page.goto(path);
+        if (path === 'search/')
+          await expect(page.locator('.pagefind-ui__search-input')).toBeVisible();
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
+
+    test('fits a 375 px wide phone without sideways scrolling, and stays accessible there', async ({
+      page,
+    }) => {
+      await page.setViewportSize({ width: 375, height: 740 });
+      await page.goto(path);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, 'page width').toBeLessThanOrEqual(375);
+      // Wide display math scrolls inside its own box here, which axe checks
+      // for keyboard access (scrollable-region-focusable).
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+
+    test('first load keeps the runtime out: no WASM or model files, little JavaScript', async ({
+      page,
+    }) => {
+      // Budget for the JavaScript a page needs before any figure is on screen
+      // (Preact, Astro's island loader, theme toggle). The runtime and models
+      // load only when a figure scrolls into view.
+      const budget = 60_000;
+      const scripts: Promise<number>[] = [];
+      const heavy: string[] = [];
+      page.on('response', (response) => {
+        const url = response.url();
+        if (/\.wasm$|\/models\//.test(url)) heavy.push(url);
+        // Pagefind's UI (~130 KB) loads on the search page only, by design.
+        if (response.request().resourceType() === 'script' && !url.includes('/pagefind/'))
+          scripts.push(response.body().then((b) => b.length));
+      });
+      await page.goto(path, { waitUntil: 'networkidle' });
+      const bytes = (await Promise.all(scripts)).reduce((x, y) => x + y, 0);
+      expect(heavy, 'heavy files on first load').toEqual([]);
+      expect(bytes, 'JavaScript bytes on first load').toBeLessThan(budget);
+    });
+  });
+}
