@@ -206,6 +206,8 @@ for (const path of builtPages()) {
       // (Preact, Astro's island loader, theme toggle). The runtime and models
       // load only when a figure scrolls into view.
       const budget = 60_000;
+      // A short window, so no figure is on screen at load (client:visible).
+      await page.setViewportSize({ width: 1280, height: 400 });
       const scripts: Promise<number>[] = [];
       const heavy: string[] = [];
       page.on('response', (response) => {
