@@ -211,8 +211,6 @@ async function streamVsWrites(m: HookedModel) {
  * together after retraining (the logged line shows the new values).
  */
 const STATED = {
-  /** ch1: “the first token of a word is usually far more surprising than the rest of it”: ratio of mean losses at least this. */
-  wordStartRatio: 1.5,
   /** ch1: “a top prediction with more than half the probability is the exception”: share of positions at most this. */
   confidentShare: 0.25,
   /** ch2: median final-stream norm, median largest head write, their median ratio (each ±20 %). */
@@ -256,13 +254,6 @@ describe('chapter 1: what the model predicts on ordinary text', () => {
       JSON.stringify(await lossesByWordStart(m)),
       JSON.stringify(await streamVsWrites(m)),
     );
-  });
-
-  it('“the first token of a word is usually far more surprising than the rest of it”', async () => {
-    const r = await lossesByWordStart(await loadNodeModel('attn-only-2l'));
-    expect(r.nStart).toBeGreaterThan(100);
-    expect(r.nInside).toBeGreaterThan(50);
-    expect(r.wordStart / r.inside).toBeGreaterThan(STATED.wordStartRatio);
   });
 
   it('“a top prediction with more than half the probability is the exception, not the rule”', async () => {
