@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, seriousViolations, test } from './fixtures';
 
 /**
  * Every figure of chapters 5 and 6, on WebGPU (SwiftShader) and on WASM:
@@ -173,3 +173,39 @@ test('a link reproduces what the reader saw: prompt, position and head come back
     'true',
   );
 });
+
+for (const [chapter, widgets] of [
+  [CH5, ['attention-explorer', 'storage', 'circuits', 'path-expansion', 'exercises-5']],
+  [
+    CH6,
+    [
+      'own-text',
+      'repeated-tokens',
+      'head-scores',
+      'k-composition',
+      'formation',
+      'control',
+      'exercises-6',
+    ],
+  ],
+] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`the rendered figures of ${chapter} have no serious accessibility violation at 375 px, ${theme}`, async ({
+      page,
+    }) => {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.setViewportSize({ width: 375, height: 740 });
+      await page.goto(`chapters/${chapter}/?backend=wasm`);
+      // Islands hydrate when visible: bring each figure on screen and let it finish.
+      for (const widget of widgets) {
+        const figure = page.locator(`[data-widget="${widget}"]`).first();
+        await figure.scrollIntoViewIfNeeded();
+        await expect(figure).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      );
+      expect(await seriousViolations(page, '.prose')).toEqual([]);
+    });
+  }
+}

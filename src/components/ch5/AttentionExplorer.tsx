@@ -146,7 +146,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       />
       {from && to && full && cfg && (
         <div data-testid="attention-ready" data-key={`${n}:${pos}:${ids.join(',')}`}>
-          <h4 class="c5-subhead">Where each head attends from “{strings[pos]}”</h4>
+          <p class="c5-subhead">Where each head attends from “{strings[pos]}”</p>
           <Heatmap
             label={`Attention from position ${pos} for every head`}
             values={from}
@@ -162,7 +162,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
             maskedText="in the future (masked)"
             onSelect={(row) => update({ head: heads[row] })}
           />
-          <h4 class="c5-subhead">What attends to “{strings[pos]}”</h4>
+          <p class="c5-subhead">What attends to “{strings[pos]}”</p>
           <Heatmap
             label={`Attention paid to position ${pos} by later queries, every head`}
             values={to}
@@ -178,7 +178,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
             maskedText="before the token (cannot see it)"
             onSelect={(row) => update({ head: heads[row] })}
           />
-          <h4 class="c5-subhead">Full pattern of head {headName(chosen)}</h4>
+          <p class="c5-subhead">Full pattern of head {headName(chosen)}</p>
           <HeadPicker
             nLayers={cfg.n_layers}
             nHeads={cfg.n_heads}

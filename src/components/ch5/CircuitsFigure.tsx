@@ -136,11 +136,11 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
         <div data-testid="circuits-ready" data-key={`${selectedName}:${c.token}`}>
           <div class="c5-grid">
             <div>
-              <h4 class="c5-subhead">QK: as a query, “{name(c.token)}” attends most to…</h4>
+              <p class="c5-subhead">QK: as a query, “{name(c.token)}” attends most to…</p>
               <RankTable rows={c.qk.map((r) => [name(r.index), r.value])} value="score" />
             </div>
             <div>
-              <h4 class="c5-subhead">OV: attending to “{name(c.token)}” raises the logits of…</h4>
+              <p class="c5-subhead">OV: attending to “{name(c.token)}” raises the logits of…</p>
               <RankTable rows={c.ov.map((r) => [name(r.index), r.value])} value="logit" />
             </div>
           </div>
@@ -155,7 +155,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       )}
       {eigen.value && (
         <div>
-          <h4 class="c5-subhead">Eigenvalues of every head's full OV circuit</h4>
+          <p class="c5-subhead">Eigenvalues of every head's full OV circuit</p>
           <div class="c5-eigen-grid">
             {eigen.value.map((e) => (
               <EigenPlot key={e.name} data={e} selected={e.name === selectedName} />

@@ -140,7 +140,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
           </p>
         </div>
       )}
-      <h4 class="c5-subhead">Skip-trigrams the model has learned</h4>
+      <p class="c5-subhead">Skip-trigrams the model has learned</p>
       <PromptInput
         label="Candidate tokens for A and B"
         value={state.cands}
@@ -155,7 +155,14 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
         onReset={() => update({ cands: DEFAULT_CANDS })}
       />
       {trigrams.value && (
-        <div class="c5-table-scroll" data-testid="trigrams-ready" data-key={cands.join(',')}>
+        <div
+          class="c5-table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label="Skip-trigram table (scrolls sideways)"
+          data-testid="trigrams-ready"
+          data-key={cands.join(',')}
+        >
           <table class="c5-table">
             <caption class="c5-note">
               Strongest A … B → C among your tokens. Attention: B's softmax share over the

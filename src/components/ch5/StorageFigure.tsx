@@ -161,7 +161,12 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
               cellSize={28}
             />
           </div>
-          <div class="c5-table-scroll">
+          <div
+            class="c5-table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label="Punctuation table per head (scrolls sideways)"
+          >
             <table class="c5-table">
               <thead>
                 <tr>

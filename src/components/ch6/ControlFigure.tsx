@@ -81,7 +81,12 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
           data-testid="control-ready"
           data-key={`${state.seed}:${state.period}:${fmt(v.one.m.secondCopyLoss, 6)}`}
         >
-          <div class="c5-table-scroll">
+          <div
+            class="c5-table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label="Losses of the two models (scrolls sideways)"
+          >
             <table class="c5-table">
               <thead>
                 <tr>

@@ -73,7 +73,7 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
   const grid = (title: string, rows: Float64Array[]) =>
     cfg && (
       <div>
-        <h4 class="c5-subhead">{title}</h4>
+        <p class="c5-subhead">{title}</p>
         <div class="c5-fit" style={{ maxWidth: '24rem' }}>
           <Heatmap
             values={rows.flatMap((r) => Array.from(r))}
@@ -136,7 +136,7 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
             x.toFixed(4),
           ).join(',')}
         >
-          <h4>On your prompt</h4>
+          <p class="c5-subhead">On your prompt</p>
           {own.value.queries === 0 && (
             <p class="c5-note" role="status">
               No token of your prompt occurs twice, so there is nothing to match: the induction and
@@ -152,9 +152,9 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       )}
       {rand.value && (
         <div data-testid="scores-rand">
-          <h4>
+          <p class="c5-subhead">
             On {PERIOD} random tokens, repeated (seed {state.seed})
-          </h4>
+          </p>
           <div class="c5-grid">
             {grid('Previous-token score on random repeats', rand.value.prev)}
             {grid('Duplicate-token score on random repeats', rand.value.dup)}

@@ -106,7 +106,12 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
             loss <strong>{fmt(v.rows[0].secondCopyLoss, 3)}</strong> (first copy{' '}
             {fmt(v.rows[0].firstCopyLoss, 3)}).
           </p>
-          <div class="c5-table-scroll">
+          <div
+            class="c5-table-scroll"
+            tabIndex={0}
+            role="region"
+            aria-label="Ablation table (scrolls sideways)"
+          >
             <table class="c5-table">
               <caption class="c5-note">
                 With each layer-0 head ablated (random K-composition baseline:{' '}
@@ -136,9 +141,9 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
               </tbody>
             </table>
           </div>
-          <h4 class="c5-subhead">
+          <p class="c5-subhead">
             Change in second-copy loss (nats) when each layer-0 head is ablated
-          </h4>
+          </p>
           <SignedBars
             label="Change in second-copy loss per ablated layer-0 head"
             bars={Array.from({ length: cfg.n_heads }, (_, h) => ({

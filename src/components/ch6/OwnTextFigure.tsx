@@ -147,9 +147,9 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
           {d && (
             <div class="c5-grid">
               <div>
-                <h4 class="c5-subhead">
+                <p class="c5-subhead">
                   After “{strings[pos]}” the model predicts (actual: “{name(d.next)}”)
-                </h4>
+                </p>
                 <table class="c5-table">
                   <thead>
                     <tr>
@@ -168,7 +168,7 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
                 </table>
               </div>
               <div>
-                <h4 class="c5-subhead">Heads that move the logit of “{name(d.next)}” most</h4>
+                <p class="c5-subhead">Heads that move the logit of “{name(d.next)}” most</p>
                 <SignedBars
                   label={`Head contributions to the logit of ${name(d.next)}`}
                   bars={d.dla.map((a) => ({ label: `head ${a.component}`, value: a.value }))}

@@ -155,10 +155,10 @@ export default function RepeatedTokensFigure({
             ]}
             divider={{ x: state.period - 0.5, label: 'repeat starts' }}
           />
-          <h4 class="c5-subhead">
+          <p class="c5-subhead">
             Attention pattern of head {chosen.layer}.{chosen.head}
             {!state.head && ' (the best induction head)'}
-          </h4>
+          </p>
           <Heatmap
             values={pattern}
             rows={n}
