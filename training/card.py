@@ -43,7 +43,8 @@ def write(mdir: str, model_id: str, cfg: Config, meas: dict, summary: dict, tlog
             "wall_time_s": tlog["wall_time_s"], "wall_time_min": round(tlog["wall_time_s"] / 60, 1),
             "threads": tlog["threads"], "steps": tlog.get("steps_done", a["steps"]), "scheduled_steps": a["steps"], "batch": a["batch"], "tokens_seen": tlog["tokens_seen"],
             "lr": a["lr"], "warmup": a["warmup"], "weight_decay": a["weight_decay"], "seed": a["seed"],
-            "repeat_frac": a["repeat_frac"], "final_train_loss": tlog["final_train_loss"], "torch": tlog["torch"],
+            "repeat_frac": a["repeat_frac"], "repeat_random": a.get("repeat_random"),
+            "repeat_min": a.get("repeat_min"), "repeat_max": a.get("repeat_max"), "final_train_loss": tlog["final_train_loss"], "torch": tlog["torch"],
         },
         "measured_on": "the exported ONNX graph, onnxruntime-node " + str(meas.get("onnxruntime")),
         "val_loss": final.get("val_loss"), "val_windows": final.get("val_windows"),
@@ -90,17 +91,24 @@ placed between documents), GPT-2 pre-tokenizer regex, trained on the training sp
 
 ## Training
 
-`training/train.py --model {model_id}`: AdamW (betas 0.9/0.95, weight decay {a['weight_decay']} on matrices),
+`training/train.py --model {model_id}`: AdamW (betas 0.9/0.95, weight decay {a['weight_decay']} on weight matrices, none on embeddings and biases),
 peak lr {a['lr']}, {a['warmup']} warmup steps then cosine decay to 10%, batch {a['batch']} x {cfg.n_ctx} tokens,
 {tlog.get('steps_done', a['steps'])} steps ({tlog['tokens_seen']:,} tokens; the schedule was set for {a['steps']}{", stopped by the --max-minutes budget" if tlog.get('steps_done', a['steps']) < a['steps'] else ""}), seed {a['seed']}, gradient clipping at 1.0.
 Wall time **{tlog['wall_time_s'] / 60:.1f} minutes** on {tlog['threads']} CPU threads (torch {tlog['torch']}, OpenBLAS),
 on a 2-core machine shared with other work. Final training loss {tlog['final_train_loss']:.3f}.
 
 **Repeated spans.** {round(a['repeat_frac'] * 100)}% of every batch are repeated-span sequences, the rest natural
-text: a natural-text prefix of 1-20 tokens, then a span of n tokens (n uniform in 8-60), half the time
-uniformly random token ids and half the time a window of natural text, repeated until the 128-token
-context is full. Natural text alone does not make induction heads form within a CPU budget; these
-sequences do. (Same data recipe for all three models, so the one-layer control sees the same repeats.)
+text: a natural-text prefix of 1-20 tokens, then a span of n tokens (n uniform in {a.get('repeat_min', 8)}-{a.get('repeat_max', 60)}),
+{round(a.get('repeat_random', 0.5) * 100)}% of the time uniformly random token ids and otherwise a window of natural text,
+repeated until the {cfg.n_ctx}-token context is full. Natural text alone does not make induction heads form
+within a CPU budget; these sequences are what the issue allows for that. The three models use different
+shares (attn-only-2l most, for induction; the one-layer models less, so they spend their budget on text).
+
+**Initialisation** (model.py, Config): no LayerNorm rescales the residual stream, so weights start at a
+scale where attention scores and logits are O(1): W_E entries ~ N(0, 0.5^2) in the first d_model - 32
+dimensions, W_pos = sinusoids in the last 32 (tokens and positions start in orthogonal subspaces, so
+positional attention is not drowned by the random embeddings of rare tokens), W_U starts as a scaled
+W_E^T (untied afterwards), other matrices ~ N(0, 1/fan_in), biases 0.
 
 ## Measured behaviour (ONNX graph)
 
