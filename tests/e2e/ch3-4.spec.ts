@@ -180,3 +180,20 @@ test('the figures are operable from the keyboard: the position strip, the heatma
   await expect.poll(() => new URL(page.url()).searchParams.get('vw.writer')).toBe('0.1');
   expect(new URL(page.url()).searchParams.get('vw.reader')).toBe('1.1');
 });
+
+for (const chapter of [ch3, ch4]) {
+  test(`the rendered figures of ${chapter} fit a 375 px phone without sideways scrolling`, async ({
+    page,
+  }) => {
+    test.setTimeout(180_000);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`chapters/${chapter}/?backend=wasm`);
+    for (const c of figures.filter((f) => f.chapter === chapter)) {
+      const figure = page.locator(`[data-widget="${c.name}"]`);
+      await figure.scrollIntoViewIfNeeded();
+      await expect(figure.getByTestId(c.output)).toBeVisible({ timeout: 60_000 });
+    }
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, 'page width').toBeLessThanOrEqual(375);
+  });
+}
