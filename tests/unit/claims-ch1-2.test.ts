@@ -9,6 +9,8 @@ import { directLogitAttribution, logitLens, perPositionLoss } from '../../src/mo
 import { logitsAt, topPredictions } from '../../src/model/predictions';
 import { residualTerms, streamStages } from '../../src/model/residual-terms';
 import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
+import { checkConfident, checkFluent, checkSizes } from '../../src/components/ch1/exercises';
+import { checkBeat, checkKnock, checkLens } from '../../src/components/ch2/exercises';
 import { loadNodeModel } from './node-model';
 import { findModelsDir } from './paths';
 
@@ -355,5 +357,80 @@ describe('chapter 2: the stream as a sum', () => {
       for (let c = 0; c < d_vocab; c++) e = Math.max(e, Math.abs(lens[2][c] - out[c]));
       expect(e / Math.max(1, scale)).toBeLessThan(1e-5);
     }
+  });
+});
+
+/** Every prefix of the sample passages with at least `min` words, shortest first. */
+function prefixes(min = 4): string[] {
+  const out: string[] = [];
+  for (const p of PASSAGES) {
+    const words = p.split(' ');
+    for (let n = min; n <= words.length; n += 3) out.push(words.slice(0, n).join(' '));
+  }
+  return out;
+}
+
+async function firstAccepted(
+  check: (text: string) => Promise<{ ok: boolean }>,
+  candidates: string[],
+) {
+  for (const c of candidates) if ((await check(c)).ok) return c;
+  return undefined;
+}
+
+describe('every exercise has a solution the shipped model accepts (the same checks as the page)', () => {
+  it('chapter 1, exercise 1: a prompt with a top prediction above 1/2', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const found = await firstAccepted(
+      (t) => checkConfident(m, tokenizer, t),
+      ['And God said, Let there be light: and there was light.', ...prefixes()],
+    );
+    expect(found).toBeDefined();
+  });
+
+  it('chapter 1, exercise 2: a passage of 12+ tokens with mean loss below 3 nats', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const found = await firstAccepted(
+      (t) => checkFluent(m, tokenizer, t),
+      [
+        'And the LORD said unto Moses, Speak unto the children of Israel, and say unto them',
+        ...prefixes(6),
+      ],
+    );
+    expect(found).toBeDefined();
+  });
+
+  it('chapter 1, exercise 3: exactly the shortest prompt passes, one token fewer or more does not', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    let params = 0;
+    for (const n of m.config.weight_names)
+      if (n.startsWith('blocks.0.attn.')) params += m.weights.get(n).data.length;
+    const shortest = Math.floor(Math.sqrt(params / m.config.n_heads)) + 1;
+    expect(encode(' a'.repeat(shortest)).length).toBe(shortest);
+    expect((await checkSizes(m, tokenizer, ' a'.repeat(shortest))).ok).toBe(true);
+    expect((await checkSizes(m, tokenizer, ' a'.repeat(shortest - 1))).ok).toBe(false);
+    expect((await checkSizes(m, tokenizer, ' a'.repeat(shortest + 1))).ok).toBe(false);
+  });
+
+  it('chapter 2, exercise 1: a prompt where a head’s direct effect beats the token embedding’s', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    expect(await firstAccepted((t) => checkBeat(m, tokenizer, t), prefixes())).toBeDefined();
+  });
+
+  it('chapter 2, exercise 2: a head and a prompt where switching the head off changes the answer', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    let found: string | undefined;
+    for (let l = 0; l < m.config.n_layers && !found; l++)
+      for (let h = 0; h < m.config.n_heads && !found; h++)
+        found = await firstAccepted(
+          (t) => checkKnock(m, tokenizer, t, { layer: l, head: h }),
+          prefixes().slice(0, 12),
+        );
+    expect(found).toBeDefined();
+  });
+
+  it('chapter 2, exercise 3: a prompt whose final top prediction is outside the embedding’s top LENS_RANK', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    expect(await firstAccepted((t) => checkLens(m, tokenizer, t), prefixes())).toBeDefined();
   });
 });
