@@ -13,7 +13,7 @@
 //   brotli of each file as a host would serve it), split into runtime, model
 //   and page.
 import { execSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,9 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '20' },
     'gpu-reps': { type: 'string', default: '5' },
     out: { type: 'string', default: '' },
-    'visits-only': { type: 'boolean', default: false },
+    // Phase results are kept here as they finish, so a crash or a hang in a
+    // later phase (software WebGPU on a loaded machine) loses nothing.
+    cache: { type: 'string', default: '' },
   },
 });
 const port = Number(args.port);
@@ -138,7 +140,8 @@ async function firstVisit(browser, path) {
     seen.add(new URL(r.url()).pathname);
     last = Date.now();
   });
-  await page.goto(`${site}${path}`);
+  // 'commit': do not wait for the load event, which busy figures can delay.
+  await page.goto(`${site}${path}`, { waitUntil: 'commit' });
   const start = Date.now();
   while (Date.now() - last < 8000 && Date.now() - start < 240_000) {
     await new Promise((r) => setTimeout(r, 500));
@@ -172,8 +175,8 @@ function emptySplit() {
   return { raw: 0, gzip: 0, brotli: 0, files: 0 };
 }
 
-const mb = (b) => (b / 1e6).toFixed(2);
-const ms = (x) => x.toFixed(1);
+const mb = (b) => (Number.isNaN(b) ? 'n/a' : (b / 1e6).toFixed(2));
+const ms = (x) => (Number.isNaN(x) ? 'n/a' : x.toFixed(1));
 
 async function main() {
   const chapter =
@@ -193,7 +196,31 @@ async function main() {
       await browser.close();
     }
   };
-  const before = machine();
+  const cache =
+    args.cache && existsSync(args.cache) ? JSON.parse(readFileSync(args.cache, 'utf8')) : {};
+  /** Runs a phase once (or takes it from the cache), giving up after `limitMs`. */
+  const phase = async (name, limitMs, job) => {
+    if (cache[name]) return cache[name];
+    let timer;
+    const limit = new Promise((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${name}: no result in ${limitMs / 1000} s`)),
+        limitMs,
+      );
+    });
+    try {
+      cache[name] = await Promise.race([withBrowser(job), limit]);
+    } catch (e) {
+      console.error(String(e));
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (args.cache) writeFileSync(args.cache, JSON.stringify(cache));
+    return cache[name];
+  };
+  const before = cache.machine ?? machine();
+  cache.machine = before;
   try {
     const cfg = JSON.parse(
       readFileSync(join(args.dir, 'models', args.model, 'config.json'), 'utf8'),
@@ -201,22 +228,58 @@ async function main() {
     const lengths = [...new Set([16, 64, 128, cfg.n_ctx])];
     const coreCount = cpus().length;
     console.error('WASM, 1 thread…');
-    const wasm1 = await withBrowser((b) => latency(b, 'backend=wasm&threads=1', lengths, reps));
+    const wasm1 = await phase('wasm1', 900_000, (b) =>
+      latency(b, 'backend=wasm&threads=1', lengths, reps),
+    );
     console.error(`WASM, ${coreCount} threads…`);
-    const wasmN = await withBrowser((b) =>
+    const wasmN = await phase('wasmN', 900_000, (b) =>
       latency(b, `backend=wasm&threads=${coreCount}`, lengths, reps),
     );
     console.error('WebGPU (software adapter)…');
-    const gpu = await withBrowser((b) =>
+    const gpu = await phase('webgpu', 1_200_000, (b) =>
       latency(b, 'backend=webgpu', lengths, Number(args['gpu-reps'])),
     );
     console.error(`first visits to ${chapter}, per backend…`);
     const visits = {
-      webgpu: await withBrowser((b) => firstVisit(b, `chapters/${chapter}/?backend=webgpu`)),
-      wasm: await withBrowser((b) => firstVisit(b, `chapters/${chapter}/?backend=wasm`)),
+      wasm: await phase('visit-wasm', 420_000, (b) =>
+        firstVisit(b, `chapters/${chapter}/?backend=wasm`),
+      ),
+      webgpu: await phase('visit-webgpu', 420_000, (b) =>
+        firstVisit(b, `chapters/${chapter}/?backend=webgpu`),
+      ),
+    };
+    // A phase that failed or timed out shows as n/a in the report.
+    const none = {
+      backend: 'not measured',
+      threads: '?',
+      rows: lengths.map((tokens) => ({ tokens, medianMs: NaN, minMs: NaN, reps: 0 })),
+      sweep: Object.fromEntries(
+        ['forwardMs', 'forwardAllHooksMs', 'batchedMs', 'batchedLastPositionMs', 'loopMs'].map(
+          (k) => [k, NaN],
+        ),
+      ),
+    };
+    const noVisit = {
+      split: Object.fromEntries(
+        ['page', 'runtime', 'model', 'reference'].map((k) => [
+          k,
+          { ...emptySplit(), raw: NaN, gzip: NaN, brotli: NaN },
+        ]),
+      ),
+      files: [],
     };
     const after = machine();
-    const md = report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visits, chapter });
+    const md = report({
+      before,
+      after,
+      cfg,
+      lengths,
+      wasm1: wasm1 ?? none,
+      wasmN: wasmN ?? none,
+      gpu: gpu ?? none,
+      visits: { wasm: visits.wasm ?? noVisit, webgpu: visits.webgpu ?? noVisit },
+      chapter,
+    });
     console.log(md);
     const out =
       args.out ||
@@ -311,7 +374,10 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visits, chapte
       '',
     );
   }
-  const total = totals.webgpu.gzip >= totals.wasm.gzip ? totals.webgpu : totals.wasm;
+  const total =
+    totals.webgpu.gzip >= totals.wasm.gzip || Number.isNaN(totals.wasm.gzip)
+      ? totals.webgpu
+      : totals.wasm;
   const w128 = at(wasm1, 128).medianMs;
   const bestWasm128 = Math.min(w128, at(wasmN, 128).medianMs);
   const sweepRatio = wasm1.sweep.batchedLastPositionMs / wasm1.sweep.forwardAllHooksMs;
@@ -340,3 +406,5 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visits, chapte
 }
 
 await main();
+// A phase given up on may leave its browser running; the results are written.
+process.exit(0);
