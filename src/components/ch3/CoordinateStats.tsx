@@ -109,8 +109,8 @@ export default function CoordinateStats() {
             const p = L.pca(X, n);
             const centred = Float64Array.from(X, (v, i) => v - p.mean[i % n]);
             const kPca = L.coordinateKurtosis(L.changeBasis(centred, n, p.components), n);
-            const hs = L.histogram(L.standardiseColumns(X, n), 32, -8, 8);
-            const hr = L.histogram(L.standardiseColumns(Xr, n), 32, -8, 8);
+            const hs = L.histogram(L.standardiseColumns(X, n), 40, -10, 10);
+            const hr = L.histogram(L.standardiseColumns(Xr, n), 40, -10, 10);
             const total = p.variances.reduce((a, b) => a + b, 0);
             const sortDesc = (x: Float64Array) =>
               Float64Array.from(x).sort((a, b) => (b || 0) - (a || 0));
