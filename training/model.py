@@ -48,6 +48,12 @@ class Config:
     # Training is free to mix the subspaces afterwards.
     pos_init_dims: int = 32
 
+    def __post_init__(self):
+        if self.n_heads * self.d_head != self.d_model:
+            raise ValueError(f"n_heads * d_head = {self.n_heads * self.d_head} must equal d_model = {self.d_model}")
+        if not 0 < self.pos_init_dims < self.d_model:
+            raise ValueError(f"pos_init_dims = {self.pos_init_dims} must be in (0, d_model = {self.d_model})")
+
     @property
     def attn_only(self) -> bool:
         return self.d_mlp is None

@@ -149,7 +149,7 @@ def test_shipped_tokenizer_reproduces_the_parity_fixture():
 
 
 def test_safetensors_round_trip_in_fp32_and_fp16(tmp_path):
-    model = Transformer(Config(model_name="t", n_layers=1, d_model=8, n_heads=2, d_head=4, n_ctx=8, d_vocab=20, d_mlp=16))
+    model = Transformer(Config(model_name="t", n_layers=1, d_model=8, n_heads=2, d_head=4, n_ctx=8, d_vocab=20, d_mlp=16, pos_init_dims=2))
     sd = model.state_dict()
     safetensors_io.save(sd, str(tmp_path / "a.safetensors"))
     back = safetensors_io.load(str(tmp_path / "a.safetensors"))
