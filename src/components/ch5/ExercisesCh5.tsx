@@ -1,9 +1,9 @@
 import Figure from '../Figure';
-import { Exercise, PromptInput, fitToContext, formatNumber, promptField, useModel } from '../kit';
+import { Exercise, PromptInput, fitToContext, formatNumber, promptField } from '../kit';
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import { useUrlState } from '../use-url-state';
-import { runtime } from './live';
+import { runtime, useModelsInOrder } from './live';
 import './ch5.css';
 
 const schema = {
@@ -69,20 +69,19 @@ export async function checkCopy(
 /** The exercises at the end of chapter 5, checked by the live models. */
 export default function ExercisesCh5({ head = '0.0' }: { head?: string }) {
   const [state, update] = useUrlState(schema, 'ex5');
-  const two = useModel('attn-only-2l');
-  const one = useModel('attn-only-1l');
+  const live = useModelsInOrder(['attn-only-2l', 'attn-only-1l']);
+  const [twoModel, oneModel] = live.models ?? [];
+  const two = { model: twoModel, tokenizer: live.tokenizer };
+  const one = { model: oneModel, tokenizer: live.tokenizer };
   const [l, h] = head.split('.').map(Number);
-  const status = two.status.kind !== 'ready' ? two.status : one.status;
+  const status = live.status;
   return (
     <Figure
       name="exercises-5"
       title="Exercises"
       status={status}
-      onRetry={() => {
-        two.retry();
-        one.retry();
-      }}
-      backend={two.badge}
+      onRetry={live.retry}
+      backend={live.badge}
     >
       <Exercise
         n={1}

@@ -1,7 +1,7 @@
 import Figure, { type FigureStatus } from '../Figure';
-import { runtime } from '../ch5/live';
+import { runtime, useModelsInOrder } from '../ch5/live';
 import { NumberInput } from '../ch5/parts';
-import { RunState, TryThis, formatNumber as fmt, useComputation, useModel } from '../kit';
+import { RunState, TryThis, formatNumber as fmt, useComputation } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
@@ -17,24 +17,23 @@ const schema = {
  */
 export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const one = useModel('attn-only-1l');
-  const two = useModel('attn-only-2l');
+  const live = useModelsInOrder(['attn-only-1l', 'attn-only-2l']);
+  const [oneModel, twoModel] = live.models ?? [];
 
   const run = useComputation(async () => {
-    if (!one.model || !two.model) return undefined;
+    if (!oneModel || !twoModel) return undefined;
     const rt = await runtime();
-    const [a, b] = await Promise.all([
-      rt.runRepeat(one.model, state.period, state.seed, { channel: `${prefix}-1l` }),
-      rt.runRepeat(two.model, state.period, state.seed, { channel: `${prefix}-2l` }),
-    ]);
+    // One after the other: two ORT sessions must not run at once on one WASM instance.
+    const a = await rt.runRepeat(oneModel, state.period, state.seed, { channel: `${prefix}-1l` });
+    const b = await rt.runRepeat(twoModel, state.period, state.seed, { channel: `${prefix}-2l` });
     if (!a || !b) return null;
     return {
       one: { m: a.rows[0], best: rt.bestHead(a.rows[0].induction) },
       two: { m: b.rows[0], best: rt.bestHead(b.rows[0].induction) },
     };
-  }, [one.model, two.model, state.seed, state.period, one.backendVersion, two.backendVersion]);
+  }, [oneModel, twoModel, state.seed, state.period, live.backendVersion]);
 
-  const status: FigureStatus = one.status.kind !== 'ready' ? one.status : two.status;
+  const status: FigureStatus = live.status;
   const v = run.value;
   const lnN = Math.log(state.period);
   return (
@@ -42,11 +41,8 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       name="control"
       title="The control: the same experiment on one layer"
       status={status}
-      onRetry={() => {
-        one.retry();
-        two.retry();
-      }}
-      backend={one.badge}
+      onRetry={live.retry}
+      backend={live.badge}
       caption={
         <>
           Both models run live on the same {state.period} random tokens, repeated (seed {state.seed}

@@ -1,6 +1,6 @@
 import Figure from '../Figure';
-import { runtime } from '../ch5/live';
-import { Exercise, PromptInput, fitToContext, formatNumber, promptField, useModel } from '../kit';
+import { runtime, useModelsInOrder } from '../ch5/live';
+import { Exercise, PromptInput, fitToContext, formatNumber, promptField } from '../kit';
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import { useUrlState } from '../use-url-state';
@@ -75,19 +75,18 @@ export async function checkGap(
 /** The exercises at the end of chapter 6, checked by the live models. */
 export default function ExercisesCh6() {
   const [state, update] = useUrlState(schema, 'ex6');
-  const two = useModel('attn-only-2l');
-  const one = useModel('attn-only-1l');
-  const status = two.status.kind !== 'ready' ? two.status : one.status;
+  const live = useModelsInOrder(['attn-only-2l', 'attn-only-1l']);
+  const [twoModel, oneModel] = live.models ?? [];
+  const two = { model: twoModel, tokenizer: live.tokenizer };
+  const one = { model: oneModel, tokenizer: live.tokenizer };
+  const status = live.status;
   return (
     <Figure
       name="exercises-6"
       title="Exercises"
       status={status}
-      onRetry={() => {
-        two.retry();
-        one.retry();
-      }}
-      backend={two.badge}
+      onRetry={live.retry}
+      backend={live.badge}
     >
       <Exercise
         n={1}
