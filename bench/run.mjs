@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     // Phase results are kept here as they finish, so a crash or a hang in a
     // later phase (software WebGPU on a loaded machine) loses nothing.
     cache: { type: 'string', default: '' },
+    'skip-visits': { type: 'boolean', default: false },
   },
 });
 const port = Number(args.port);
@@ -240,14 +241,16 @@ async function main() {
       latency(b, 'backend=webgpu', lengths, Number(args['gpu-reps'])),
     );
     console.error(`first visits to ${chapter}, per backend…`);
-    const visits = {
-      wasm: await phase('visit-wasm', 420_000, (b) =>
-        firstVisit(b, `chapters/${chapter}/?backend=wasm`),
-      ),
-      webgpu: await phase('visit-webgpu', 420_000, (b) =>
-        firstVisit(b, `chapters/${chapter}/?backend=webgpu`),
-      ),
-    };
+    const visits = args['skip-visits']
+      ? {}
+      : {
+          wasm: await phase('visit-wasm', 420_000, (b) =>
+            firstVisit(b, `chapters/${chapter}/?backend=wasm`),
+          ),
+          webgpu: await phase('visit-webgpu', 420_000, (b) =>
+            firstVisit(b, `chapters/${chapter}/?backend=webgpu`),
+          ),
+        };
     // A phase that failed or timed out shows as n/a in the report.
     const none = {
       backend: 'not measured',
@@ -304,9 +307,14 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visits, chapte
     `- model: ${args.model} (d_model ${cfg.d_model}, ${cfg.n_layers} layers × ${cfg.n_heads} heads, d_vocab ${cfg.d_vocab}, n_ctx ${cfg.n_ctx})`,
   );
   lines.push('');
-  lines.push('## Forward latency, every hook read back (median of runs after a warm-up run)', '');
   lines.push(
-    `| tokens | WASM ${wasm1.threads} thread (ms) | WASM ${wasmN.threads} threads (ms) | WebGPU, software adapter (ms) | WebGPU / WASM ${wasm1.threads} thread |`,
+    '## Forward latency, every hook read back: median (min) in ms of the runs after a warm-up run',
+    '',
+    'On a shared, loaded machine the minimum is the better estimate of what the runtime costs; the median shows what a reader on a busy machine gets.',
+    '',
+  );
+  lines.push(
+    `| tokens | WASM ${wasm1.threads} thread | WASM ${wasmN.threads} threads | WebGPU, software adapter | WebGPU / WASM ${wasm1.threads} thread (min) |`,
   );
   lines.push('|---:|---:|---:|---:|---:|');
   for (const n of lengths) {
@@ -314,7 +322,7 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visits, chapte
     const b = at(wasmN, n);
     const g = at(gpu, n);
     lines.push(
-      `| ${n}${n === cfg.n_ctx ? ' (n_ctx)' : ''} | ${ms(a.medianMs)} | ${ms(b.medianMs)} | ${ms(g.medianMs)} | ${(g.medianMs / a.medianMs).toFixed(2)}× |`,
+      `| ${n}${n === cfg.n_ctx ? ' (n_ctx)' : ''} | ${ms(a.medianMs)} (${ms(a.minMs)}) | ${ms(b.medianMs)} (${ms(b.minMs)}) | ${ms(g.medianMs)} (${ms(g.minMs)}) | ${(g.minMs / a.minMs).toFixed(2)}× |`,
     );
   }
   lines.push('');
@@ -380,11 +388,12 @@ function report({ before, after, cfg, lengths, wasm1, wasmN, gpu, visits, chapte
       : totals.wasm;
   const w128 = at(wasm1, 128).medianMs;
   const bestWasm128 = Math.min(w128, at(wasmN, 128).medianMs);
+  const min128 = Math.min(at(wasm1, 128).minMs, at(wasmN, 128).minMs);
   const sweepRatio = wasm1.sweep.batchedLastPositionMs / wasm1.sweep.forwardAllHooksMs;
   const sweepRatioFull = wasm1.sweep.batchedMs / wasm1.sweep.forwardMs;
   lines.push('## Targets', '');
   lines.push(
-    `- WASM ≤ 50 ms at 128 tokens: ${ms(w128)} ms single-threaded, ${ms(bestWasm128)} ms best — ${bestWasm128 <= 50 ? 'met' : 'MISSED'}`,
+    `- WASM ≤ 50 ms at 128 tokens: median ${ms(w128)} ms single-threaded, ${ms(bestWasm128)} ms best median, ${ms(min128)} ms minimum — ${bestWasm128 <= 50 ? 'met' : min128 <= 50 ? 'met on the minimum, MISSED on the median (machine under load)' : 'MISSED'}`,
   );
   lines.push(
     `- batched sweep ≤ 3× one forward (WASM, 1 thread): ${sweepRatio.toFixed(2)}× (last position vs a forward with all hooks), ${sweepRatioFull.toFixed(2)}× (all logits vs a forward with logits) — ${sweepRatio <= 3 ? 'met' : 'MISSED'}`,
