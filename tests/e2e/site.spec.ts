@@ -64,24 +64,37 @@ test('previous and next links walk through every chapter in order under the base
 }) => {
   test.setTimeout(180_000);
   await page.goto('./');
-  await page.locator('.chapter-list a').first().click();
+  /** Clicks a link and waits until the browser is on the page it points to. */
+  const follow = async (link: import('@playwright/test').Locator) => {
+    const href = await link.getAttribute('href');
+    expect(href?.startsWith(`${basePath()}chapters/`), `${href} is under the base`).toBe(true);
+    await link.click();
+    await page.waitForURL((url) => url.pathname === href);
+  };
+  await follow(page.locator('.chapter-list a').first());
   const visited: string[] = [];
+  const chapterNav = page.getByRole('navigation', { name: 'Chapters' });
   for (;;) {
-    expect(new URL(page.url()).pathname.startsWith(`${basePath()}chapters/`)).toBe(true);
-    visited.push(await page.getByRole('heading', { level: 1 }).innerText());
-    const next = page.getByRole('link', { name: /^Next/ });
+    // The chapter nav ends the page: once it is there, the whole page is
+    // parsed and the presence or absence of "Next" is final.
+    await expect(chapterNav).toBeVisible();
+    const title = await page.getByRole('heading', { level: 1 }).innerText();
+    expect(visited, 'each Next goes to a new chapter').not.toContain(title);
+    visited.push(title);
+    const next = chapterNav.getByRole('link', { name: /^Next/ });
     if ((await next.count()) === 0) break;
-    await next.click();
+    await follow(next);
   }
   expect(visited).toHaveLength(chapterIds.length);
   // Walk back with "Previous" to the first chapter.
   for (let i = visited.length - 2; i >= 0; i--) {
-    await page.getByRole('link', { name: /^Previous/ }).click();
+    await chapterNav.getByRole('link', { name: /^Previous/ }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(visited[i]);
   }
-  await expect(page.getByRole('link', { name: /^Previous/ })).toHaveCount(0);
+  await expect(chapterNav).toBeVisible();
+  await expect(chapterNav.getByRole('link', { name: /^Previous/ })).toHaveCount(0);
   await page.getByRole('link', { name: 'Circuits', exact: true }).click();
-  expect(new URL(page.url()).pathname).toBe(basePath());
+  await page.waitForURL((url) => url.pathname === basePath());
 });
 
 test('search from the header finds a chapter and its result link stays under the base path', async ({
