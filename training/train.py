@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import time
 
@@ -63,6 +64,12 @@ def train(args: argparse.Namespace) -> dict:
     batches = Batches(stream, cfg.n_ctx, args.batch, cfg.d_vocab, args.seed, args.repeat_frac, args.repeat_min, args.repeat_max,
                       args.repeat_random)
     model = Transformer(cfg)
+    offset, prev_ckpts = 0, []
+    if args.init_from:  # continue a finished run: its weights, step count and checkpoints (fresh optimizer)
+        with open(os.path.join(args.init_from, "train_log.json")) as f:
+            prev = json.load(f)
+        model.load_state_dict(safetensors_io.load(os.path.join(args.init_from, "weights.safetensors")))
+        offset, prev_ckpts = prev.get("steps_done", prev["args"]["steps"]), prev.get("checkpoints", [])
     # weight decay on the weight matrices, not on embeddings (it would shrink W_pos, and with it
     # the positional attention that previous-token heads need) nor on biases
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and "embed" not in n]
@@ -71,24 +78,31 @@ def train(args: argparse.Namespace) -> dict:
                             lr=args.lr, betas=(0.9, 0.95))
     os.makedirs(args.out, exist_ok=True)
     ckpt_steps = set(log_spaced_steps(args.steps, args.checkpoints)) if args.checkpoints else set()
+    if offset:  # a continuation keeps the earlier log-spaced checkpoints and adds one at its end
+        ckpt_steps = {args.steps}
     ckpt_dir = os.path.join(args.out, "checkpoints")
     log, ckpts = [], []
+    if prev_ckpts:
+        os.makedirs(ckpt_dir, exist_ok=True)
+        for c in prev_ckpts:
+            shutil.copy(os.path.join(args.init_from, "checkpoints", c["file"]), os.path.join(ckpt_dir, c["file"]))
+        ckpts = list(prev_ckpts)
     t0 = time.time()
     for step in range(args.steps + 1):
-        if step in ckpt_steps:
+        if step in ckpt_steps and (step > 0 or not offset):
             os.makedirs(ckpt_dir, exist_ok=True)
-            name = f"step-{step:06d}.safetensors"
+            name = f"step-{offset + step:06d}.safetensors"
             safetensors_io.save(model.state_dict(), os.path.join(ckpt_dir, name), dtype="F16")
             recent = [r["loss"] for r in log[-20:]]
-            ckpts.append({"step": step, "tokens": step * args.batch * cfg.n_ctx, "file": name,
+            ckpts.append({"step": offset + step, "tokens": (offset + step) * args.batch * cfg.n_ctx, "file": name,
                           "train_loss": float(np.mean(recent)) if recent else None})
         out_of_time = args.max_minutes and time.time() - t0 > args.max_minutes * 60
         if step == args.steps or out_of_time:
-            if out_of_time and step not in ckpt_steps and args.checkpoints:
-                name = f"step-{step:06d}.safetensors"
+            if out_of_time and step not in ckpt_steps and (args.checkpoints or offset):
+                name = f"step-{offset + step:06d}.safetensors"
                 safetensors_io.save(model.state_dict(), os.path.join(ckpt_dir, name), dtype="F16")
                 recent = [r["loss"] for r in log[-20:]]
-                ckpts.append({"step": step, "tokens": step * args.batch * cfg.n_ctx, "file": name,
+                ckpts.append({"step": offset + step, "tokens": (offset + step) * args.batch * cfg.n_ctx, "file": name,
                               "train_loss": float(np.mean(recent))})
             break
         for g in opt.param_groups:
@@ -116,7 +130,12 @@ def train(args: argparse.Namespace) -> dict:
     steps_done = len(log)
     if steps_done < args.steps:
         print(f"stopped at step {steps_done} of {args.steps}: --max-minutes {args.max_minutes} reached", flush=True)
+    if offset:
+        wall += prev["wall_time_s"]
+        steps_done += offset
     meta = {"args": vars(args), "wall_time_s": round(wall, 1), "steps_done": steps_done,
+            "continued_from": ({"run": args.init_from, "steps": offset, "wall_time_s": prev["wall_time_s"], "args": prev["args"]}
+                               if offset else None),
             "tokens_seen": steps_done * args.batch * cfg.n_ctx,
             "final_train_loss": float(np.mean([r["loss"] for r in log[-50:]])), "torch": torch.__version__,
             "threads": args.threads, "checkpoints": ckpts}
@@ -146,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--checkpoints", type=int, default=0, help="number of log-spaced checkpoints to keep (0 = none)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init-from", default="", help="continue from a finished run folder (weights, steps, checkpoints)")
     ap.add_argument("--max-minutes", type=float, default=0, help="stop (and save) after this much wall time; 0 = no limit")
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--eval-every", type=int, default=0, help="print PyTorch behaviour readings every N steps")
