@@ -246,7 +246,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               {fmt(v.best.score, 2)})
             </li>
           </ul>
-          <div class="c5-fit" style={{ maxWidth: '26rem' }}>
+          <div class="c5-fit" style={{ maxWidth: '28rem' }}>
             <Heatmap
               values={v.m.induction.flatMap((r) => Array.from(r))}
               rows={cfg.n_layers}
@@ -259,7 +259,8 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               label={`Induction score of every head at step ${v.step}, measured live`}
               scale={probabilityScale}
               showValues
-              cellSize={34}
+              format={(x) => x.toFixed(2)}
+              cellSize={44}
             />
           </div>
         </div>

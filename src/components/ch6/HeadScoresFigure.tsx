@@ -74,7 +74,7 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
     cfg && (
       <div>
         <p class="c5-subhead">{title}</p>
-        <div class="c5-fit" style={{ maxWidth: '24rem' }}>
+        <div class="c5-fit" style={{ maxWidth: '28rem' }}>
           <Heatmap
             values={rows.flatMap((r) => Array.from(r))}
             rows={cfg.n_layers}
@@ -87,7 +87,8 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
             label={title}
             scale={probabilityScale}
             showValues
-            cellSize={34}
+            format={(x) => x.toFixed(2)}
+            cellSize={44}
           />
         </div>
       </div>
