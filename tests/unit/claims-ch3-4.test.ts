@@ -339,10 +339,10 @@ const STATED = {
   neuronLossIncrease: [2.3, 5.3],
   kurtosis: {
     resid2l: {
-      standardMedian: 2.7,
-      randomMedian: 2.7,
-      standardMax: 4.9,
-      randomMax: 4.6,
+      standardMedian: 3.1,
+      randomMedian: 3.2,
+      standardMax: 6.1,
+      randomMax: 9.1,
       over10: [0, 0],
     },
     residGelu: {
@@ -361,13 +361,16 @@ const STATED = {
     },
   },
   compositionBaseline: 0.09,
-  topK: { writer: 7, reader: 3, score: 0.14 },
-  topKRatio: 1.5,
-  above3sd: { Q: 22, K: 11, V: 3 },
-  overlap: { mean: 0.14, min: 0.11, max: 0.17 },
-  effectiveDims: 83,
-  readFrac: { min: 11, max: 18, l1QueriesAbove: true },
-  topKIsPrevToInduction: false,
+  topK: { writer: 3, reader: 2, score: 0.25 },
+  topKRatio: 2.8,
+  above3sd: { Q: 16, K: 13, V: 0 },
+  overlap: { mean: 0.14, min: 0.079, max: 0.2 },
+  effectiveDims: 82,
+  writeReadTopK: 0.57,
+  layer1Keys: { min: 28, max: 34 },
+  readFrac: { min: 6, max: 34, l1QueriesAbove: false },
+  shareTopK: 76,
+  topKIsPrevToInduction: true,
 };
 
 /** Rounds as the prose does: to `digits` significant figures. */
@@ -469,6 +472,11 @@ describe('chapter 4: numbers stated in the prose', () => {
         }
       }
     }
+    const keys1 = shares.filter((_, i) => i >= 24 && i % 3 === 1); // layer 1, K
+    expect({
+      min: Math.round(100 * Math.min(...keys1)),
+      max: Math.round(100 * Math.max(...keys1)),
+    }).toEqual(STATED.layer1Keys);
     expect({
       min: Math.round(100 * Math.min(...shares)),
       max: Math.round(100 * Math.max(...shares)),
@@ -512,6 +520,40 @@ describe('chapter 4: numbers stated in the prose', () => {
     expect(argmax(prev) === top.writer && argmax(ind) === top.reader).toBe(
       STATED.topKIsPrevToInduction,
     );
+  });
+
+  it('on a sentence written twice, the strongest K-composition writer supplies the stated share of what its reader key reads', async () => {
+    const model = await loadNodeModel('attn-only-2l');
+    const { readFileSync } = await import('node:fs');
+    const { tokenizerFromJson } = await import('../../src/model/tokenizer');
+    const { findModelsDir } = await import('./paths');
+    const tok = tokenizerFromJson(
+      JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),
+    );
+    const t = tok.encode(
+      'Mr and Mrs Dursley were proud to say that they were perfectly normal. Mr and Mrs Dursley were proud to say that they were perfectly normal.',
+    );
+    const r = await model.run(t, {
+      hooks: [
+        'hook_embed',
+        'hook_pos_embed',
+        'blocks.0.attn.hook_result',
+        'blocks.1.hook_resid_pre',
+      ],
+      logits: false,
+    });
+    const shares = readShares(model.weights, r.hooks, {
+      layer: 1,
+      head: STATED.topK.reader,
+      input: 'K',
+    });
+    const mine = shares.find((s) => s.writer === `0.${STATED.topK.writer}`)!.share;
+    expect(Math.round(100 * mean(mine.subarray(1)))).toBe(STATED.shareTopK);
+    const overlap = subspaceOverlap(
+      writeSubspace(model.weights, 0, STATED.topK.writer).basis,
+      readSubspace(model.weights, 1, STATED.topK.reader, 'K').basis,
+    );
+    expect(sig(overlap, 2)).toBe(STATED.writeReadTopK);
   });
 
   it('the output subspaces of distinct heads overlap as stated, and span the stated effective dimensions', async () => {

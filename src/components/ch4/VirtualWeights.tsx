@@ -337,11 +337,11 @@ export default function VirtualWeights() {
             apply: () => set({ writer: 'pos', input: 'K' }),
           },
           {
-            text: 'Type a text that repeats itself and see whether the K share of a layer-0 head grows on the second copy.',
+            text: 'Type a text that repeats itself, with the previous-token head as writer and an induction head’s key as reader: on the second copy the writer supplies most of what the key reads.',
             apply: () =>
               set({
                 prompt:
-                  'Mr and Mrs Dursley were proud to say. Mr and Mrs Dursley were proud to say.',
+                  'Mr and Mrs Dursley were proud to say that they were perfectly normal. Mr and Mrs Dursley were proud to say that they were perfectly normal.',
               }),
           },
         ]}
