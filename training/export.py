@@ -193,7 +193,9 @@ def run_measure(model_dir: str, out: str, weights: list[str] = (), val: str | No
 def load_run(run_dir: str) -> Transformer:
     with open(os.path.join(run_dir, "config.json")) as f:
         d = json.load(f)
-    cfg = Config(**{k: d[k] for k in Config.__dataclass_fields__ if k in d})
+    fields = {k: d[k] for k in Config.__dataclass_fields__ if k in d}
+    fields.setdefault("pos_init_dims", d["d_model"] // 4)  # init-only field, not in config.json; weights are loaded next
+    cfg = Config(**fields)
     model = Transformer(cfg)
     model.load_state_dict(safetensors_io.load(os.path.join(run_dir, "weights.safetensors")))
     return model.eval()
