@@ -97,13 +97,11 @@ export default function VirtualWeights() {
             const bKey = `${s.writer === 'embed' || s.writer === 'pos' ? s.writer : 'head'} ${s.input} ${s.seed}`;
             let baseline = baseCache.current.get(bKey);
             if (!baseline) {
-              baseline = L.writerCompositionBaseline(
-                w,
-                writer,
-                reader,
-                writer.kind === 'head' ? 64 : 12,
-                s.seed,
-              );
+              // Head to head: the same baseline as the grid below (and the text).
+              baseline =
+                writer.kind === 'head'
+                  ? L.compositionBaseline(w.config.d_model, w.config.d_head, s.input, 64, s.seed)
+                  : L.writerCompositionBaseline(w, writer, reader, 12, s.seed);
               baseCache.current.set(bKey, baseline);
             }
             if (gridCache.current?.seed !== s.seed) {
