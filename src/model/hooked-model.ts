@@ -79,6 +79,12 @@ export interface HookedModelInit {
   /** Length buckets; default 16, 32, 64, ... n_ctx. */
   buckets?: number[];
   /**
+   * The queue runs wait in. ORT must not run two sessions at once on a page
+   * (one WebGPU device, one WASM heap), so the registry gives every model of a
+   * page the same queue; default a queue of this model's own.
+   */
+  queue?: RunQueue;
+  /**
    * The ORT execution provider for each backend; default the backend's name.
    * onnxruntime-node (unit tests) calls its CPU provider `cpu`.
    */
@@ -100,7 +106,7 @@ export class HookedModel {
   private readonly providers: Partial<Record<BackendName, string>>;
   private session!: OrtSession;
   private choice: BackendChoice;
-  private readonly queue = new RunQueue();
+  private readonly queue: RunQueue;
   private readonly listeners = new Set<BackendListener>();
   private weightFeeds = new WeakMap<ModelWeights, Record<string, OrtTensor>>();
   private live = 0;
@@ -115,6 +121,7 @@ export class HookedModel {
     this.choice = init.backend;
     this.buckets = init.buckets ?? defaultBuckets(init.config.n_ctx);
     this.providers = init.executionProviders ?? {};
+    this.queue = init.queue ?? new RunQueue();
   }
 
   /**
@@ -180,7 +187,10 @@ export class HookedModel {
     options: RunOptions = {},
   ): Promise<RunResult | null> {
     const rows = toRows(tokens);
-    const r = await this.queue.latest(channel, () => this.runWithRecovery(rows, options));
+    // Channels are per model: the page-wide queue is shared by every model.
+    const r = await this.queue.latest(`${this.config.model_name}: ${channel}`, () =>
+      this.runWithRecovery(rows, options),
+    );
     return r === STALE ? null : r;
   }
 
@@ -200,7 +210,7 @@ export class HookedModel {
    */
   async warmUp(hooks: readonly string[] = []): Promise<void> {
     for (const b of this.buckets) {
-      await this.queue.latest(`warm-up ${b}`, () =>
+      await this.queue.latest(`${this.config.model_name}: warm-up ${b}`, () =>
         this.runWithRecovery([new Array<number>(b).fill(0)], { hooks }),
       );
     }

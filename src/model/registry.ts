@@ -14,6 +14,7 @@ import {
   type LoadProgress,
 } from './loader';
 import { loadBrowserOrt, type Ort } from './ort';
+import { RunQueue } from './run-queue';
 import { ModelWeights } from './weights';
 
 /** How a registry finds ORT, the backend and the files. */
@@ -38,6 +39,8 @@ interface Entry {
 export class ModelRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly checkpoints = new Map<string, Promise<ModelWeights>>();
+  /** One queue for every model of the page: ORT runs one session at a time. */
+  private readonly queue = new RunQueue();
   private manifestOptions?: LoadOptions;
   private backend?: Promise<BackendChoice>;
   private readonly options: RegistryOptions;
@@ -125,6 +128,7 @@ export class ModelRegistry {
       weights: new ModelWeights(files.config, files.weights),
       backend,
       loadWasmOrt: () => loadOrt('wasm'),
+      queue: this.queue,
       executionProviders: this.options.executionProviders,
     });
   }
