@@ -1,4 +1,5 @@
 import Figure from '../Figure';
+import { useSerialModel } from './live';
 import {
   HeadPicker,
   Heatmap,
@@ -15,7 +16,6 @@ import {
   promptField,
   resolvePosition,
   useComputation,
-  useModel,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
@@ -39,7 +39,7 @@ const schema = {
  */
 export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModel(state.model);
+  const m = useSerialModel(state.model);
   const { model, tokenizer } = m;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];

@@ -10,11 +10,10 @@ import {
   headName,
   promptField,
   useComputation,
-  useModel,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { runtime } from './live';
+import { runtime, useSerialModel } from './live';
 import './ch5.css';
 
 const MODELS = ['attn-only-1l', 'attn-only-2l'] as const;
@@ -39,7 +38,7 @@ interface HeadEigen {
  */
 export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModel(state.model);
+  const m = useSerialModel(state.model);
   const { model, tokenizer } = m;
   const cfg = model?.config;
   const head =

@@ -10,10 +10,9 @@ import {
   promptField,
   resolvePosition,
   useComputation,
-  useModel,
 } from '../kit';
 import { useUrlState } from '../use-url-state';
-import { runtime } from './live';
+import { runtime, useSerialModel } from './live';
 import { SignedBars } from './parts';
 import './ch5.css';
 
@@ -34,7 +33,7 @@ const schema = {
  */
 export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModel('attn-only-1l');
+  const m = useSerialModel('attn-only-1l');
   const { model, tokenizer } = m;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];

@@ -10,11 +10,10 @@ import {
   probabilityScale,
   promptField,
   useComputation,
-  useModel,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { runtime } from './live';
+import { runtime, useSerialModel } from './live';
 import './ch5.css';
 
 const MODELS = ['attn-only-2l', 'attn-only-1l'] as const;
@@ -41,7 +40,7 @@ interface HeadRow {
  */
 export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModel(state.model);
+  const m = useSerialModel(state.model);
   const { model, tokenizer } = m;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];

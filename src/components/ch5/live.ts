@@ -20,6 +20,26 @@ export function modelsUrl(): string {
   return `${import.meta.env.BASE_URL}models/`;
 }
 
+/**
+ * The page's model loads, one at a time: figures of these chapters that load
+ * different models at once would otherwise create two WebGPU sessions
+ * together, which ORT refuses. (The registry is the right place for this; until
+ * it serialises session creation, every figure here loads through this chain.)
+ */
+let loadChain: Promise<unknown> = Promise.resolve();
+
+function inTurn<T>(load: () => Promise<T>): Promise<T> {
+  const next = loadChain.then(load, load);
+  loadChain = next.catch(() => undefined);
+  return next;
+}
+
+/** One model through the page's load chain, with the kit's `useModel` shape. */
+export function useSerialModel(id: string) {
+  const m = useModelsInOrder([id]);
+  return { ...m, model: m.models?.[0] };
+}
+
 /** Several models loaded one after another, and the shared tokenizer, behind one figure status. */
 export interface FigureModels {
   status: FigureStatus;
@@ -45,8 +65,13 @@ export function useModelsInOrder(ids: readonly string[]): FigureModels {
       const out: HookedModel[] = [];
       for (const id of key.split(','))
         out.push(
-          await loadModel(id, (p) =>
-            report({ what: `the model ${id}`, fraction: p.total ? p.loaded / p.total : undefined }),
+          await inTurn(() =>
+            loadModel(id, (p) =>
+              report({
+                what: `the model ${id}`,
+                fraction: p.total ? p.loaded / p.total : undefined,
+              }),
+            ),
           ),
         );
       return out;

@@ -1,6 +1,6 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import Figure, { type FigureStatus } from '../Figure';
-import { modelsUrl, runtime } from '../ch5/live';
+import { modelsUrl, runtime, useSerialModel } from '../ch5/live';
 import { NumberInput } from '../ch5/parts';
 import {
   Heatmap,
@@ -9,7 +9,6 @@ import {
   formatNumber as fmt,
   probabilityScale,
   useComputation,
-  useModel,
 } from '../kit';
 import { field } from '../url-state';
 import { useLoader } from '../use-loader';
@@ -42,7 +41,7 @@ async function loadIndex(): Promise<{ list: CheckpointInfo[]; phase?: PhaseChang
  */
 export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useModel(ID);
+  const live = useSerialModel(ID);
   const index = useLoader(loadIndex, { what: 'the checkpoint index' });
   const { model } = live;
   const list = index.value?.list;

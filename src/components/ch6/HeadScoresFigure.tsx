@@ -1,5 +1,5 @@
 import Figure from '../Figure';
-import { runtime } from '../ch5/live';
+import { runtime, useSerialModel } from '../ch5/live';
 import { NumberInput } from '../ch5/parts';
 import {
   Heatmap,
@@ -10,7 +10,6 @@ import {
   probabilityScale,
   promptField,
   useComputation,
-  useModel,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
@@ -30,7 +29,7 @@ const PERIOD = 40;
  */
 export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useModel('attn-only-2l');
+  const live = useSerialModel('attn-only-2l');
   const { model, tokenizer } = live;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];

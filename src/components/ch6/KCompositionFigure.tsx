@@ -1,5 +1,5 @@
 import Figure from '../Figure';
-import { runtime } from '../ch5/live';
+import { runtime, useSerialModel } from '../ch5/live';
 import { NumberInput, SignedBars } from '../ch5/parts';
 import {
   HeadPicker,
@@ -9,7 +9,6 @@ import {
   headName,
   parseHead,
   useComputation,
-  useModel,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
@@ -29,7 +28,7 @@ const PERIOD = 40;
  */
 export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useModel('attn-only-2l');
+  const live = useSerialModel('attn-only-2l');
   const { model } = live;
 
   const run = useComputation(async () => {

@@ -1,5 +1,5 @@
 import Figure from '../Figure';
-import { runtime } from '../ch5/live';
+import { runtime, useSerialModel } from '../ch5/live';
 import { SignedBars } from '../ch5/parts';
 import {
   PromptInput,
@@ -13,7 +13,6 @@ import {
   probabilityScale,
   promptField,
   useComputation,
-  useModel,
 } from '../kit';
 import { useUrlState } from '../use-url-state';
 
@@ -32,7 +31,7 @@ const schema = {
  */
 export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useModel('attn-only-2l');
+  const live = useSerialModel('attn-only-2l');
   const { model, tokenizer } = live;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];

@@ -1,5 +1,5 @@
 import Figure from '../Figure';
-import { runtime } from '../ch5/live';
+import { runtime, useSerialModel } from '../ch5/live';
 import { NumberInput } from '../ch5/parts';
 import {
   HeadPicker,
@@ -11,7 +11,6 @@ import {
   parseHead,
   probabilityScale,
   useComputation,
-  useModel,
   type ModelId,
 } from '../kit';
 import { field } from '../url-state';
@@ -38,7 +37,7 @@ export default function RepeatedTokensFigure({
   model?: ModelId;
 }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useModel(modelId);
+  const live = useSerialModel(modelId);
   const { model, tokenizer } = live;
   const run = useComputation(async () => {
     if (!model) return undefined;
