@@ -94,6 +94,21 @@ export interface HookedModelInit {
 /** Listener for backend changes (e.g. WebGPU device lost -> WASM). */
 export type BackendListener = (choice: BackendChoice) => void;
 
+/**
+ * The page's session creations, one after another. ORT's WebGPU provider
+ * refuses a second session while one is being created ("another WebGPU EP
+ * inference session is being created"), which happens whenever two figures
+ * (or the diagnostics page's parity checks and its live figure) load
+ * different models at once. Runtime-level state, shared by every model.
+ */
+let sessionCreation: Promise<unknown> = Promise.resolve();
+
+function oneSessionAtATime<T>(create: () => Promise<T>): Promise<T> {
+  const next = sessionCreation.then(create, create);
+  sessionCreation = next.catch(() => undefined);
+  return next;
+}
+
 /** A model on one ORT session, shared by every widget on the page. */
 export class HookedModel {
   readonly config: ModelConfig;
@@ -234,11 +249,13 @@ export class HookedModel {
   }
 
   private async openSession(backend: BackendName): Promise<void> {
-    this.session = await this.ort.InferenceSession.create(this.graph, {
-      executionProviders: [this.providers[backend] ?? backend],
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3, // errors only: see ort.ts
-    });
+    this.session = await oneSessionAtATime(() =>
+      this.ort.InferenceSession.create(this.graph, {
+        executionProviders: [this.providers[backend] ?? backend],
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: 3, // errors only: see ort.ts
+      }),
+    );
     if (backend === 'webgpu') {
       const device = (await this.ort.env.webgpu.device) as GPUDevice | undefined;
       const session = this.session;
