@@ -17,7 +17,7 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { klDivergence, lazy, softmaxAt, topOf, usePromptTokens } from './common';
-import { Choice, Fit, NumberField, RunStatus, Stat, Strip } from './parts';
+import { Choice, Fit, NumberField, RunStatus, Stat, Strip, PlaneRotationControls } from './parts';
 
 const MODES = ['random', 'plane', 'permute'] as const;
 const D_MLP = 512;
@@ -162,34 +162,14 @@ export default function RotateNeurons() {
           onChange={(mode) => set({ mode })}
         />
         {s.mode === 'plane' ? (
-          <>
-            <NumberField
-              label="Neuron i"
-              value={s.i}
-              min={0}
-              max={dMlp - 1}
-              onChange={(i) => set({ i })}
-            />
-            <NumberField
-              label="Neuron j"
-              value={j}
-              min={0}
-              max={dMlp - 1}
-              onChange={(jj) => set({ j: jj })}
-            />
-            <label>
-              Angle: {s.deg}°
-              <input
-                type="range"
-                min={-180}
-                max={180}
-                step={1}
-                value={s.deg}
-                aria-label="Angle in degrees"
-                onInput={(e) => set({ deg: Number(e.currentTarget.value) })}
-              />
-            </label>
-          </>
+          <PlaneRotationControls
+            noun="Neuron"
+            i={s.i}
+            j={j}
+            deg={s.deg}
+            max={dMlp - 1}
+            onChange={set}
+          />
         ) : (
           <NumberField
             label="Seed"

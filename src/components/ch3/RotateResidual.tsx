@@ -17,7 +17,16 @@ import {
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { lazy, topOf, usePromptTokens } from './common';
-import { Choice, Fit, NumberField, RunStatus, Select, Stat, Strip } from './parts';
+import {
+  Choice,
+  Fit,
+  NumberField,
+  RunStatus,
+  Select,
+  Stat,
+  Strip,
+  PlaneRotationControls,
+} from './parts';
 
 const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
 const MODES = ['random', 'plane'] as const;
@@ -169,34 +178,7 @@ export default function RotateResidual() {
             onChange={(seed) => set({ seed })}
           />
         ) : (
-          <>
-            <NumberField
-              label="Axis i"
-              value={s.i}
-              min={0}
-              max={d - 1}
-              onChange={(i) => set({ i })}
-            />
-            <NumberField
-              label="Axis j"
-              value={j}
-              min={0}
-              max={d - 1}
-              onChange={(jj) => set({ j: jj })}
-            />
-            <label>
-              Angle: {s.deg}°
-              <input
-                type="range"
-                min={-180}
-                max={180}
-                step={1}
-                value={s.deg}
-                aria-label="Angle in degrees"
-                onInput={(e) => set({ deg: Number(e.currentTarget.value) })}
-              />
-            </label>
-          </>
+          <PlaneRotationControls noun="Axis" i={s.i} j={j} deg={s.deg} max={d - 1} onChange={set} />
         )}
       </div>
       <RunStatus pending={run.pending} error={run.error} />
