@@ -2,7 +2,8 @@
 
     /usr/bin/python3 training/train.py --model attn-only-2l --out training/out/runs/attn-only-2l
 
-writes weights.safetensors (fp32), config.json, train_log.json and, with --checkpoints N,
+writes weights.safetensors (fp32), config.json, train_log.json, training-curve.json (the printed
+step and behaviour lines as data, curves.py) and, with --checkpoints N,
 N log-spaced fp16 checkpoints in checkpoints/. Seeds are fixed (--seed), so a run on the
 same machine reproduces the same numbers up to BLAS thread scheduling.
 """
@@ -23,6 +24,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
 from behaviour import measure  # noqa: E402
+from curves import parse_lines as parse_curve, write as write_curve  # noqa: E402
 from data import Batches, token_stream  # noqa: E402
 from model import Config, Transformer, loss_fn  # noqa: E402
 
@@ -82,6 +84,7 @@ def train(args: argparse.Namespace) -> dict:
         ckpt_steps = {args.steps}
     ckpt_dir = os.path.join(args.out, "checkpoints")
     log, ckpts = [], []
+    printed = []  # the step and behaviour lines, for training-curve.json (curves.py)
     if prev_ckpts:
         os.makedirs(ckpt_dir, exist_ok=True)
         for c in prev_ckpts:
@@ -116,13 +119,15 @@ def train(args: argparse.Namespace) -> dict:
         log.append({"step": step + 1, "loss": loss.item(), "elapsed_s": round(time.time() - t0, 2)})
         if (step + 1) % args.log_every == 0:
             recent = np.mean([r["loss"] for r in log[-args.log_every:]])
-            print(f"step {step + 1}/{args.steps} loss {recent:.4f} lr {lr_at(step, args):.2e} "
-                  f"{(step + 1) * args.batch * cfg.n_ctx / (time.time() - t0):.0f} tok/s", flush=True)
+            printed.append(f"step {step + 1}/{args.steps} loss {recent:.4f} lr {lr_at(step, args):.2e} "
+                           f"{(step + 1) * args.batch * cfg.n_ctx / (time.time() - t0):.0f} tok/s")
+            print(printed[-1], flush=True)
         if args.eval_every and (step + 1) % args.eval_every == 0 and cfg.n_ctx >= 101:
             b = measure(model, n_seqs=8)
-            print(f"  behaviour: induction max/layer {[round(max(h), 3) for h in b['induction']]} "
-                  f"prev-token max/layer {[round(max(h), 3) for h in b['prev_token']]} "
-                  f"copy loss {b['loss_first_copy']:.2f} -> {b['loss_second_copy']:.2f}", flush=True)
+            printed.append(f"  behaviour at step {step + 1}: induction max/layer {[round(max(h), 3) for h in b['induction']]} "
+                           f"prev-token max/layer {[round(max(h), 3) for h in b['prev_token']]} "
+                           f"copy loss {b['loss_first_copy']:.2f} -> {b['loss_second_copy']:.2f}")
+            print(printed[-1], flush=True)
     wall = time.time() - t0
     safetensors_io.save(model.state_dict(), os.path.join(args.out, "weights.safetensors"))
     with open(os.path.join(args.out, "config.json"), "w") as f:
@@ -141,7 +146,10 @@ def train(args: argparse.Namespace) -> dict:
             "threads": args.threads, "checkpoints": ckpts}
     with open(os.path.join(args.out, "train_log.json"), "w") as f:
         json.dump({**meta, "log": log}, f)
-    print(f"trained {args.model} in {wall / 60:.1f} min, final train loss {meta['final_train_loss']:.4f}", flush=True)
+    printed.append(f"trained {args.model} in {wall / 60:.1f} min, final train loss {meta['final_train_loss']:.4f}")
+    print(printed[-1], flush=True)
+    if any(line.startswith("step ") for line in printed):
+        write_curve(parse_curve(printed, args.model, "train.py"), os.path.join(args.out, "training-curve.json"))
     return meta
 
 
