@@ -7,15 +7,16 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 
 /**
- * The sub-path the book is served under, fixed at build time:
- * `SITE_BASE=/circuits/ npm run build`. Always starts and ends with `/`, so
- * `import.meta.env.BASE_URL + 'chapters/x/'` is a valid absolute path.
+ * Builds are path-independent (issue 8): one build works under any path of
+ * any static server. Astro needs an absolute `base`, so a build uses a
+ * sentinel that no real URL contains, and `scripts/finish-build.mjs` rewrites
+ * every occurrence in the HTML and CSS into a path relative to the file (the
+ * JavaScript is built with relative URLs, see `renderBuiltUrl` below, and
+ * finds the root at run time from `<html data-root>`). The dev server serves
+ * at `/`.
  */
-function siteBase() {
-  const raw = (process.env.SITE_BASE ?? '/').trim();
-  const parts = raw.split('/').filter(Boolean);
-  return parts.length === 0 ? '/' : `/${parts.join('/')}/`;
-}
+export const BUILD_BASE = '/__circuits_book_root__/';
+const building = process.argv.includes('build');
 
 /**
  * Cross-origin isolation: with these two headers `crossOriginIsolated` is
@@ -48,10 +49,10 @@ function rehypeFocusableDisplayMath() {
 }
 
 export default defineConfig({
-  base: siteBase(),
-  // The e2e suite builds into its own folder (SITE_OUT_DIR=dist-e2e) so that
-  // a `npm run build` of the root site in the same tree cannot swap the
-  // pages under a running test.
+  base: building ? BUILD_BASE : '/',
+  // The e2e suite and the benchmark build into their own folders
+  // (SITE_OUT_DIR=dist-e2e) so that a `npm run build` of the site in the same
+  // tree cannot swap the pages under a running test.
   outDir: process.env.SITE_OUT_DIR ?? 'dist',
   trailingSlash: 'always',
   // Astro 7's default Markdown processor ignores remark/rehype plugins; the
@@ -69,7 +70,19 @@ export default defineConfig({
     // onnxruntime-web ships its own .wasm/.mjs loaders; pre-bundling breaks
     // their import.meta.url lookups, so Vite must leave the package alone.
     optimizeDeps: { exclude: ['onnxruntime-web'] },
+    // URLs of built files inside JavaScript (the ORT wasm, lazy chunks) are
+    // relative to the importing module (`new URL(file, import.meta.url)`),
+    // never absolute, so the build does not depend on where it is served.
+    experimental: {
+      renderBuiltUrl: (
+        /** @type {string} */ _file,
+        /** @type {{ hostType: string }} */ { hostType },
+      ) => (hostType === 'js' ? { relative: true } : undefined),
+    },
     build: {
+      // Never inline small files as data: URLs: the CSP's connect-src is the
+      // site's own origin only, and fetch(data:...) would break under it.
+      assetsInlineLimit: 0,
       rolldownOptions: {
         // Astro's own MDX output starts with a "use astro:head-inject"
         // directive that the bundler warns about on every chapter. It is

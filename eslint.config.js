@@ -10,7 +10,8 @@ export default defineConfig(
   {
     ignores: [
       'dist/',
-      'dist-e2e/',
+      'dist-*/',
+      'circuits-book*/',
       '.astro/',
       'node_modules/',
       'public/',
@@ -25,6 +26,13 @@ export default defineConfig(
   astro.configs.recommended,
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
+    // The service worker template (copied to the site as sw.js).
+    files: ['src/offline/service-worker.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -1,12 +1,18 @@
 import { defineConfig } from '@playwright/test';
 
 /**
- * End-to-end tests against the built site (`npm run test:e2e` builds it for
- * the sub-path `/circuits/` first), served by `astro preview` on localhost,
- * in Debian's Chromium. Playwright's own browser download cannot reach its
- * servers here, so it is never used.
+ * End-to-end tests against the built site (`npm run test:e2e` builds it into
+ * dist-e2e/ first), in Debian's Chromium. Playwright's own browser download
+ * cannot reach its servers here, so it is never used.
+ *
+ * The build is path-independent, and a plain static server
+ * (scripts/serve.mjs) serves the one folder at two paths: `/circuits/` with
+ * the cross-origin isolation headers (where most tests run) and
+ * `/courses/2026/mi-book/` without them, as a bare static host would.
  */
 const base = '/circuits/';
+/** The second mount: a deeper path, no COOP/COEP headers. */
+export const plainBase = '/courses/2026/mi-book/';
 const port = Number(process.env.E2E_PORT ?? 4329);
 /** Where `npm run test:e2e` builds the site; see astro.config.mjs `outDir`. */
 export const e2eOutDir = 'dist-e2e';
@@ -29,6 +35,9 @@ export default defineConfig({
     // Trailing slash: page.goto('chapters/x/') resolves under the base.
     baseURL: `http://127.0.0.1:${port}${base}`,
     trace: 'retain-on-failure',
+    // Each test's fresh context would otherwise start saving the whole book
+    // (tens of MB) for offline use; tests/e2e/offline.spec.ts allows them.
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -47,10 +56,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    // --ignore-lock: Astro 7 allows one tracked preview server per project;
-    // the test server must start even when someone is previewing the tree.
-    command: `astro preview --ignore-lock --host 127.0.0.1 --port ${port}`,
-    env: { SITE_BASE: base, SITE_OUT_DIR: e2eOutDir },
+    command: `node scripts/serve.mjs --dir ${e2eOutDir} --port ${port} --mount ${base} --mount ${plainBase}:no-isolation`,
     url: `http://127.0.0.1:${port}${base}`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { serve } from '../scripts/serve.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -186,7 +186,7 @@ async function main() {
       .split('\n')
       .filter(Boolean)
       .pop();
-  const server = await serve({ dir: args.dir, base: args.base, port });
+  const server = await serve({ mounts: [{ path: args.base, dir: args.dir }], port });
   // A fresh browser per measurement: nothing cached or compiled carries over,
   // and one crash (memory is tight on a shared machine) loses one step only.
   const withBrowser = async (job) => {

@@ -1,10 +1,16 @@
-// A minimal static server for a built site under a sub-path, with the
-// cross-origin isolation headers the site documents for hosts (COOP/COEP, so
-// WASM can use threads). Used by the benchmark, and usable to test a build:
-//   node bench/serve.mjs --dir dist --base /circuits/ --port 4400
+// A small static file server for the built book, the kind a course would
+// use: it knows nothing about the book. One folder can be mounted at several
+// paths at once, with or without the cross-origin isolation headers, which is
+// how the tests check that one build works under any path.
+//
+//   node scripts/serve.mjs                         # dist/ at http://localhost:4321/
+//   node scripts/serve.mjs --dir dist --mount /courses/mi/book/ --port 8080
+//   node scripts/serve.mjs --mount /a/ --mount /plain/:no-isolation
+//
+// `npm start` uses it. Never used by the book itself.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const TYPES = {
@@ -18,63 +24,117 @@ const TYPES = {
   '.woff2': 'font/woff2',
   '.ttf': 'font/ttf',
   '.woff': 'font/woff',
-  '.onnx': 'application/octet-stream',
-  '.safetensors': 'application/octet-stream',
-  '.bin': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
   '.md': 'text/markdown; charset=utf-8',
+  '.py': 'text/x-python; charset=utf-8',
+};
+
+const ISOLATION = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
 /**
- * Serves `dir` at `base` on 127.0.0.1:`port` with COOP/COEP/CORP headers.
- * `isolate: false` drops them (a plain host: no WASM threads).
- * Resolves to the http.Server once listening.
+ * A mount: URL prefix `path` (starts and ends with `/`) serving `dir`, with the
+ * COOP/COEP/CORP headers unless `isolate` is false.
+ * @typedef {{ path: string, dir: string, isolate?: boolean }} Mount
  */
-export function serve({ dir, base = '/', port = 4400, isolate = true }) {
+
+/** `/a/b` → `/a/b/`; `` → `/`. */
+function normalisePrefix(path) {
+  const parts = path.split('/').filter(Boolean);
+  return parts.length === 0 ? '/' : `/${parts.join('/')}/`;
+}
+
+/**
+ * Parses `--mount` values: `/path/` or `/path/:no-isolation`, all serving `dir`.
+ * @returns {Mount[]}
+ */
+export function parseMounts(values, dir, isolateDefault = true) {
+  const mounts = (values.length > 0 ? values : ['/']).map((value) => {
+    const [path, flag] = value.split(':');
+    return {
+      path: normalisePrefix(path),
+      dir,
+      isolate: flag === 'no-isolation' ? false : isolateDefault,
+    };
+  });
+  // Longest prefix first, so /a/b/ wins over /a/.
+  return mounts.sort((a, b) => b.path.length - a.path.length);
+}
+
+/**
+ * Serves the mounts on 127.0.0.1:`port`. A request for a folder gets its
+ * `index.html`; one for a folder without its trailing slash is redirected, as
+ * most static servers do. Resolves to the http.Server once listening.
+ * @param {{ mounts: Mount[], port?: number, host?: string }} options
+ */
+export function serve({ mounts, port = 4321, host = '127.0.0.1' }) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (!url.pathname.startsWith(base)) {
-      res.writeHead(404).end();
+    const mount = mounts.find((m) => url.pathname.startsWith(m.path));
+    if (!mount || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      res.writeHead(mount ? 405 : 404).end();
       return;
     }
-    let path = normalize(join(dir, decodeURIComponent(url.pathname.slice(base.length))));
-    if (!path.startsWith(normalize(dir))) {
+    const root = resolve(mount.dir);
+    let file;
+    try {
+      file = resolve(join(root, decodeURIComponent(url.pathname.slice(mount.path.length))));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
     }
-    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'index.html');
-    if (!existsSync(path)) {
-      res.writeHead(404).end();
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      if (!url.pathname.endsWith('/')) {
+        res.writeHead(301, { Location: `${url.pathname}/${url.search}` }).end();
+        return;
+      }
+      file = join(file, 'index.html');
+    }
+    const headers = mount.isolate ? { ...ISOLATION } : {};
+    if (!existsSync(file)) {
+      const notFound = join(root, '404.html');
+      headers['Content-Type'] = TYPES['.html'];
+      res.writeHead(404, headers);
+      if (existsSync(notFound) && req.method === 'GET') createReadStream(notFound).pipe(res);
+      else res.end();
       return;
     }
-    const headers = {
-      'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'Content-Length': statSync(path).size,
-    };
-    if (isolate) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
-    }
+    headers['Content-Type'] = TYPES[extname(file)] ?? 'application/octet-stream';
+    headers['Content-Length'] = statSync(file).size;
+    headers['Cache-Control'] = 'no-cache';
     res.writeHead(200, headers);
-    createReadStream(path).pipe(res);
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+  return new Promise((done) => server.listen(port, host, () => done(server)));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       dir: { type: 'string', default: 'dist' },
-      base: { type: 'string', default: '/' },
-      port: { type: 'string', default: '4400' },
+      mount: { type: 'string', multiple: true, default: [] },
+      port: { type: 'string', default: process.env.PORT ?? '4321' },
+      host: { type: 'string', default: '127.0.0.1' },
       'no-isolation': { type: 'boolean', default: false },
     },
   });
-  await serve({
-    dir: values.dir,
-    base: values.base,
-    port: Number(values.port),
-    isolate: !values['no-isolation'],
-  });
-  console.log(`serving ${values.dir} at http://127.0.0.1:${values.port}${values.base}`);
+  if (!existsSync(join(values.dir, 'index.html'))) {
+    console.error(`${values.dir}/index.html is missing: build the book first (npm run build).`);
+    process.exit(1);
+  }
+  const mounts = parseMounts(values.mount, values.dir, !values['no-isolation']);
+  await serve({ mounts, port: Number(values.port), host: values.host });
+  for (const m of mounts)
+    console.log(
+      `serving ${values.dir} at http://${values.host === '127.0.0.1' ? 'localhost' : values.host}:${values.port}${m.path}` +
+        (m.isolate ? '' : ' (no isolation headers)'),
+    );
 }

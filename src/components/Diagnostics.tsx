@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { BackendChoice } from '../model/backend';
 import type { HookParity } from '../model/reference';
 import DiagnosticsLive from './DiagnosticsLive';
+import { siteUrl } from './site-root';
 
 /** Parity of one model on this page's backend. */
 type ParityState =
@@ -41,7 +42,7 @@ export default function Diagnostics() {
           import('../model/reference'),
           import('./runtime/diagnostics-api'),
         ]);
-      const tokenizerUrl = `${import.meta.env.BASE_URL}models/tokenizer.json`;
+      const tokenizerUrl = siteUrl('models/tokenizer.json');
       (window as unknown as { circuitsDiagnostics: unknown }).circuitsDiagnostics =
         api.diagnosticsApi(tokenizerUrl);
       const registry = pageRegistry();

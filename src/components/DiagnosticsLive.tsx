@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import type { Tokenizer } from '../model/tokenizer';
 import Figure from './Figure';
 import { backendBadge } from './runtime/backend-badge';
+import { siteUrl } from './site-root';
 import { useModel } from './runtime/use-model';
 import { useLoader } from './use-loader';
 
@@ -16,7 +17,7 @@ interface Prediction {
 
 async function loadSharedTokenizer(): Promise<Tokenizer> {
   const { loadTokenizer } = await import('../model/tokenizer');
-  return loadTokenizer(`${import.meta.env.BASE_URL}models/tokenizer.json`);
+  return loadTokenizer(siteUrl('models/tokenizer.json'));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useId } from 'preact/hooks';
 import type { Tokenizer } from '../model/tokenizer';
 import Figure from './Figure';
+import { siteUrl } from './site-root';
 import { field } from './url-state';
 import { useLoader } from './use-loader';
 import { useUrlState } from './use-url-state';
@@ -15,7 +16,7 @@ async function loadSharedTokenizer(): Promise<Tokenizer> {
   // Imported here, not at the top, so the runtime stays out of the page's
   // first-load JavaScript until a figure is on screen.
   const { loadTokenizer } = await import('../model/tokenizer');
-  return loadTokenizer(`${import.meta.env.BASE_URL}models/tokenizer.json`);
+  return loadTokenizer(siteUrl('models/tokenizer.json'));
 }
 
 /**

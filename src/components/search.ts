@@ -53,7 +53,7 @@ export async function mountSearch(root: HTMLElement, base: string): Promise<void
     const ui = new PagefindUI({
       element: root,
       bundlePath,
-      baseUrl: base,
+      baseUrl: new URL(base, window.location.href).pathname,
       showSubResults: true,
       showImages: false,
       autofocus: true,

@@ -6,6 +6,7 @@
  */
 import { parseConfig, type ModelConfig } from './config';
 import { parseSafetensors, type TensorMap } from './safetensors';
+import { siteUrl } from '../components/site-root';
 import { sha256Hex } from './sha256';
 
 /** One file of `manifest.json`. */
@@ -56,10 +57,12 @@ export interface ModelFiles {
   weights: TensorMap;
 }
 
-/** The models folder under the site's base (`import.meta.env.BASE_URL` + `models/`). */
+/**
+ * The models folder under the book's root, wherever the book is served
+ * (`src/components/site-root.ts`); `BASE_URL` + `models/` outside a page.
+ */
 export function defaultModelsUrl(): string {
-  const base = (import.meta as { env?: { BASE_URL?: string } }).env?.BASE_URL ?? '/';
-  return `${base.endsWith('/') ? base : base + '/'}models/`;
+  return siteUrl('models/');
 }
 
 /** Fetches and parses `manifest.json` from the models folder. */

@@ -8,6 +8,7 @@ import type { Tokenizer } from '../../model/tokenizer';
 import type { BackendBadge, FigureStatus } from '../Figure';
 import { loadSharedTokenizer } from '../kit';
 import { backendBadge } from '../runtime/backend-badge';
+import { siteUrl } from '../site-root';
 import { useLoader } from '../use-loader';
 
 /** The runtime module, imported on demand so ORT stays out of first-load JavaScript. */
@@ -17,7 +18,7 @@ export function runtime(): Promise<typeof import('./runtime-api')> {
 
 /** The models folder URL under the site's base. */
 export function modelsUrl(): string {
-  return `${import.meta.env.BASE_URL}models/`;
+  return siteUrl('models/');
 }
 
 /**

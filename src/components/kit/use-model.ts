@@ -5,6 +5,7 @@ import type { Tokenizer } from '../../model/tokenizer';
 import type { BackendBadge, FigureStatus } from '../Figure';
 import { backendBadge } from '../runtime/backend-badge';
 import { useModel as useRuntimeModel } from '../runtime/use-model';
+import { siteUrl } from '../site-root';
 import { useLoader } from '../use-loader';
 
 /** A figure's model and tokenizer, with one status for `<Figure>`. */
@@ -38,7 +39,7 @@ let tokenizerPromise: Promise<Tokenizer> | undefined;
  */
 export function loadSharedTokenizer(): Promise<Tokenizer> {
   tokenizerPromise ??= import('../../model/tokenizer').then(({ loadTokenizer }) =>
-    loadTokenizer(`${import.meta.env.BASE_URL}models/tokenizer.json`),
+    loadTokenizer(siteUrl('models/tokenizer.json')),
   );
   tokenizerPromise.catch(() => (tokenizerPromise = undefined));
   return tokenizerPromise;
