@@ -70,6 +70,8 @@ const INLINE_STYLE = /<style\b[^>]*>([\s\S]*?)<\/style>/g;
 
 /** Rewrites one page: relative root, then its CSP meta (hashes of the final text). */
 export function finishPage(html, file) {
+  if (html.includes('http-equiv="Content-Security-Policy"'))
+    throw new Error(`${file} is already finished; rebuild instead of finishing twice`);
   let out = html.replaceAll(BUILD_BASE, rootFrom(file));
   const scripts = [...out.matchAll(INLINE_SCRIPT)].map((m) => m[1]);
   const styles = [...out.matchAll(INLINE_STYLE)].map((m) => m[1]);
@@ -81,12 +83,18 @@ export function finishPage(html, file) {
 }
 
 /**
+ * Files a reader of the book never needs offline: the PyTorch weights offered
+ * for download to continue in a notebook (which needs the network anyway).
+ */
+const NOT_PRECACHED = /\.pt$/;
+
+/**
  * The service worker's precache list: every file except the worker itself,
  * pages under their folder URL (`chapters/x/`, and `` for the root).
  */
 export function precacheList(dir, files) {
   return files
-    .filter((f) => f !== 'sw.js')
+    .filter((f) => f !== 'sw.js' && !NOT_PRECACHED.test(f))
     .map((f) => {
       const bytes = readFileSync(join(dir, f));
       const url =
@@ -96,7 +104,7 @@ export function precacheList(dir, files) {
 }
 
 export function finishBuild(dir) {
-  let files = listFiles(dir);
+  const files = listFiles(dir);
   for (const file of files) {
     const path = join(dir, file);
     if (file.endsWith('.html')) {
@@ -115,8 +123,16 @@ export function finishBuild(dir) {
   if (leftovers.length > 0)
     throw new Error(`the build placeholder ${BUILD_BASE} is still in: ${leftovers.join(', ')}`);
 
-  files = listFiles(dir);
-  const entries = precacheList(dir, files);
+  return writeServiceWorker(dir);
+}
+
+/**
+ * Writes `dir/sw.js`: the service worker template with this build's file list
+ * and version (the hash of the list). Run again after changing any file, it
+ * makes a new version (the offline e2e test does exactly that).
+ */
+export function writeServiceWorker(dir) {
+  const entries = precacheList(dir, listFiles(dir));
   const version = sha256(JSON.stringify(entries.map((e) => [e.url, e.hash]))).slice(0, 12);
   const bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
   const template = readFileSync(join(here, '..', 'src', 'offline', 'service-worker.js'), 'utf8');

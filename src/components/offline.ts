@@ -56,16 +56,16 @@ function updateButton(waiting: ServiceWorker): HTMLButtonElement {
 
 /** Starts offline support for this page; `root` is the footer's status element. */
 export function startOffline(root: HTMLElement, delayMs = 3000): void {
-  if (!('serviceWorker' in navigator)) {
-    show(root, 'unsupported', 'Offline reading: not available in this browser.');
-    return;
-  }
   if (!window.isSecureContext) {
     show(
       root,
       'unsupported',
       'Offline reading: not available over plain http (browsers allow it on https and localhost).',
     );
+    return;
+  }
+  if (!('serviceWorker' in navigator)) {
+    show(root, 'unsupported', 'Offline reading: not available in this browser.');
     return;
   }
   const container = navigator.serviceWorker;

@@ -98,7 +98,22 @@ export function builtChapterIds(): string[] {
 
 /** Every page of the built site, as paths relative to the base. */
 export function builtPages(): string[] {
-  return ['', 'search/', '404.html', ...builtChapterIds().map((id) => `chapters/${id}/`)];
+  const models = existsSync(`${e2eOutDir}/models/index.html`)
+    ? [
+        'models/',
+        ...readdirSync(`${e2eOutDir}/models`, { withFileTypes: true })
+          .filter((e) => e.isDirectory() && existsSync(`${e2eOutDir}/models/${e.name}/index.html`))
+          .map((e) => `models/${e.name}/`)
+          .sort(),
+      ]
+    : [];
+  return [
+    '',
+    'search/',
+    '404.html',
+    ...builtChapterIds().map((id) => `chapters/${id}/`),
+    ...models,
+  ];
 }
 
 /**
