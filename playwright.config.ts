@@ -15,7 +15,7 @@ const base = '/circuits/';
 export const plainBase = '/courses/2026/mi-book/';
 const port = Number(process.env.E2E_PORT ?? 4329);
 /** Where `npm run test:e2e` builds the site; see astro.config.mjs `outDir`. */
-export const e2eOutDir = 'dist-e2e';
+export const e2eOutDir = process.env.SITE_OUT_DIR ?? 'dist-e2e';
 
 export default defineConfig({
   testDir: 'tests/e2e',
