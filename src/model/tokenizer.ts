@@ -36,8 +36,11 @@ export interface Tokenizer {
   /** The text the ids stand for; invalid UTF-8 byte runs decode to U+FFFD. */
   decode(ids: readonly number[]): string;
   /**
-   * One display string per token: the token's own text with spaces shown as
-   * `·`, newlines as `↵` and tabs as `⇥`, so a reader can see token boundaries.
+   * One display string per token (`displayToken` of its bytes): the token's
+   * own text with spaces shown as `·`, newlines as `↵`, tabs as `⇥`, other
+   * control characters as their control pictures (`␀`, `␛`), invisible
+   * characters as `⟨U+200B⟩`, and bytes that are only part of a character as
+   * `\xF0`, so every token is visible and a reader can see its boundaries.
    */
   tokenStrings(ids: readonly number[]): string[];
   /** The raw vocabulary string of one id (byte-level alphabet), e.g. `"Ġthe"`. */
@@ -140,8 +143,9 @@ class ByteLevelBpe implements Tokenizer {
 
   tokenStrings(ids: readonly number[]): string[] {
     return ids.map((id) => {
-      const text = this.decode([id]);
-      return text.replace(/ /g, '·').replace(/\n/g, '↵').replace(/\t/g, '⇥');
+      const added = this.addedTokens.find((t) => t.id === id);
+      if (added) return added.content;
+      return displayToken(Uint8Array.from(this.idToToken(id), (ch) => this.charToByte.get(ch)!));
     });
   }
 
@@ -219,6 +223,68 @@ class ByteLevelBpe implements Tokenizer {
       return id;
     });
   }
+}
+
+/** Characters that would show as nothing, or as a blank: controls, format characters, odd spaces. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes in a UTF-8 sequence that starts with `lead` (1 for a byte that cannot start one). */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 1;
+}
+
+/** One character as the token strip shows it (see `displayToken`). */
+function displayChar(ch: string, first: boolean): string {
+  if (ch === ' ') return '·';
+  if (ch === '\n') return '↵';
+  if (ch === '\t') return '⇥';
+  const cp = ch.codePointAt(0)!;
+  if (cp < 0x20) return String.fromCodePoint(0x2400 + cp); // ␀ … ␟
+  if (cp === 0x7f) return '␡';
+  if (INVISIBLE.test(ch)) return `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  // A combining mark with nothing before it in the token gets a dotted circle to sit on.
+  if (first && /\p{M}/u.test(ch)) return `◌${ch}`;
+  return ch;
+}
+
+/**
+ * How one token's bytes are shown to a reader: its UTF-8 text with spaces as
+ * `·`, newlines as `↵`, tabs as `⇥`, other C0 controls as control pictures
+ * (`␀`, `␇`, `␛`), DEL as `␡`, format characters and spaces other than
+ * U+0020 (zero-width space and joiner, bidi marks, BOM, NBSP) as `⟨U+200B⟩`,
+ * a leading combining mark on `◌`, and every byte that is not part of a
+ * complete character in this token (a byte-level BPE splits emoji and most
+ * non-Latin letters into such pieces) as `\xF0`. Never empty for a
+ * non-empty token, and never contains a control or format character.
+ */
+export function displayToken(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const n = sequenceLength(bytes[i]);
+    let ch: string | undefined;
+    if (i + n <= bytes.length) {
+      try {
+        ch = strictUtf8.decode(bytes.subarray(i, i + n));
+      } catch {
+        ch = undefined; // not a valid sequence: show the byte itself
+      }
+    }
+    if (ch === undefined) {
+      out += `\\x${bytes[i].toString(16).toUpperCase().padStart(2, '0')}`;
+      i += 1;
+    } else {
+      out += displayChar(ch, i === 0);
+      i += n;
+    }
+  }
+  return out;
 }
 
 function splitMerge(m: string): [string, string] {

@@ -1,6 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesToUnicode, tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
+import {
+  bytesToUnicode,
+  displayToken,
+  tokenizerFromJson,
+  type TokenizerJson,
+} from '../../src/model/tokenizer';
 import { findModelsDir, fixturesDir } from './paths';
 
 const modelsDir = findModelsDir('tokenizer.json');
@@ -42,5 +47,37 @@ describe('tokenizer', () => {
   it('shows spaces and newlines readably in token strings', () => {
     const strings = tokenizer.tokenStrings(tokenizer.encode(' the\n'));
     expect(strings.join('')).toBe('·the↵');
+  });
+
+  it('shows every token legibly: control pictures, invisible characters by code point, partial characters as bytes', () => {
+    const show = (text: string) => displayToken(new TextEncoder().encode(text));
+    expect(show('\u0000\u0007\u001b\r\u007f')).toBe('␀␇␛␍␡');
+    expect(show('a\u200b\u200c\u200d\ufeff\u00a0\u202e')).toBe(
+      'a⟨U+200B⟩⟨U+200C⟩⟨U+200D⟩⟨U+FEFF⟩⟨U+00A0⟩⟨U+202E⟩',
+    );
+    expect(show('\u0301')).toBe('◌\u0301'); // a mark with nothing to sit on
+    expect(show('e\u0301')).toBe('e\u0301');
+    expect(show('é中😀שׁ')).toBe('é中😀שׁ'); // whole characters stay themselves
+    expect(displayToken(Uint8Array.of(0xf0, 0x9f))).toBe('\\xF0\\x9F'); // half an emoji
+    expect(displayToken(Uint8Array.of(0x41, 0xc0, 0xff))).toBe('A\\xC0\\xFF'); // never valid UTF-8
+  });
+
+  it('shows every token of odd text as a visible, non-empty string with no control character', () => {
+    const odd = [
+      'Hi 😀 👍🏽 👨‍👩‍👧 🇫🇷!',
+      '中文字符 日本語 한국어',
+      'שלום עולם and مرحبا',
+      'e\u0301 n\u0303 a\u0308\u0304',
+      'zero\u200bwidth\u200cjoin\u200dword\ufeff\u2060end',
+      'bell\u0007 esc\u001b[31m nul\u0000 del\u007f\r\n',
+      'lone \ud800 surrogate',
+    ];
+    for (const text of odd) {
+      const strings = tokenizer.tokenStrings(tokenizer.encode(text));
+      for (const s of strings) {
+        expect(s.trim(), JSON.stringify(text)).not.toBe('');
+        expect(s, JSON.stringify(text)).not.toMatch(/[\p{Cc}\p{Cf}\uFFFD]/u);
+      }
+    }
   });
 });
