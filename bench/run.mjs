@@ -1,7 +1,7 @@
 // The runtime benchmark: drives Debian's Chromium (playwright-core) over a
 // built site and prints a Markdown table, also written to bench/results/.
 //
-//   SITE_BASE=/circuits/ SITE_OUT_DIR=dist-bench npm run build
+//   SITE_OUT_DIR=dist-bench npm run build
 //   node_modules/.bin/node bench/run.mjs --dir dist-bench
 //
 // Measures, for attn-only-2l:
