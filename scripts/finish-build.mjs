@@ -42,6 +42,11 @@ export function rootFrom(file) {
   return depth === 0 ? './' : '../'.repeat(depth);
 }
 
+/**
+ * @param {string | Uint8Array} data
+ * @param {'hex' | 'base64'} [encoding]
+ * @returns {string}
+ */
 const sha256 = (data, encoding = 'hex') => createHash('sha256').update(data).digest(encoding);
 
 /** The CSP for a page whose inline scripts and styles are `scripts`, `styles`. */
