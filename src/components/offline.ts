@@ -56,6 +56,10 @@ function updateButton(waiting: ServiceWorker): HTMLButtonElement {
 
 /** Starts offline support for this page; `root` is the footer's status element. */
 export function startOffline(root: HTMLElement, delayMs = 3000): void {
+  if (import.meta.env.DEV) {
+    show(root, 'unsupported', 'Offline reading: only in a built book (npm run build), not in dev.');
+    return;
+  }
   if (!window.isSecureContext) {
     show(
       root,
