@@ -8,6 +8,8 @@
  *   saved; the book works with no network;
  * - `update`: a newer version of the book is saved and waiting; a button
  *   switches to it (and reloads);
+ * - `available`: not saved, because the browser asks to save data (Save-Data);
+ *   a button saves it;
  * - `unsupported`: this browser or this connection cannot (service workers
  *   need https or localhost);
  * - `error`: saving failed (it is retried on the next visit).
@@ -17,7 +19,7 @@
  */
 import { siteRoot, siteUrl } from './site-root';
 
-type OfflineState = 'unsupported' | 'saving' | 'ready' | 'update' | 'error';
+type OfflineState = 'unsupported' | 'available' | 'saving' | 'ready' | 'update' | 'error';
 
 interface WorkerMessage {
   source?: string;
@@ -132,8 +134,27 @@ export function startOffline(root: HTMLElement, delayMs = 3000): void {
       show(root, 'error', `Offline reading: could not start (${(error as Error).message}).`);
     }
   };
-  // An already-saved book answers at once; a first visit waits for the page.
+  // An already-saved book answers at once. A reader who asked the browser to
+  // save data is asked first; otherwise a first visit starts saving once the
+  // page has loaded and settled.
+  const saveData = (navigator as Navigator & { connection?: { saveData?: boolean } }).connection
+    ?.saveData;
   if (container.controller) void register();
-  else if (document.readyState === 'complete') setTimeout(register, delayMs);
+  else if (saveData) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'offline-update';
+    button.textContent = 'Save for offline reading';
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      void register();
+    });
+    show(
+      root,
+      'available',
+      'Offline reading: not saved yet (your browser asks to save data).',
+      button,
+    );
+  } else if (document.readyState === 'complete') setTimeout(register, delayMs);
   else window.addEventListener('load', () => setTimeout(register, delayMs), { once: true });
 }

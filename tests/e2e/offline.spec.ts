@@ -140,3 +140,20 @@ test('a new build replaces the saved copy: the reader is offered it, old files a
   await page.reload();
   await expect(page.locator('h1')).toContainText('second edition');
 });
+
+test('a reader whose browser asks to save data is asked before anything is saved', async ({
+  page,
+}) => {
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'connection', {
+      get: () => ({ saveData: true }),
+    }),
+  );
+  await page.goto('');
+  const status = page.locator('[data-offline-status]');
+  await expect(status).toHaveAttribute('data-offline-state', 'available');
+  await page.waitForTimeout(4_000); // longer than the automatic start's delay
+  expect(await savedCaches(page)).toEqual({});
+  await status.getByRole('button', { name: 'Save for offline reading' }).click();
+  await waitSaved(page, builtBook().version);
+});
