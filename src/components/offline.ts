@@ -44,14 +44,14 @@ function show(root: HTMLElement, state: OfflineState, text: string, action?: HTM
   }
 }
 
-function updateButton(waiting: ServiceWorker): HTMLButtonElement {
+/** A footer button that disables itself once pressed. */
+function actionButton(label: string, onClick: () => void): HTMLButtonElement {
   const button = document.createElement('button');
   button.type = 'button';
-  button.className = 'offline-update';
-  button.textContent = 'Use the new version';
+  button.textContent = label;
   button.addEventListener('click', () => {
     button.disabled = true;
-    waiting.postMessage({ type: 'use-new-version' });
+    onClick();
   });
   return button;
 }
@@ -118,7 +118,9 @@ export function startOffline(root: HTMLElement, delayMs = 3000): void {
             root,
             'update',
             'A newer version of this book is saved.',
-            updateButton(registration.waiting),
+            actionButton('Use the new version', () =>
+              registration.waiting?.postMessage({ type: 'use-new-version' }),
+            ),
           );
       };
       registration.addEventListener('updatefound', () => {
@@ -141,14 +143,7 @@ export function startOffline(root: HTMLElement, delayMs = 3000): void {
     ?.saveData;
   if (container.controller) void register();
   else if (saveData) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'offline-update';
-    button.textContent = 'Save for offline reading';
-    button.addEventListener('click', () => {
-      button.disabled = true;
-      void register();
-    });
+    const button = actionButton('Save for offline reading', () => void register());
     show(
       root,
       'available',
