@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useId } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
 export type FigureStatus =
@@ -32,10 +32,69 @@ export interface FigureProps {
 }
 
 /**
+ * What marks a run in flight inside a figure's body: the kit's `RunState`
+ * (`data-pending="true"`) or any part that sets `aria-busy="true"`.
+ */
+export const PENDING_SELECTOR = '[data-pending="true"], [aria-busy="true"]';
+
+/**
+ * Keeps `data-live` and `data-run` on a figure's root, for tests and the
+ * benchmarks: live = ready with no run in flight (see PENDING_SELECTOR), and
+ * `data-run` counts how often the figure has become live, so a prompt edit
+ * is "on screen" once `data-run` has grown and `data-live` is true again.
+ * A figure turns live one frame and a task after its last run ends, so a
+ * widget whose effect starts a run right after a render is not live between
+ * the two.
+ */
+function useLiveSignal(root: { current: HTMLElement | null }, ready: boolean): void {
+  useEffect(() => {
+    const el = root.current;
+    if (!el) return;
+    el.dataset.live = 'false';
+    if (!ready) return;
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cancel = () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+    const busy = () => el.querySelector(PENDING_SELECTOR) !== null;
+    const update = () => {
+      if (busy()) {
+        cancel();
+        el.dataset.live = 'false';
+      } else if (el.dataset.live !== 'true') {
+        cancel();
+        frame = requestAnimationFrame(() => {
+          timer = setTimeout(() => {
+            if (busy()) return;
+            el.dataset.live = 'true';
+            el.dataset.run = String(Number(el.dataset.run ?? '0') + 1);
+          });
+        });
+      }
+    };
+    const observer = new MutationObserver(update);
+    observer.observe(el, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-pending', 'aria-busy'],
+    });
+    update();
+    return () => {
+      observer.disconnect();
+      cancel();
+    };
+  }, [ready]);
+}
+
+/**
  * The frame of every interactive figure: a title, an optional backend badge,
  * and a body that is exactly one of loading (what, with a progress bar),
  * error (the message and a Retry button) or the widget itself.
- * `data-state` on the root says which, for tests and styles.
+ * `data-state` on the root says which, for tests and styles; `data-live` and
+ * `data-run` say when what it shows is up to date (see useLiveSignal).
  */
 export default function Figure({
   name,
@@ -47,8 +106,11 @@ export default function Figure({
   children,
 }: FigureProps) {
   const titleId = useId();
+  const root = useRef<HTMLElement>(null);
+  useLiveSignal(root, status.kind === 'ready');
   return (
     <figure
+      ref={root}
       class="widget"
       data-widget={name}
       data-state={status.kind}
