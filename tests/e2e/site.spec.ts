@@ -211,29 +211,5 @@ for (const path of builtPages()) {
       // for keyboard access (scrollable-region-focusable).
       expect(await seriousViolations(page)).toEqual([]);
     });
-
-    test('first load keeps the runtime out: no WASM or model files, little JavaScript', async ({
-      page,
-    }) => {
-      // Budget for the JavaScript a page needs before any figure is on screen
-      // (Preact, Astro's island loader, theme toggle). The runtime and models
-      // load only when a figure scrolls into view.
-      const budget = 60_000;
-      // A short window, so no figure is on screen at load (client:visible).
-      await page.setViewportSize({ width: 1280, height: 400 });
-      const scripts: Promise<number>[] = [];
-      const heavy: string[] = [];
-      page.on('response', (response) => {
-        const url = response.url();
-        if (/\.wasm$|\/models\//.test(url)) heavy.push(url);
-        // Pagefind's UI (~130 KB) loads on the search page only, by design.
-        if (response.request().resourceType() === 'script' && !url.includes('/pagefind/'))
-          scripts.push(response.body().then((b) => b.length));
-      });
-      await page.goto(path, { waitUntil: 'networkidle' });
-      const bytes = (await Promise.all(scripts)).reduce((x, y) => x + y, 0);
-      expect(heavy, 'heavy files on first load').toEqual([]);
-      expect(bytes, 'JavaScript bytes on first load').toBeLessThan(budget);
-    });
   });
 }
