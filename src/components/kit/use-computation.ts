@@ -15,7 +15,9 @@ export interface Computation<T> {
  * a computation that a newer one superseded is dropped, and `compute`
  * resolving to `null` (a `runLatest` overtaken inside the model's queue)
  * leaves the current value in place. `compute` returning `undefined`
- * synchronously-ish (nothing to do yet, e.g. model not loaded) is a no-op.
+ * (nothing to compute for these inputs: model not loaded, empty prompt)
+ * clears the value, so a figure never shows a result for a prompt that is
+ * no longer in its box.
  *
  * ```ts
  * const r = useComputation(
@@ -36,7 +38,14 @@ export function useComputation<T>(
   useEffect(() => {
     let current = true;
     const p = compute();
-    if (!p) return;
+    if (!p) {
+      setState((s) =>
+        s.value === undefined && s.error === undefined && !s.pending
+          ? s
+          : { value: undefined, error: undefined, pending: false },
+      );
+      return;
+    }
     setState((s) => (s.pending ? s : { ...s, pending: true }));
     p.then(
       (v) => {
