@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   colourFor,
@@ -20,7 +21,10 @@ import {
   formatPercent,
   formatSigned,
 } from '../../src/components/kit/format';
+import { contextCut, fitToContext } from '../../src/components/kit/PromptInput';
 import { decodeState, encodeState } from '../../src/components/url-state';
+import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
+import { findModelsDir } from './paths';
 
 describe('kit colour maps', () => {
   it('centres a signed scale at zero: zero is the background, ±m the two ends, symmetric', () => {
@@ -98,5 +102,31 @@ describe('kit number formats', () => {
     expect(formatPercent(0.4213)).toBe('42%');
     expect(formatPercent(0.0004)).toBe('<0.1%');
     expect(formatCount(262144)).toBe('262\u202f144');
+  });
+});
+
+describe('kit prompt past the context', () => {
+  const tokenizer = tokenizerFromJson(
+    JSON.parse(
+      readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8'),
+    ) as TokenizerJson,
+  );
+
+  it('quotes where the model stops reading: the kept text ends where the dropped text starts', () => {
+    const text = Array.from({ length: 40 }, (_, i) => `Line ${i} of the prompt.`).join('\n');
+    const ids = tokenizer.encode(text);
+    const cut = contextCut(tokenizer, text, 128)!;
+    const kept = tokenizer.decode(fitToContext(ids, 128));
+    expect(kept.replace(/\s+/g, ' ').endsWith(cut.keptTail)).toBe(true);
+    expect(text.slice(kept.length).replace(/\s+/g, ' ').startsWith(cut.droppedHead)).toBe(true);
+    expect(Array.from(cut.keptTail)).toHaveLength(32);
+  });
+
+  it('says nothing for a prompt that fits, and survives a cut inside a character', () => {
+    expect(contextCut(tokenizer, 'A short prompt.', 128)).toBeUndefined();
+    // Emoji are four one-byte tokens here: a cut after 2 tokens splits the first one.
+    const cut = contextCut(tokenizer, '😀😀', 2)!;
+    expect(cut.keptTail).toBe('\uFFFD');
+    expect(cut.droppedHead).toBe('\uFFFD\uFFFD😀'); // one U+FFFD per stray byte
   });
 });
