@@ -1,6 +1,6 @@
 /**
  * What the chapter 5–6 figures share beyond the kit: the runtime module
- * (imported on demand), the models folder URL, and two models loaded in turn.
+ * (imported on demand), the models folder URL, and figures that need several models.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { HookedModel } from '../../model/hooked-model';
@@ -21,27 +21,13 @@ export function modelsUrl(): string {
   return siteUrl('models/');
 }
 
-/**
- * The page's model loads, one at a time: figures of these chapters that load
- * different models at once would otherwise create two WebGPU sessions
- * together, which ORT refuses. (The registry is the right place for this; until
- * it serialises session creation, every figure here loads through this chain.)
- */
-let loadChain: Promise<unknown> = Promise.resolve();
-
-function inTurn<T>(load: () => Promise<T>): Promise<T> {
-  const next = loadChain.then(load, load);
-  loadChain = next.catch(() => undefined);
-  return next;
-}
-
-/** One model through the page's load chain, with the kit's `useModel` shape. */
+/** One model through the page registry, with the kit's `useModel` shape. */
 export function useSerialModel(id: string) {
   const m = useModelsInOrder([id]);
   return { ...m, model: m.models?.[0] };
 }
 
-/** Several models loaded one after another, and the shared tokenizer, behind one figure status. */
+/** Several models and the shared tokenizer, behind one figure status. */
 export interface FigureModels {
   status: FigureStatus;
   /** In the order asked, once all are loaded. */
@@ -54,28 +40,29 @@ export interface FigureModels {
 }
 
 /**
- * Loads `ids` one at a time through the page registry. ORT cannot create two
- * WebGPU sessions at once ("another WebGPU EP inference session is being
- * created"), so a figure that needs two models must not ask for both together.
+ * Loads `ids` through the page registry (one session per model per page),
+ * all at once: the registry creates ORT sessions one at a time page-wide,
+ * which is what WebGPU needs ("another WebGPU EP inference session is being
+ * created"), so the downloads can overlap.
  */
 export function useModelsInOrder(ids: readonly string[]): FigureModels {
   const key = ids.join(',');
   const load = useCallback(
     async (report: (r: { what: string; fraction?: number }) => void) => {
       const { loadModel } = await import('../../model/registry');
-      const out: HookedModel[] = [];
-      for (const id of key.split(','))
-        out.push(
-          await inTurn(() =>
-            loadModel(id, (p) =>
-              report({
-                what: `the model ${id}`,
-                fraction: p.total ? p.loaded / p.total : undefined,
-              }),
-            ),
-          ),
-        );
-      return out;
+      const list = key.split(',');
+      const fractions = list.map(() => 0);
+      return Promise.all(
+        list.map((id, i) =>
+          loadModel(id, (p) => {
+            fractions[i] = p.total ? p.loaded / p.total : 0;
+            report({
+              what: `the model${list.length > 1 ? 's' : ''} ${list.join(' and ')}`,
+              fraction: fractions.reduce((x, y) => x + y, 0) / list.length,
+            });
+          }),
+        ),
+      );
     },
     [key],
   );
