@@ -3,10 +3,16 @@
  * module per concept. Import it dynamically from widgets
  * (`await import('../model')`) so ORT stays out of first-load JavaScript.
  */
+export * from './anatomy';
+export * from './attention-stats';
 export * from './backend';
+export * from './basis';
 export * from './circuits';
 export * from './config';
+export * from './coordinate-stats';
 export * from './factored-matrix';
+export * from './grouping';
+export * from './head-mask';
 export * from './hooked-model';
 export * from './hooks';
 export * from './interventions';
@@ -14,11 +20,19 @@ export * from './loader';
 export * from './metrics';
 export * from './padding';
 export * from './path-expansion';
+export * from './phase-change';
+export * from './predictions';
 export * from './random';
 export * from './reference';
 export * from './registry';
+export * from './repeats';
+export * from './residual-terms';
 export * from './rotation';
 export * from './run-queue';
 export * from './safetensors';
+export * from './sha256';
+export * from './skip-trigrams';
+export * from './subspaces';
 export * from './tokenizer';
+export * from './virtual-weights';
 export * from './weights';
