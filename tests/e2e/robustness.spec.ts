@@ -80,6 +80,23 @@ test('empty prompt: the figure asks for text, shows no stale output and no error
   await expect(figure).toHaveAttribute('data-state', 'ready');
   await runPrompt(figure, 'And God said');
   await expect(figure.getByRole('alert')).toHaveCount(0);
+
+  // The attention explorer too: no pattern, no query position to talk about, no error.
+  await page.goto(`${CH5}?backend=wasm`);
+  const explorer = page.locator('[data-widget="attention-explorer"]').first();
+  await explorer.scrollIntoViewIfNeeded();
+  await expect(explorer.getByTestId('attention-ready')).toBeVisible({ timeout: 120_000 });
+  const text = explorer.getByRole('textbox', { name: 'Prompt' });
+  await text.fill('');
+  await expect(explorer).toContainText('Type something for the model to read.');
+  await expect(explorer.getByTestId('attention-ready')).toHaveCount(0);
+  await expect(explorer).not.toContainText('now -1');
+  await expect(explorer.getByRole('alert')).toHaveCount(0);
+  await text.fill('The cat sat.');
+  await expect(explorer.getByTestId('attention-ready')).toHaveAttribute(
+    'data-key',
+    new RegExp(`:${tokenizer.encode('The cat sat.').join(',')}$`),
+  );
 });
 
 test('one character: the figure runs on a one-token prompt, in the predictions and the attention figures', async ({

@@ -135,9 +135,11 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
         error={run.error}
         onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })}
       />
-      <p class="c5-note">
-        Choose the query token with the mouse or the arrow keys (now {pos}: “{strings[pos]}”).
-      </p>
+      {n > 0 && (
+        <p class="c5-note">
+          Choose the query token with the mouse or the arrow keys (now {pos}: “{strings[pos]}”).
+        </p>
+      )}
       <TokenStrip
         label="Prompt tokens: choose the query position"
         tokens={strings.slice(0, n)}
