@@ -1,0 +1,432 @@
+// The per-chapter benchmark: drives Debian's Chromium (playwright-core) over a
+// built site and prints a Markdown table, also written to bench/results/.
+//
+//   SITE_OUT_DIR=dist-bench npm run build
+//   npm run bench:chapters -- --dir dist-bench        # = node bench/chapters.mjs
+//
+// For each chapter (chapters/<id>/ of the build), on WASM (`?backend=wasm`),
+// served by scripts/serve.mjs with the cross-origin isolation headers (so WASM
+// runs multi-threaded, as on a host that follows the README; `--no-isolation`
+// for a bare host):
+// - time to the first live figure, cold: a new browser context per rep (empty
+//   HTTP cache), from navigation start to the chapter's first figure showing
+//   its first result. Every chapter's first figure is below the fold, so the
+//   page scrolls it into view at DOMContentLoaded, as a reader following a
+//   link to it would see it. Also when it became ready (model loaded) and when
+//   ORT's wasm and the model's weights finished downloading.
+// - keystroke to updated figure, at 16 and 128 tokens: the chapter's first
+//   figure with the kit's prompt box (`.kit-prompt textarea`) gets a prompt of
+//   the length (counted with src/model/tokenizer.ts), once the figures around
+//   it have settled; after 4 untimed keystrokes (warm-up), single keystrokes
+//   alternate typing `a` at the end and deleting it (so every key changes the
+//   tokens and the length stays put), each timed from its keydown event to
+//   the first animation frame after the run's result is on the page (the
+//   figure then turns live again, see below).
+//
+// "Live": Figure.tsx keeps `data-live="true"` on a figure that is ready with no
+// run in flight (`[data-pending="true"]` from the kit's RunState), and
+// `data-run` counts how often it became live. Chapters 3-4's own run line
+// (`.ch3-busy`, "Computing…") has no such attribute yet, so it is read here too.
+import { execSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { serve } from '../scripts/serve.mjs';
+import { tokenizerFromJson } from '../src/model/tokenizer.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'dist-bench' },
+    base: { type: 'string', default: '/circuits/' },
+    port: { type: 'string', default: '4411' },
+    chapter: { type: 'string', default: '' },
+    reps: { type: 'string', default: '5' },
+    keys: { type: 'string', default: '30' },
+    out: { type: 'string', default: '' },
+    'no-isolation': { type: 'boolean', default: false },
+    // Extra query for every page, e.g. `threads=1` (see src/model's backend choice).
+    query: { type: 'string', default: '' },
+  },
+});
+const port = Number(args.port);
+const origin = `http://127.0.0.1:${port}`;
+const site = `${origin}${args.base}`;
+const reps = Number(args.reps);
+const keys = Number(args.keys);
+const lengths = [16, 128];
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// bench/run.mjs's launch arguments.
+const launchArgs = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function sh(cmd) {
+  try {
+    return execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    host: hostname(),
+    cpu: `${cpu[0]?.model ?? 'unknown'} × ${cpu.length} logical cores`,
+    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    chromium: sh(`${chromiumPath} --version`),
+    node: process.version,
+    load: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+  };
+}
+
+/**
+ * Runs in every page before its scripts: the test helpers, the first-live
+ * clock, and the scroll to the first figure at DOMContentLoaded.
+ */
+function pageHelpers() {
+  // Only the attributes that say what a figure is doing: a 128 x 128 heatmap
+  // restyles 16k cells a run, which the observers need not hear about.
+  const watched = {
+    attributes: true,
+    attributeFilter: ['data-state', 'data-live', 'data-pending', 'aria-busy'],
+  };
+  const ch3Busy = (fig) =>
+    [...fig.querySelectorAll('.ch3-busy')].some((e) => (e.textContent ?? '').trim() !== '');
+  /** Ready, no run in flight, result on screen. */
+  const isLive = (fig) => fig.dataset.live === 'true' && !ch3Busy(fig);
+  const bench = {
+    isLive,
+    firstLive: undefined,
+    firstReady: undefined,
+    /** True while `fig` is loading or a run is in flight in it. */
+    running: (fig) =>
+      fig.dataset.state !== 'ready' ||
+      fig.querySelector('[data-pending="true"], [aria-busy="true"]') !== null ||
+      ch3Busy(fig),
+    /**
+     * Sets `pendingUpdate`: resolves to the ms from the next keydown to the
+     * first frame that shows the result of the run it started (the first
+     * animation frame after the run's result is committed, once the figure
+     * is live), or null after 15 s without one.
+     */
+    armKeystroke(fig) {
+      let keyAt;
+      let sawBusy = false;
+      // undefined: no result committed yet; null: waiting for its frame; a number: the frame.
+      let frameAt;
+      bench.pendingUpdate = new Promise((resolve) => {
+        document.addEventListener(
+          'keydown',
+          (e) => {
+            keyAt = e.timeStamp;
+          },
+          { capture: true, once: true },
+        );
+        const check = () => {
+          if (keyAt === undefined) return;
+          if (bench.running(fig)) {
+            sawBusy = true;
+            frameAt = undefined;
+          } else if (sawBusy && frameAt === undefined) {
+            frameAt = null;
+            requestAnimationFrame(() => {
+              if (frameAt !== null) return;
+              frameAt = performance.now();
+              check();
+            });
+          } else if (typeof frameAt === 'number' && isLive(fig)) {
+            finish(frameAt - keyAt);
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(fig, { subtree: true, childList: true, characterData: true, ...watched });
+        const timer = setTimeout(() => finish(null), 15_000);
+        function finish(value) {
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(value);
+        }
+      });
+    },
+  };
+  window.__bench = bench;
+  const watch = new MutationObserver(() => {
+    const fig = document.querySelector('figure.widget');
+    if (!fig) return;
+    if (bench.firstReady === undefined && fig.dataset.state === 'ready')
+      bench.firstReady = performance.now();
+    if (isLive(fig)) {
+      bench.firstLive = performance.now();
+      watch.disconnect();
+    }
+  });
+  watch.observe(document, { subtree: true, childList: true, characterData: true, ...watched });
+  document.addEventListener('DOMContentLoaded', () => {
+    document.querySelector('figure.widget')?.scrollIntoView({ block: 'center' });
+  });
+}
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  return s[lo] + (s[Math.ceil(i)] - s[lo]) * (i - lo);
+}
+
+/** One cold visit: a fresh context, first figure live; timings in ms from navigation start. */
+async function coldVisit(browser, chapter) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route(
+    (url) => !url.href.startsWith(origin),
+    (route) => route.abort(),
+  );
+  await context.addInitScript(pageHelpers);
+  const page = await context.newPage();
+  try {
+    await page.goto(
+      `${site}chapters/${chapter}/?backend=wasm${args.query ? `&${args.query}` : ''}`,
+      { waitUntil: 'commit' },
+    );
+    await page.waitForFunction(() => window.__bench?.firstLive !== undefined, null, {
+      timeout: 120_000,
+      polling: 100,
+    });
+    return await page.evaluate(() => {
+      /** When the last file matching `re` finished downloading; NaN if none was fetched. */
+      const done = (re) => {
+        const ends = performance
+          .getEntriesByType('resource')
+          .filter((e) => re.test(e.name))
+          .map((e) => e.responseEnd);
+        return ends.length ? Math.max(...ends) : NaN;
+      };
+      const fig = document.querySelector('figure.widget');
+      return {
+        widget: fig?.dataset.widget,
+        live: window.__bench.firstLive,
+        ready: window.__bench.firstReady,
+        dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd,
+        wasm: done(/\.wasm$/),
+        weights: done(/\/models\/.*\.(safetensors|onnx)$/),
+      };
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The longest prompt of words from the chapter's own text that stays within
+ * `n` tokens with `a` typed at its end (so it is `n` or `n - 1` tokens long).
+ */
+function promptOf(tokenizer, words, n) {
+  let text = '';
+  for (const w of words) {
+    const next = text ? `${text} ${w}` : w;
+    if (tokenizer.encode(`${next}a`).length > n) break;
+    text = next;
+  }
+  return {
+    text,
+    tokens: tokenizer.encode(text).length,
+    typed: tokenizer.encode(`${text}a`).length,
+  };
+}
+
+/** Keystroke → updated figure on the chapter's first figure with a prompt box. */
+async function keystrokes(browser, chapter, prompts) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route(
+    (url) => !url.href.startsWith(origin),
+    (route) => route.abort(),
+  );
+  await context.addInitScript(pageHelpers);
+  const page = await context.newPage();
+  try {
+    await page.goto(
+      `${site}chapters/${chapter}/?backend=wasm${args.query ? `&${args.query}` : ''}`,
+      { waitUntil: 'commit' },
+    );
+    // The body (and its prompt box) renders once a figure is ready: bring the
+    // figures on screen in order until one has a prompt box.
+    let fig;
+    for (let i = 0; !fig; i++) {
+      const candidate = page.locator('figure.widget').nth(i);
+      await candidate.scrollIntoViewIfNeeded({ timeout: 60_000 });
+      await page.waitForFunction(
+        (f) => window.__bench.isLive(f) || f.dataset.state === 'error',
+        await candidate.elementHandle(),
+        { timeout: 120_000, polling: 100 },
+      );
+      if ((await candidate.locator('.kit-prompt textarea').count()) > 0) fig = candidate;
+    }
+    const widget = await fig.getAttribute('data-widget');
+    // Cold too (a fresh context), but the figures before it came on screen in turn.
+    const liveAt = await page.evaluate(() => performance.now());
+    // The badge's label, without the reason that follows it for screen readers.
+    const badge = await fig
+      .locator('.widget-badge')
+      .evaluate((b) => (b.firstChild?.textContent ?? '').trim());
+    const box = fig.locator('.kit-prompt textarea').first();
+    const handle = await fig.elementHandle();
+    // Figures that came on screen with it load and run too: let them finish.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('astro-island:not([ssr]) figure.widget')].every(
+          (f) => f.dataset.state === 'error' || !window.__bench.running(f),
+        ),
+      null,
+      { timeout: 120_000, polling: 100 },
+    );
+    const keystroke = async (key) => {
+      await page.evaluate((f) => window.__bench.armKeystroke(f), handle);
+      await box.press(key);
+      return page.evaluate(() => window.__bench.pendingUpdate);
+    };
+    const rows = [];
+    for (const p of prompts) {
+      await box.fill(p.text);
+      await box.press('End');
+      // Let the run for the new prompt start, end, and the figure settle.
+      await page.waitForTimeout(500);
+      await page.waitForFunction((f) => window.__bench.isLive(f), handle, { polling: 50 });
+      // Four keystrokes not timed: the first runs at a new length warm up.
+      for (let k = 0; k < 4; k++) await keystroke(k % 2 === 0 ? 'a' : 'Backspace');
+      await page.waitForTimeout(300);
+      const times = [];
+      for (let k = 0; k < keys; k++) times.push(await keystroke(k % 2 === 0 ? 'a' : 'Backspace'));
+      const missed = times.filter((t) => t === null).length;
+      rows.push({ ...p, times, missed, median: median(times), p95: quantile(times, 0.95) });
+    }
+    return { widget, badge, liveAt, rows };
+  } finally {
+    await context.close();
+  }
+}
+
+const ms = (x) => (Number.isNaN(x) || x === undefined ? 'n/a' : Math.round(x).toString());
+const s1 = (x) => (Number.isNaN(x) || x === undefined ? 'n/a' : (x / 1000).toFixed(2));
+
+async function main() {
+  const chapters = args.chapter
+    ? [args.chapter]
+    : readdirSync(join(args.dir, 'chapters'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
+  const tokenizer = tokenizerFromJson(
+    JSON.parse(readFileSync(join(args.dir, 'models', 'tokenizer.json'), 'utf8')),
+  );
+  const server = await serve({
+    mounts: [{ path: args.base, dir: args.dir, isolate: !args['no-isolation'] }],
+    port,
+  });
+  const before = machine();
+  const results = [];
+  try {
+    for (const chapter of chapters) {
+      // Words of the chapter's prose, for prompts the models have seen the like of.
+      const html = readFileSync(join(args.dir, 'chapters', chapter, 'index.html'), 'utf8');
+      const words = html
+        .replace(/<[^>]*>/g, ' ')
+        .split(/\s+/)
+        .filter((w) => /^[A-Za-z][a-z]+[.,]?$/.test(w))
+        .slice(40);
+      const prompts = lengths.map((n) => ({ n, ...promptOf(tokenizer, words, n) }));
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs });
+      try {
+        const cold = [];
+        for (let r = 0; r < reps; r++) {
+          cold.push(await coldVisit(browser, chapter));
+          console.error(
+            `${chapter} cold ${r + 1}/${reps}: live ${ms(cold.at(-1).live)} ms (${cold.at(-1).widget})`,
+          );
+        }
+        const keys = await keystrokes(browser, chapter, prompts);
+        for (const row of keys.rows)
+          console.error(
+            `${chapter} ${keys.widget} ${row.tokens} tokens: median ${ms(row.median)} ms, p95 ${ms(row.p95)} ms, ${row.missed} missed`,
+          );
+        results.push({ chapter, cold, keys });
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    server.close();
+  }
+  const after = machine();
+  const md = report({ before, after, results });
+  console.log(md);
+  const out =
+    args.out ||
+    `bench/results/${new Date().toISOString().slice(0, 10)}-chapters-${before.host.replace(/[^\w-]/g, '')}.md`;
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(out, md);
+  console.error(`wrote ${out}`);
+}
+
+function report({ before, after, results }) {
+  const lines = [];
+  lines.push('# Chapter benchmark: first live figure and keystroke to figure, on WASM', '');
+  lines.push(`Run ${new Date().toISOString()} with \`node bench/chapters.mjs\` on:`, '');
+  lines.push(`- machine: ${before.host}, ${before.cpu}, ${before.memory} RAM`);
+  lines.push(`- browser: ${before.chromium} (headless)`);
+  lines.push(`- Node ${before.node}; load average before ${before.load}, after ${after.load}`);
+  lines.push(
+    `- served by scripts/serve.mjs ${args['no-isolation'] ? 'without' : 'with'} the cross-origin isolation headers; ${reps} cold visits and ${keys} keystrokes a length per chapter`,
+  );
+  lines.push('');
+  lines.push(
+    '| chapter | first figure | first live figure, cold (s, median) | min–max (s) | figure with a prompt | backend | keystroke → figure, 16 tok. (ms, median / p95) | 128 tok. (ms, median / p95) |',
+  );
+  lines.push('|---|---|---:|---:|---|---|---:|---:|');
+  for (const { chapter, cold, keys } of results) {
+    const live = cold.map((c) => c.live);
+    const at = (n) => keys.rows.find((r) => r.n === n);
+    const cell = (r) =>
+      `${ms(r.median)} / ${ms(r.p95)} (${r.tokens} tok.${r.missed ? `, ${r.missed} no update` : ''})`;
+    lines.push(
+      `| ${chapter} | ${cold[0]?.widget} | ${s1(median(live))} | ${s1(Math.min(...live))}–${s1(Math.max(...live))} | ${keys.widget} | ${keys.badge} | ${cell(at(16))} | ${cell(at(128))} |`,
+    );
+  }
+  lines.push('');
+  lines.push('## Where the cold time goes (medians, s from navigation start)', '');
+  lines.push(
+    '| chapter | DOMContentLoaded | ORT wasm downloaded | model downloaded | figure ready | figure live | figure with a prompt live (one visit) |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const { chapter, cold, keys } of results) {
+    const m = (k) => s1(median(cold.map((c) => c[k])));
+    lines.push(
+      `| ${chapter} | ${m('dcl')} | ${m('wasm')} | ${m('weights')} | ${m('ready')} | ${m('live')} | ${s1(keys.liveAt)} |`,
+    );
+  }
+  lines.push('');
+  const worstLive = Math.max(...results.map((r) => median(r.cold.map((c) => c.live))));
+  const worstP95 = Math.max(...results.map((r) => r.keys.rows.find((x) => x.n === 128).p95));
+  lines.push('## Targets', '');
+  lines.push(
+    `- first live figure ≤ 3 s cold: worst chapter median ${s1(worstLive)} s — ${worstLive <= 3000 ? 'met' : 'MISSED'}`,
+  );
+  lines.push(
+    `- keystroke → figure ≤ 100 ms p95 at 128 tokens: worst chapter ${ms(worstP95)} ms — ${worstP95 <= 100 ? 'met' : 'MISSED'}`,
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
+await main();
