@@ -9,17 +9,19 @@ import { builtPages, expect, test } from './fixtures';
  * (it does not compress): each response's Content-Length. A compressing host
  * sends far fewer (bench/run.mjs reports gzip and brotli).
  *
- * - First-load JavaScript: every script a page requests before any figure is
- *   on screen (a short window, so no `client:visible` island hydrates). The
- *   ORT runtime (its `ort*` chunks and `.wasm`) and the models must not be
- *   among them: they load only when a figure needs them.
- *   Inline scripts count too.
+ * - First-load JavaScript: every script, fetched or inline, that a page has
+ *   before any figure is on screen (a short window, so no `client:visible`
+ *   island hydrates). The ORT runtime (its `ort*` chunks and `.wasm`) and the
+ *   models must not be among them: they load only when a figure needs them.
  * - CSS: every stylesheet the page loads, plus its inline `<style>` text.
  * - First visit: every byte a chapter transfers from navigation until its
  *   first figure is live (`data-live="true"` on the figure, see Figure.tsx),
  *   on WASM: HTML, CSS, fonts, JavaScript, ORT's wasm, models, tokenizer.
  *   The service worker is blocked (playwright.config.ts), so the book's
  *   background precache for offline reading is not counted.
+ *
+ * Each test logs what it measured (`[budget] ...` lines), the numbers to
+ * start from when a budget has to move.
  */
 interface Budgets {
   /** Page groups, first match wins: `match` is a regex over the path under the base. */
