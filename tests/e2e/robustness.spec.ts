@@ -459,6 +459,10 @@ test('500 consecutive runs: no growth in memory or live tensors', async ({ page 
     at500: Awaited<ReturnType<typeof memory>>,
     where: string,
   ) => {
+    test.info().annotations.push({
+      type: 'memory',
+      description: `${where}: run 100 ${JSON.stringify(at100)}, run 500 ${JSON.stringify(at500)}`,
+    });
     // A leak of one logits tensor a run (≥ 16 KB) would add ≥ 6 MB over 400 runs.
     expect(
       at500.heap - at100.heap,
