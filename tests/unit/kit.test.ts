@@ -76,6 +76,14 @@ describe('kit URL codecs', () => {
     expect(decodeState(schema, params, 'f')).toEqual(state);
   });
 
+  it('keeps the first 2,000 characters of an over-long prompt in a link, never half an emoji', () => {
+    const f = promptField('default');
+    const long = 'a'.repeat(1999) + '😀' + 'tail';
+    expect(f.parse(long)).toBe('a'.repeat(1999));
+    expect(f.parse('b'.repeat(2500))).toBe('b'.repeat(2000));
+    expect(f.parse('short')).toBe('short');
+  });
+
   it('writes head sets sorted and without duplicates, so equal sets give equal links', () => {
     const f = headSetField();
     expect(f.format(['1.4', '0.1', '1.4', '0.10'])).toBe('0.1,0.10,1.4');

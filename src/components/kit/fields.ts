@@ -25,11 +25,22 @@ export function parseHead(raw: string): HeadId | undefined {
   return m ? { layer: Number(m[1]), head: Number(m[2]) } : undefined;
 }
 
-/** A prompt typed by the reader (at most MAX_PROMPT_CHARS characters). */
+/**
+ * A prompt typed by the reader, at most MAX_PROMPT_CHARS characters. A longer
+ * one (a hand-made or cut-and-pasted link) keeps its first MAX_PROMPT_CHARS
+ * characters rather than falling back to the default, so nothing the reader
+ * sent is swapped for something else; the prompt box then says it is at its
+ * limit.
+ */
 export function promptField(defaultValue: string): Field<string> {
   return {
     default: defaultValue,
-    parse: (raw) => (raw.length <= MAX_PROMPT_CHARS ? raw : undefined),
+    parse: (raw) => {
+      if (raw.length <= MAX_PROMPT_CHARS) return raw;
+      const cut = raw.slice(0, MAX_PROMPT_CHARS);
+      // Never end on half of a surrogate pair.
+      return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+    },
     format: (v) => v,
   };
 }
