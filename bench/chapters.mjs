@@ -26,7 +26,7 @@
 // "Live": Figure.tsx keeps `data-live="true"` on a figure that is ready with no
 // run in flight (`[data-pending="true"]` from the kit's RunState), and
 // `data-run` counts how often it became live. Chapters 3-4's own run line
-// (`.ch3-busy`, "Computing…") has no such attribute yet, so it is read here too.
+// (`.ch3-busy`, "Computing…") carries `data-pending` too; its text is also read.
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, totalmem } from 'node:os';

@@ -22,6 +22,7 @@ import {
   formatSigned,
 } from '../../src/components/kit/format';
 import { contextCut, fitToContext } from '../../src/components/kit/PromptInput';
+import { colourIndex } from '../../src/components/kit/raster';
 import { decodeState, encodeState } from '../../src/components/url-state';
 import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
 import { findModelsDir } from './paths';
@@ -136,5 +137,31 @@ describe('kit prompt past the context', () => {
     const cut = contextCut(tokenizer, '😀😀', 2)!;
     expect(cut.keptTail).toBe('\uFFFD');
     expect(cut.droppedHead).toBe('\uFFFD\uFFFD😀'); // one U+FFFD per stray byte
+  });
+});
+
+describe('raster heatmap colours', () => {
+  // The raster path looks colours up by index; each index must name the very
+  // colour string the SVG path would have used for that value.
+  const unitColour = (kind: 'signed' | 'unsigned', i: number) =>
+    kind === 'signed'
+      ? colourFor({ kind, min: -1, max: 1 }, (i - 100) / 100)
+      : colourFor({ kind, min: 0, max: 1 }, i / 100);
+
+  // 0% of either end of a diverging map is the zero colour itself.
+  const same = (css: string) => css.replace(/var\(--map-(neg|pos)\) 0%/, 'var(--map-zero) 0%');
+
+  it('maps every value to the table entry of the colour colourFor gives it', () => {
+    const scales = [signedScale([-3.7, 2.1]), unsignedScale([0, 5.5]), probabilityScale];
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    for (const scale of scales)
+      for (let k = 0; k < 2000; k++) {
+        const v = random() * (scale.max - scale.min) * 0.6 + (scale.max + scale.min) / 2;
+        expect(same(unitColour(scale.kind, colourIndex(scale, v)))).toBe(same(colourFor(scale, v)));
+      }
+    expect(colourIndex(signedScale([1]), 0)).toBe(100);
+    expect(colourIndex(signedScale([1]), -1)).toBe(0);
+    expect(colourIndex(probabilityScale, 1)).toBe(100);
   });
 });

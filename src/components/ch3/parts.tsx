@@ -126,7 +126,7 @@ export function Select<T extends string>({
 export function RunStatus({ pending, error }: { pending: boolean; error?: string }) {
   return (
     <>
-      <p class="ch3-busy" aria-live="polite">
+      <p class="ch3-busy" aria-live="polite" data-pending={pending ? 'true' : 'false'}>
         {pending ? 'Computing…' : ''}
       </p>
       {error && (
