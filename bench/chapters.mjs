@@ -27,13 +27,12 @@
 // run in flight (`[data-pending="true"]` from the kit's RunState), and
 // `data-run` counts how often it became live. Chapters 3-4's own run line
 // (`.ch3-busy`, "Computing…") carries `data-pending` too; its text is also read.
-import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
+import { chromiumPath, launchArgs, machine } from './machine.mjs';
 import { tokenizerFromJson } from '../src/model/tokenizer.ts';
 
 const { values: args } = parseArgs({
@@ -56,39 +55,6 @@ const site = `${origin}${args.base}`;
 const reps = Number(args.reps);
 const keys = Number(args.keys);
 const lengths = [16, 128];
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// bench/run.mjs's launch arguments.
-const launchArgs = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function sh(cmd) {
-  try {
-    return execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function machine() {
-  const cpu = cpus();
-  return {
-    host: hostname(),
-    cpu: `${cpu[0]?.model ?? 'unknown'} × ${cpu.length} logical cores`,
-    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    chromium: sh(`${chromiumPath} --version`),
-    node: process.version,
-    load: loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' '),
-  };
-}
 
 /**
  * Runs in every page before its scripts: the test helpers, the first-live

@@ -12,14 +12,14 @@
 // - bytes a first visit to one chapter transfers, compressed (gzip and
 //   brotli of each file as a host would serve it), split into runtime, model
 //   and page.
-import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { serve } from '../scripts/serve.mjs';
+import { chromiumPath, launchArgs, machine, sh } from './machine.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,38 +41,6 @@ const port = Number(args.port);
 const origin = `http://127.0.0.1:${port}`;
 const site = `${origin}${args.base}`;
 const reps = Number(args.reps);
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const launchArgs = [
-  '--enable-unsafe-webgpu',
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-function sh(cmd) {
-  try {
-    return execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
-function machine() {
-  const cpu = cpus();
-  return {
-    host: hostname(),
-    cpu: `${cpu[0]?.model ?? 'unknown'} × ${cpu.length} logical cores`,
-    memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
-    chromium: sh(`${chromiumPath} --version`),
-    node: process.version,
-    load: loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' '),
-  };
-}
 
 /** Opens the diagnostics page with `query` and waits for its test API and backend. */
 async function openDiagnostics(browser, query) {
