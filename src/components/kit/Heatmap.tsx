@@ -280,6 +280,19 @@ export function Heatmap({
     readout = `${where}: ${masked ? maskedText : format(values[shown.row * cols + shown.col])}`;
   }
 
+  const cellsProps: CellsProps = {
+    rows,
+    cols,
+    values,
+    scale,
+    cell,
+    x0,
+    y0,
+    isMasked,
+    showValues,
+    format,
+  };
+
   return (
     <div class="kit-heatmap">
       <div
@@ -354,33 +367,7 @@ export function Heatmap({
               </text>
             ) : null,
           )}
-          {raster ? (
-            <RasterCells
-              rows={rows}
-              cols={cols}
-              values={values}
-              scale={scale}
-              cell={cell}
-              x0={x0}
-              y0={y0}
-              isMasked={isMasked}
-              showValues={false}
-              format={format}
-            />
-          ) : (
-            <Cells
-              rows={rows}
-              cols={cols}
-              values={values}
-              scale={scale}
-              cell={cell}
-              x0={x0}
-              y0={y0}
-              isMasked={isMasked}
-              showValues={showValues}
-              format={format}
-            />
-          )}
+          {raster ? <RasterCells {...cellsProps} showValues={false} /> : <Cells {...cellsProps} />}
           {highlight && (
             <rect
               class="kit-cursor"
