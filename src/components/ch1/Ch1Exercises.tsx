@@ -1,6 +1,5 @@
-import Figure from '../Figure';
 import { useUrlState } from '../use-url-state';
-import { Exercise, PromptInput, promptField, useModel } from '../kit';
+import { Exercise, ExercisePrompt, ExerciseSet, promptField, useModel } from '../kit';
 
 import {
   checkConfident,
@@ -26,29 +25,19 @@ const schema = {
 export default function Ch1Exercises() {
   const [state, update] = useUrlState(schema, 'ex1');
   const m = useModel(MODEL);
-  const count = (t: string) => (m.tokenizer ? m.tokenizer.encode(t).length : undefined);
   const ready = m.status.kind === 'ready';
   return (
-    <Figure
-      name="ch1-exercises"
-      title="Exercises, checked by the model"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
-      caption={<>Each check runs {MODEL} on your answer, here in your browser.</>}
-    >
+    <ExerciseSet name="ch1-exercises" model={m} modelId={MODEL}>
       <Exercise
         n={1}
         task="Write a prompt after which the model puts more than half its probability on a single next token."
         check={() => checkConfident(m.model!, m.tokenizer!, state.confident)}
         disabled={!ready}
       >
-        <PromptInput
-          label="Your prompt"
+        <ExercisePrompt
+          model={m}
           value={state.confident}
           onInput={(confident) => update({ confident })}
-          tokenCount={count(state.confident)}
-          nCtx={m.model?.config.n_ctx}
         />
       </Exercise>
       <Exercise
@@ -57,12 +46,11 @@ export default function Ch1Exercises() {
         check={() => checkFluent(m.model!, m.tokenizer!, state.fluent)}
         disabled={!ready}
       >
-        <PromptInput
+        <ExercisePrompt
+          model={m}
           label="Your passage"
           value={state.fluent}
           onInput={(fluent) => update({ fluent })}
-          tokenCount={count(state.fluent)}
-          nCtx={m.model?.config.n_ctx}
           rows={3}
         />
       </Exercise>
@@ -72,15 +60,13 @@ export default function Ch1Exercises() {
         check={() => checkSizes(m.model!, m.tokenizer!, state.sizes)}
         disabled={!ready}
       >
-        <PromptInput
-          label="Your prompt"
+        <ExercisePrompt
+          model={m}
           value={state.sizes}
           onInput={(sizes) => update({ sizes })}
-          tokenCount={count(state.sizes)}
-          nCtx={m.model?.config.n_ctx}
           rows={3}
         />
       </Exercise>
-    </Figure>
+    </ExerciseSet>
   );
 }

@@ -1,12 +1,12 @@
-import Figure from '../Figure';
 import { useUrlState } from '../use-url-state';
 import {
   Exercise,
+  ExercisePrompt,
+  ExerciseSet,
   headField,
   headName,
   HeadPicker,
   parseHead,
-  PromptInput,
   promptField,
   useModel,
 } from '../kit';
@@ -31,34 +31,20 @@ export default function Ch2Exercises() {
   const [state, update] = useUrlState(schema, 'ex2');
   const m = useModel(MODEL);
   const cfg = m.model?.config;
-  const count = (t: string) => (m.tokenizer ? m.tokenizer.encode(t).length : undefined);
   const ready = m.status.kind === 'ready';
   const head =
     cfg && state.head.layer < cfg.n_layers && state.head.head < cfg.n_heads
       ? state.head
       : { layer: 0, head: 0 };
   return (
-    <Figure
-      name="ch2-exercises"
-      title="Exercises, checked by the model"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
-      caption={<>Each check runs {MODEL} on your answer, here in your browser.</>}
-    >
+    <ExerciseSet name="ch2-exercises" model={m} modelId={MODEL}>
       <Exercise
         n={1}
         task="Find a prompt where, at the last position, some single head’s direct contribution to the model’s top prediction is larger than the token embedding’s."
         check={() => checkBeat(m.model!, m.tokenizer!, state.beat)}
         disabled={!ready}
       >
-        <PromptInput
-          label="Your prompt"
-          value={state.beat}
-          onInput={(beat) => update({ beat })}
-          tokenCount={count(state.beat)}
-          nCtx={cfg?.n_ctx}
-        />
+        <ExercisePrompt model={m} value={state.beat} onInput={(beat) => update({ beat })} />
       </Exercise>
       <Exercise
         n={2}
@@ -79,13 +65,7 @@ export default function Ch2Exercises() {
             }}
           />
         )}
-        <PromptInput
-          label="Your prompt"
-          value={state.knock}
-          onInput={(knock) => update({ knock })}
-          tokenCount={count(state.knock)}
-          nCtx={cfg?.n_ctx}
-        />
+        <ExercisePrompt model={m} value={state.knock} onInput={(knock) => update({ knock })} />
       </Exercise>
       <Exercise
         n={3}
@@ -93,14 +73,8 @@ export default function Ch2Exercises() {
         check={() => checkLens(m.model!, m.tokenizer!, state.lens)}
         disabled={!ready}
       >
-        <PromptInput
-          label="Your prompt"
-          value={state.lens}
-          onInput={(lens) => update({ lens })}
-          tokenCount={count(state.lens)}
-          nCtx={cfg?.n_ctx}
-        />
+        <ExercisePrompt model={m} value={state.lens} onInput={(lens) => update({ lens })} />
       </Exercise>
-    </Figure>
+    </ExerciseSet>
   );
 }

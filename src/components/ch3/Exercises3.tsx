@@ -1,7 +1,7 @@
 import { useId, useState } from 'preact/hooks';
-import Figure from '../Figure';
 import {
   Exercise,
+  ExerciseSet,
   formatNumber,
   PromptInput,
   fitToContext,
@@ -91,13 +91,7 @@ export default function Exercises3() {
   };
 
   return (
-    <Figure
-      name="exercises-ch3"
-      title="Exercises"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
-    >
+    <ExerciseSet name="exercises-ch3" model={m} modelId="gelu-1l">
       <Exercise
         n={1}
         disabled={!ready}
@@ -141,6 +135,6 @@ export default function Exercises3() {
           ))}
         </fieldset>
       </Exercise>
-    </Figure>
+    </ExerciseSet>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import Figure from '../Figure';
 import {
   Exercise,
+  ExerciseSet,
   fitToContext,
   formatPercent,
   formatNumber,
@@ -101,13 +101,7 @@ export default function Exercises4() {
   };
 
   return (
-    <Figure
-      name="exercises-ch4"
-      title="Exercises"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
-    >
+    <ExerciseSet name="exercises-ch4" model={m} modelId="attn-only-2l">
       <Exercise
         n={1}
         disabled={!ready}
@@ -183,6 +177,6 @@ export default function Exercises4() {
         </div>
         <PromptInput value={prompt3} onInput={setPrompt3} label="Your prompt" />
       </Exercise>
-    </Figure>
+    </ExerciseSet>
   );
 }

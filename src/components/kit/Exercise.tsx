@@ -1,5 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import Figure from '../Figure';
+import { PromptInput } from './PromptInput';
+import type { FigureModel } from './use-model';
 import './kit.css';
 
 /** The verdict of an exercise check. */
@@ -65,5 +68,64 @@ export function Exercise({ n, task, children, check, disabled }: ExerciseProps) 
         {result && (result.ok ? '✓ ' : '✗ ') + result.message}
       </p>
     </section>
+  );
+}
+
+/** Props of a chapter's set of exercises. */
+export interface ExerciseSetProps {
+  /** The figure's `data-widget` name, e.g. `ch1-exercises`. */
+  name: string;
+  /** The model that checks the answers, from the kit's `useModel`. */
+  model: FigureModel;
+  /** Its id, named in the caption. */
+  modelId: string;
+  children: ComponentChildren;
+}
+
+/**
+ * A chapter's exercises in one figure frame: the model's loading state and
+ * backend badge, and a caption saying the checks run here, in the browser.
+ */
+export function ExerciseSet({ name, model: m, modelId, children }: ExerciseSetProps) {
+  return (
+    <Figure
+      name={name}
+      title="Exercises, checked by the model"
+      status={m.status}
+      onRetry={m.retry}
+      backend={m.badge}
+      caption={<>Each check runs {modelId} on your answer, here in your browser.</>}
+    >
+      {children}
+    </Figure>
+  );
+}
+
+/** Props of an exercise's prompt box. */
+export interface ExercisePromptProps {
+  model: FigureModel;
+  value: string;
+  onInput: (text: string) => void;
+  label?: string;
+  rows?: number;
+}
+
+/** A prompt box for an answer, counting its tokens against the checking model's context. */
+export function ExercisePrompt({
+  model: m,
+  value,
+  onInput,
+  label = 'Your prompt',
+  rows,
+}: ExercisePromptProps) {
+  return (
+    <PromptInput
+      label={label}
+      value={value}
+      onInput={onInput}
+      tokenCount={m.tokenizer?.encode(value).length}
+      nCtx={m.model?.config.n_ctx}
+      rows={rows}
+    />
   );
 }
