@@ -92,9 +92,10 @@ when a reader accepts it ("Use the new version" in the footer).
 
 ## The 404 page
 
-\`404.html\` links back to the book relative to the server's root folder of
-the book; point your server's not-found page at it only if the book is at the
-site's root.
+\`404.html\` finds its styles and links relative to the book's folder, so it
+shows properly for a missing page directly in that folder. If your server
+sends it for missing pages deeper down, it still says the page is not part
+of the book, but unstyled.
 `;
 }
 
