@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumPath, launchArgs } from './bench/machine.mjs';
 
 /**
  * End-to-end tests against the built site (`npm run test:e2e` builds it into
@@ -39,20 +40,12 @@ export default defineConfig({
     // (tens of MB) for offline use; tests/e2e/offline.spec.ts allows them.
     serviceWorkers: 'block',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        // Headless Chromium exposes WebGPU on SwiftShader with this flag; the
-        // runtime and its tests rely on navigator.gpu being really there.
-        '--enable-unsafe-webgpu',
-        '--no-sandbox',
-        // Without these, Chromium calls Google's servers on start, which this
-        // network refuses (and which would count as requests leaving).
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      // The benchmarks' Chromium and arguments (bench/machine.mjs): WebGPU on
+      // SwiftShader (--enable-unsafe-webgpu; the runtime and its tests rely on
+      // navigator.gpu being really there) and no calls to Google's servers,
+      // which this network refuses and which would count as requests leaving.
+      executablePath: chromiumPath,
+      args: [...launchArgs, '--disable-quic'],
     },
   },
   webServer: {

@@ -1,4 +1,4 @@
-// What both benchmarks share: the Chromium they drive, its launch arguments,
+// What both benchmarks (and playwright.config.ts) share: the Chromium they drive, its launch arguments,
 // and a description of the machine for the results file.
 import { execSync } from 'node:child_process';
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
