@@ -5,6 +5,13 @@ import astro from 'eslint-plugin-astro';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Module paths that open ORT, a session or the page's registry: onnxruntime-web
+ * itself, and src/model's index, ort, registry, hooked-model and executor.
+ */
+const RUNTIME_DOORS =
+  /^onnxruntime-web|(^|\/)model(\/(index|ort|registry|hooked-model|executor))?$/;
+
 /** Lint everything we write; `npm run lint` fails on any warning. */
 export default defineConfig(
   {
@@ -31,6 +38,42 @@ export default defineConfig(
     // The service worker template (copied to the site as sw.js).
     files: ['src/offline/service-worker.js'],
     languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
+    // The one door (issue 12): figures reach ORT only through the kit's runtime
+    // door (src/components/kit/runtime.ts), which hands out models from the
+    // page's registry, whose every ORT call is a job of the page's executor.
+    // Types may be imported from anywhere; values that open ORT, a session or
+    // a registry may not. The diagnostics page tests the runtime itself.
+    files: ['src/components/**/*.{ts,tsx}'],
+    ignores: [
+      'src/components/kit/runtime.ts',
+      'src/components/Diagnostics.tsx',
+      'src/components/runtime/**',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: RUNTIME_DOORS.source,
+              allowTypeImports: true,
+              message:
+                "Reach the runtime through the kit's door (loadRuntime, useModels, loadTokenizer in kit/runtime.ts).",
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportExpression[source.value=${RUNTIME_DOORS}]`,
+          message:
+            "Reach the runtime through the kit's door (loadRuntime, useModels, loadTokenizer in kit/runtime.ts).",
+        },
+      ],
+    },
   },
   {
     rules: {

@@ -1,10 +1,6 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import type { Tokenizer } from '../model/tokenizer';
 import Figure from './Figure';
-import { backendBadge } from './runtime/backend-badge';
-import { siteUrl } from './site-root';
-import { useModel } from './runtime/use-model';
-import { useLoader } from './use-loader';
+import { useModels } from './kit/use-models';
 
 /** The prediction shown, with the prompt it was computed for. */
 interface Prediction {
@@ -15,11 +11,6 @@ interface Prediction {
   backend: string;
 }
 
-async function loadSharedTokenizer(): Promise<Tokenizer> {
-  const { loadTokenizer } = await import('../model/tokenizer');
-  return loadTokenizer(siteUrl('models/tokenizer.json'));
-}
-
 /**
  * Type a prompt and see the model's next-token prediction, computed on every
  * keystroke: the latest prompt wins and results for overtaken prompts are
@@ -28,15 +19,13 @@ async function loadSharedTokenizer(): Promise<Tokenizer> {
  */
 export default function DiagnosticsLive({ modelId }: { modelId: string }) {
   const inputId = useId();
-  const { status, model, backend, backendVersion, retry } = useModel(modelId);
-  const tok = useLoader(loadSharedTokenizer, { what: 'the tokenizer' });
+  const { status, model, tokenizer, backend, badge, backendVersion, retry } = useModels([modelId]);
   const [text, setText] = useState('The cat sat on the mat. The cat sat on the');
   const [prediction, setPrediction] = useState<Prediction | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [live, setLive] = useState(0);
 
   useEffect(() => {
-    const tokenizer = tok.value;
     if (!model || !tokenizer) return;
     const ids = tokenizer.encode(text).slice(-model.config.n_ctx);
     if (ids.length === 0) return;
@@ -62,16 +51,15 @@ export default function DiagnosticsLive({ modelId }: { modelId: string }) {
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
     // backendVersion: re-run on the new backend after a lost device.
-  }, [model, tok.value, text, backendVersion]);
+  }, [model, tokenizer, text, backendVersion]);
 
-  const loading = tok.status.kind !== 'ready' ? tok.status : status;
   return (
     <Figure
       name="diagnostics-live"
       title={`Live run of ${modelId}`}
-      status={loading}
-      onRetry={tok.status.kind === 'error' ? tok.retry : retry}
-      backend={backend && backendBadge(backend)}
+      status={status}
+      onRetry={retry}
+      backend={badge}
       caption={<>Runs on every keystroke; a result for a prompt you already changed is dropped.</>}
     >
       <label for={inputId}>Prompt</label>

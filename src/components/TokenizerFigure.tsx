@@ -1,7 +1,6 @@
 import { useId } from 'preact/hooks';
-import type { Tokenizer } from '../model/tokenizer';
 import Figure from './Figure';
-import { siteUrl } from './site-root';
+import { loadTokenizer } from './kit/runtime';
 import { field } from './url-state';
 import { useLoader } from './use-loader';
 import { useUrlState } from './use-url-state';
@@ -10,14 +9,6 @@ import { useUrlState } from './use-url-state';
 const MAX_TEXT = 2000;
 
 const schema = { text: field.text('The cat sat on the mat. The cat sat on the', MAX_TEXT) };
-
-/** The tokenizer every model shares (public/models/tokenizer.json), loaded once a page. */
-async function loadSharedTokenizer(): Promise<Tokenizer> {
-  // Imported here, not at the top, so the runtime stays out of the page's
-  // first-load JavaScript until a figure is on screen.
-  const { loadTokenizer } = await import('../model/tokenizer');
-  return loadTokenizer(siteUrl('models/tokenizer.json'));
-}
 
 /**
  * Type text, see the tokens the models read: each token's text (spaces as
@@ -30,7 +21,7 @@ export default function TokenizerFigure() {
     status,
     value: tokenizer,
     retry,
-  } = useLoader(loadSharedTokenizer, {
+  } = useLoader(loadTokenizer, {
     what: 'the tokenizer',
   });
   const ids = tokenizer ? tokenizer.encode(state.text) : [];

@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { FigureStatus } from './Figure';
 
+/**
+ * How long a load may go without any progress before the figure says so, ms:
+ * it then shows an error with Retry (and still comes alive if the load ends
+ * after all).
+ */
+export const LOAD_STALL_MS = 60_000;
+
 /** What a loader tells the reader while it works. */
 export interface LoadReport {
   /** What is being loaded, e.g. "the tokenizer" or "attn-only-2l/model.onnx". */
@@ -35,14 +42,35 @@ export function useLoader<T>(
 
   useEffect(() => {
     let current = true;
+    let what = initial.what;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A figure never waits silently: no progress for LOAD_STALL_MS is an error with Retry.
+    const watch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (current)
+          setStatus({
+            kind: 'error',
+            message: `nothing arrived for ${LOAD_STALL_MS / 1000} s while loading ${what}; check the connection and retry`,
+          });
+      }, LOAD_STALL_MS);
+    };
     setStatus({ kind: 'loading', ...initial });
-    load((r) => current && setStatus({ kind: 'loading', ...r })).then(
+    watch();
+    load((r) => {
+      if (!current) return;
+      what = r.what;
+      watch();
+      setStatus({ kind: 'loading', ...r });
+    }).then(
       (v) => {
+        clearTimeout(timer);
         if (!current) return;
         setValue(() => v);
         setStatus({ kind: 'ready' });
       },
       (error: unknown) => {
+        clearTimeout(timer);
         if (!current) return;
         setStatus({
           kind: 'error',
@@ -52,6 +80,7 @@ export function useLoader<T>(
     );
     return () => {
       current = false;
+      clearTimeout(timer);
     };
     // `initial` is only the first message; a new object each render must not reload.
   }, [load, attempt]);

@@ -3,17 +3,21 @@
  * weights })` returns logits and the requested activations under their
  * TransformerLens names, as typed arrays with shapes.
  *
- * Guarantees: runs never overlap inside ORT (one queue per model); prompts are
- * right-padded to length buckets and every output is trimmed back to the real
- * length; every tensor ORT hands out is disposed before `run` resolves
- * (`liveTensors` counts what is still alive, 0 between runs).
+ * Guarantees: no two calls into ORT ever overlap on the page (session
+ * creation, runs, tensor reads and disposal, release and backend fallback all
+ * run as jobs of the page's one `OrtExecutor`); if the WebGPU module crashes,
+ * hangs or loses its device, every model of the page moves to WASM and the
+ * interrupted run is redone there; prompts are right-padded to length buckets
+ * and every output is trimmed back to the real length; every tensor ORT hands
+ * out is disposed before `run` resolves (`liveTensors` counts what is still
+ * alive, 0 between runs).
  */
 import type { BackendChoice, BackendName } from './backend';
 import type { ModelConfig } from './config';
 import { type DimName, hookDims } from './hooks';
 import type { Ort, OrtSession, OrtTensor } from './ort';
+import { isRuntimeCrash, OrtExecutor, pageExecutor, STALE } from './executor';
 import { bucketFor, defaultBuckets, trimPositions } from './padding';
-import { RunQueue, STALE } from './run-queue';
 import type { ModelWeights } from './weights';
 
 /** One activation: row-major data, its shape and TransformerLens dimension names. */
@@ -79,11 +83,10 @@ export interface HookedModelInit {
   /** Length buckets; default 16, 32, 64, ... n_ctx. */
   buckets?: number[];
   /**
-   * The queue runs wait in. ORT must not run two sessions at once on a page
-   * (one WebGPU device, one WASM heap), so the registry gives every model of a
-   * page the same queue; default a queue of this model's own.
+   * The lock every ORT call of this model takes: no two calls into ORT may
+   * overlap on a page (see executor.ts); default the page's executor.
    */
-  queue?: RunQueue;
+  executor?: OrtExecutor;
   /**
    * The ORT execution provider for each backend; default the backend's name.
    * onnxruntime-node (unit tests) calls its CPU provider `cpu`.
@@ -93,21 +96,6 @@ export interface HookedModelInit {
 
 /** Listener for backend changes (e.g. WebGPU device lost -> WASM). */
 export type BackendListener = (choice: BackendChoice) => void;
-
-/**
- * The page's session creations, one after another. ORT's WebGPU provider
- * refuses a second session while one is being created ("another WebGPU EP
- * inference session is being created"), which happens whenever two figures
- * (or the diagnostics page's parity checks and its live figure) load
- * different models at once. Runtime-level state, shared by every model.
- */
-let sessionCreation: Promise<unknown> = Promise.resolve();
-
-function oneSessionAtATime<T>(create: () => Promise<T>): Promise<T> {
-  const next = sessionCreation.then(create, create);
-  sessionCreation = next.catch(() => undefined);
-  return next;
-}
 
 /** A model on one ORT session, shared by every widget on the page. */
 export class HookedModel {
@@ -121,7 +109,7 @@ export class HookedModel {
   private readonly providers: Partial<Record<BackendName, string>>;
   private session!: OrtSession;
   private choice: BackendChoice;
-  private readonly queue: RunQueue;
+  private readonly exec: OrtExecutor;
   private readonly listeners = new Set<BackendListener>();
   private weightFeeds = new WeakMap<ModelWeights, Record<string, OrtTensor>>();
   private live = 0;
@@ -136,29 +124,51 @@ export class HookedModel {
     this.choice = init.backend;
     this.buckets = init.buckets ?? defaultBuckets(init.config.n_ctx);
     this.providers = init.executionProviders ?? {};
-    this.queue = init.queue ?? new RunQueue();
+    this.exec = init.executor ?? pageExecutor();
   }
 
   /**
-   * Creates the ORT session on the chosen backend. If WebGPU was chosen but
-   * not forced and the session cannot be created there, falls back to WASM and
-   * says why in `backend.reason`.
+   * Creates the ORT session on the chosen backend, as one job of the page's
+   * executor. WebGPU falls back to WASM (saying why in `backend.reason`) when
+   * it is already broken on this page, when its module crashes while creating
+   * the session, or, unless `?backend=webgpu` forced it, when the session
+   * cannot be created there for any other reason.
    */
   static async create(init: HookedModelInit): Promise<HookedModel> {
     const model = new HookedModel(init);
-    try {
-      await model.openSession(init.backend.backend);
-    } catch (e) {
-      if (init.backend.backend !== 'webgpu' || init.backend.forced) throw e;
-      model.choice = {
-        backend: 'wasm',
-        reason: `WebGPU session failed (${(e as Error).message}); running on WASM`,
-        forced: false,
-      };
-      await model.useWasmOrt();
-      await model.openSession('wasm');
-    }
+    // After a crash anywhere on the page, this model leaves WebGPU too, and its figures re-run.
+    model.exec.onBroken((backend, reason) => {
+      if (backend === 'webgpu' && model.choice.backend === 'webgpu')
+        void model.fallBackToWasm(reason).catch(() => undefined);
+    });
+    await model.exec.exclusive(() => model.openFirstSession(init.backend), {
+      what: `creating the session of ${init.config.model_name}`,
+      backend: init.backend.backend,
+    });
     return model;
+  }
+
+  private async openFirstSession(choice: BackendChoice): Promise<void> {
+    if (choice.backend !== 'webgpu') return this.openSession('wasm');
+    const broken = this.exec.brokenReason('webgpu');
+    if (!broken) {
+      try {
+        return await this.openSession('webgpu');
+      } catch (e) {
+        const crashed = isRuntimeCrash(e);
+        if (crashed) this.exec.markBroken('webgpu', `WebGPU crashed (${(e as Error).message})`);
+        if (choice.forced && !crashed) throw e;
+        this.choice = {
+          backend: 'wasm',
+          reason: `WebGPU session failed (${(e as Error).message}); running on WASM`,
+          forced: false,
+        };
+      }
+    } else {
+      this.choice = { backend: 'wasm', reason: `${broken}; running on WASM`, forced: false };
+    }
+    await this.useWasmOrt();
+    await this.openSession('wasm');
   }
 
   /** The backend in use and why. */
@@ -188,7 +198,7 @@ export class HookedModel {
     options: RunOptions = {},
   ): Promise<RunResult> {
     const rows = toRows(tokens);
-    return this.queue.enqueue(() => this.runWithRecovery(rows, options));
+    return this.exec.exclusive(() => this.runWithRecovery(rows, options), this.jobOptions('a run'));
   }
 
   /**
@@ -202,9 +212,11 @@ export class HookedModel {
     options: RunOptions = {},
   ): Promise<RunResult | null> {
     const rows = toRows(tokens);
-    // Channels are per model: the page-wide queue is shared by every model.
-    const r = await this.queue.latest(`${this.config.model_name}: ${channel}`, () =>
-      this.runWithRecovery(rows, options),
+    // Channels are per model: the page's executor is shared by every model.
+    const r = await this.exec.latest(
+      `${this.config.model_name}: ${channel}`,
+      () => this.runWithRecovery(rows, options),
+      this.jobOptions('a run'),
     );
     return r === STALE ? null : r;
   }
@@ -214,7 +226,15 @@ export class HookedModel {
    * listener so figures re-run. Safe to call more than once.
    */
   fallBackToWasm(reason: string): Promise<void> {
-    return this.queue.enqueue(() => this.switchToWasm(reason));
+    return this.exec.exclusive(() => this.switchToWasm(reason), {
+      what: `moving ${this.config.model_name} to WASM`,
+      backend: 'wasm',
+    });
+  }
+
+  /** Frees the ORT session (as an executor job); the model cannot run after it. */
+  release(): Promise<void> {
+    return this.exec.exclusive(() => this.session.release(), this.jobOptions('releasing'));
   }
 
   /**
@@ -225,8 +245,10 @@ export class HookedModel {
    */
   async warmUp(hooks: readonly string[] = []): Promise<void> {
     for (const b of this.buckets) {
-      await this.queue.latest(`${this.config.model_name}: warm-up ${b}`, () =>
-        this.runWithRecovery([new Array<number>(b).fill(0)], { hooks }),
+      await this.exec.latest(
+        `${this.config.model_name}: warm-up ${b}`,
+        () => this.runWithRecovery([new Array<number>(b).fill(0)], { hooks }),
+        this.jobOptions('a warm-up run'),
       );
     }
   }
@@ -248,23 +270,23 @@ export class HookedModel {
     });
   }
 
+  private jobOptions(what: string): { what: string; backend: BackendName } {
+    return { what: `${what} of ${this.config.model_name}`, backend: this.choice.backend };
+  }
+
+  /** Opens a session on `backend`; call only inside an executor job. */
   private async openSession(backend: BackendName): Promise<void> {
-    this.session = await oneSessionAtATime(() =>
-      this.ort.InferenceSession.create(this.graph, {
-        executionProviders: [this.providers[backend] ?? backend],
-        graphOptimizationLevel: 'all',
-        logSeverityLevel: 3, // errors only: see ort.ts
-      }),
-    );
+    this.session = await this.ort.InferenceSession.create(this.graph, {
+      executionProviders: [this.providers[backend] ?? backend],
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3, // errors only: see ort.ts
+    });
     if (backend === 'webgpu') {
       const device = (await this.ort.env.webgpu.device) as GPUDevice | undefined;
-      const session = this.session;
+      // One device serves every model of the page: losing it breaks WebGPU for all.
       void device?.lost.then((info) => {
-        // Only the session that lost its device falls back, and only once.
-        if (this.session === session)
-          void this.fallBackToWasm(
-            `WebGPU device lost (${info.message || info.reason}); running on WASM`,
-          );
+        if (info.reason === 'destroyed' && this.exec.brokenReason('webgpu')) return;
+        this.exec.markBroken('webgpu', `WebGPU device lost (${info.message || info.reason})`);
       });
     }
   }
@@ -278,34 +300,56 @@ export class HookedModel {
     this.weightFeeds = new WeakMap();
   }
 
+  /** Moves this model to WASM; call only inside an executor job. */
   private async switchToWasm(reason: string): Promise<void> {
     if (this.choice.backend === 'wasm') return;
     const old = this.session;
     await this.useWasmOrt();
     await this.openSession('wasm');
     // Only now: if WASM could not start, the model still says what it runs on.
-    this.choice = { backend: 'wasm', reason, forced: false };
-    await old.release().catch(() => undefined); // a lost device may already have freed it
+    this.choice = {
+      backend: 'wasm',
+      reason: /running on WASM/.test(reason) ? reason : `${reason}; running on WASM`,
+      forced: false,
+    };
+    // A crashed or stuck module is never entered again; a lost device's session is freed.
+    if (!/crashed|stopped answering/.test(reason)) await old.release().catch(() => undefined);
     for (const l of this.listeners) l(this.choice);
   }
 
+  /**
+   * Runs on the current backend. If WebGPU is broken on the page (by this run
+   * or another model's), moves to WASM first; if this run breaks it (a crash
+   * or a lost device), moves and runs again there. Call only inside a job.
+   */
   private async runWithRecovery(rows: number[][], options: RunOptions): Promise<RunResult> {
+    const broken = this.exec.brokenReason(this.choice.backend);
+    if (broken && this.choice.backend === 'webgpu') await this.switchToWasm(broken);
+    else if (broken) throw new Error(`${broken}; reload the page to start the runtime again`);
     try {
       return await this.runNow(rows, options);
     } catch (e) {
-      if (this.choice.backend !== 'webgpu') throw e;
-      // A run that fails on WebGPU because the device went away is retried
-      // once on WASM; any other error is the caller's to see.
-      const device = (await this.ort.env.webgpu.device.catch(() => undefined)) as
-        GPUDevice | undefined;
-      const lost = await Promise.race([
-        device?.lost.then(() => true),
-        new Promise((r) => setTimeout(() => r(false), 50)),
-      ]);
-      if (!lost) throw e;
-      await this.switchToWasm(
-        `WebGPU device lost during a run (${(e as Error).message}); running on WASM`,
-      );
+      if (this.choice.backend !== 'webgpu') {
+        if (isRuntimeCrash(e))
+          this.exec.markBroken('wasm', `the WASM runtime crashed (${(e as Error).message})`);
+        throw e;
+      }
+      let reason: string | undefined;
+      if (isRuntimeCrash(e)) reason = `WebGPU crashed during a run (${(e as Error).message})`;
+      else {
+        // A run that fails because the device went away is retried on WASM;
+        // any other error is the caller's to see.
+        const device = (await this.ort.env.webgpu.device.catch(() => undefined)) as
+          GPUDevice | undefined;
+        const lost = await Promise.race([
+          device?.lost.then(() => true),
+          new Promise((r) => setTimeout(() => r(false), 50)),
+        ]);
+        if (lost) reason = `WebGPU device lost during a run (${(e as Error).message})`;
+      }
+      if (!reason) throw e;
+      this.exec.markBroken('webgpu', reason);
+      await this.switchToWasm(this.exec.brokenReason('webgpu') ?? reason);
       return this.runNow(rows, options);
     }
   }

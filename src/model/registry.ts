@@ -3,6 +3,7 @@
  * first request and shared by every widget that asks for the same model.
  */
 import { browserEnvironment, chooseBackend, type BackendChoice, type BackendName } from './backend';
+import { OrtExecutor, pageExecutor } from './executor';
 import { HookedModel } from './hooked-model';
 import {
   defaultModelsUrl,
@@ -14,7 +15,6 @@ import {
   type LoadProgress,
 } from './loader';
 import { loadBrowserOrt, type Ort } from './ort';
-import { RunQueue } from './run-queue';
 import { ModelWeights } from './weights';
 
 /** How a registry finds ORT, the backend and the files. */
@@ -28,6 +28,8 @@ export interface RegistryOptions {
   fetch?: typeof fetch;
   /** ORT provider names per backend (onnxruntime-node calls its CPU provider `cpu`). */
   executionProviders?: Partial<Record<BackendName, string>>;
+  /** The lock every ORT call takes (default the page's one executor). */
+  executor?: OrtExecutor;
 }
 
 interface Entry {
@@ -39,14 +41,15 @@ interface Entry {
 export class ModelRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly checkpoints = new Map<string, Promise<ModelWeights>>();
-  /** One queue for every model of the page: ORT runs one session at a time. */
-  private readonly queue = new RunQueue();
+  /** One lock for every ORT call of every model: see executor.ts. */
+  readonly executor: OrtExecutor;
   private manifestOptions?: LoadOptions;
   private backend?: Promise<BackendChoice>;
   private readonly options: RegistryOptions;
 
   constructor(options: RegistryOptions = {}) {
     this.options = options;
+    this.executor = options.executor ?? pageExecutor();
   }
 
   /**
@@ -128,7 +131,7 @@ export class ModelRegistry {
       weights: new ModelWeights(files.config, files.weights),
       backend,
       loadWasmOrt: () => loadOrt('wasm'),
-      queue: this.queue,
+      executor: this.executor,
       executionProviders: this.options.executionProviders,
     });
   }
@@ -139,6 +142,16 @@ let page: ModelRegistry | undefined;
 /** The page's registry: every widget on a page shares it (and so its sessions). */
 export function pageRegistry(): ModelRegistry {
   page ??= new ModelRegistry();
+  return page;
+}
+
+/**
+ * Replaces the page's registry with one built from `options` (tests drive
+ * figures against an injected ORT this way); returns it. Models loaded from
+ * the old registry keep running on its executor.
+ */
+export function configurePageRegistry(options: RegistryOptions): ModelRegistry {
+  page = new ModelRegistry(options);
   return page;
 }
 

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root, from this file's location. */
-export const root = fileURLToPath(new URL('../../', import.meta.url));
+// (Not `new URL('../../', import.meta.url)`: under happy-dom `URL` is the page's.)
+export const root = `${resolve(dirname(fileURLToPath(import.meta.url)), '../..')}/`;
 
 /** Reference activations and tokenizer cases written by training/ (FIXTURES_DIR overrides). */
 export const fixturesDir = process.env.FIXTURES_DIR ?? `${root}tests/fixtures`;

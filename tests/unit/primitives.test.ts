@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { chooseBackend, parseUrlOptions } from '../../src/model/backend';
 import { bucketFor, defaultBuckets, trimPositions } from '../../src/model/padding';
-import { RunQueue, STALE } from '../../src/model/run-queue';
+import { OrtExecutor, STALE } from '../../src/model/executor';
 import { halfToFloat, parseSafetensors, serializeSafetensors } from '../../src/model/safetensors';
 import { sha256Hex, sha256Js } from '../../src/model/sha256';
 
@@ -90,9 +90,9 @@ describe('length buckets', () => {
   });
 });
 
-describe('RunQueue', () => {
+describe('OrtExecutor', () => {
   it('never runs two jobs at once', async () => {
-    const q = new RunQueue();
+    const q = new OrtExecutor();
     let inside = 0;
     let maxInside = 0;
     const job = async () => {
@@ -101,12 +101,12 @@ describe('RunQueue', () => {
       await new Promise((r) => setTimeout(r, 2));
       inside--;
     };
-    await Promise.all(Array.from({ length: 20 }, () => q.enqueue(job)));
+    await Promise.all(Array.from({ length: 20 }, () => q.exclusive(job)));
     expect(maxInside).toBe(1);
   });
 
   it('lets the latest request on a channel win and skips overtaken ones', async () => {
-    const q = new RunQueue();
+    const q = new OrtExecutor();
     const ran: number[] = [];
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
@@ -125,7 +125,7 @@ describe('RunQueue', () => {
   });
 
   it('keeps channels independent and survives a failing job', async () => {
-    const q = new RunQueue();
+    const q = new OrtExecutor();
     const bad = q.latest('a', async () => {
       throw new Error('boom');
     });

@@ -1,5 +1,5 @@
 import { useUrlState } from '../use-url-state';
-import { Exercise, ExercisePrompt, ExerciseSet, promptField, useModel } from '../kit';
+import { Exercise, ExercisePrompt, ExerciseSet, promptField, useModels } from '../kit';
 
 import {
   checkConfident,
@@ -24,7 +24,7 @@ const schema = {
  */
 export default function Ch1Exercises() {
   const [state, update] = useUrlState(schema, 'ex1');
-  const m = useModel(MODEL);
+  const m = useModels([MODEL]);
   const ready = m.status.kind === 'ready';
   return (
     <ExerciseSet name="ch1-exercises" model={m} modelId={MODEL}>

@@ -15,7 +15,7 @@ import {
   signedScale,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import './ch1.css';
 
@@ -50,7 +50,7 @@ interface Grouped {
  */
 export default function GroupingFigure() {
   const [state, update] = useUrlState(schema, 'gr');
-  const m = useModel(MODEL);
+  const m = useModels([MODEL]);
   const cfg = m.model?.config;
   const nCtx = cfg?.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
@@ -136,6 +136,7 @@ export default function GroupingFigure() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ prompt: DEFAULT_PROMPT, head: { layer: 0, head: 0 } })}
       />
       {res && (

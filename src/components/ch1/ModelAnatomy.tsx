@@ -12,7 +12,7 @@ import {
   RunState,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import type { ModelPart } from '../../model/anatomy';
 import { useId } from 'preact/hooks';
@@ -46,7 +46,7 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  */
 export default function ModelAnatomy() {
   const [state, update] = useUrlState(schema, 'an');
-  const m = useModel(state.model);
+  const m = useModels([state.model]);
   const nCtx = m.model?.config.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
   const ids = fitToContext(allIds, nCtx);
@@ -107,6 +107,7 @@ export default function ModelAnatomy() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ prompt: DEFAULT_PROMPT, part: 'attn.0', model: 'attn-only-2l' })}
       />
       {res && part && (

@@ -17,7 +17,7 @@ import {
   TryThis,
   unsignedScale,
   useComputation,
-  useModel,
+  useModels,
   probabilityScale,
   shadeStyle,
 } from '../kit';
@@ -50,7 +50,7 @@ interface Predictions {
  */
 export default function TokensPredictions() {
   const [state, update] = useUrlState(schema, 'tp');
-  const m = useModel(state.model);
+  const m = useModels([state.model]);
   const nCtx = m.model?.config.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
   const ids = fitToContext(allIds, nCtx);
@@ -120,6 +120,7 @@ export default function TokensPredictions() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
       />
       {res && tok && (

@@ -8,7 +8,7 @@ import {
   HeadPicker,
   parseHead,
   promptField,
-  useModel,
+  useModels,
 } from '../kit';
 
 import { checkBeat, checkKnock, checkLens, LENS_RANK } from './exercises';
@@ -29,7 +29,7 @@ const schema = {
  */
 export default function Ch2Exercises() {
   const [state, update] = useUrlState(schema, 'ex2');
-  const m = useModel(MODEL);
+  const m = useModels([MODEL]);
   const cfg = m.model?.config;
   const ready = m.status.kind === 'ready';
   const head =

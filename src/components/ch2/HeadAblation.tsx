@@ -21,7 +21,7 @@ import {
   TokenStrip,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 import './ch2.css';
@@ -59,7 +59,7 @@ interface AblationResult {
  */
 export default function HeadAblation() {
   const [state, update] = useUrlState(schema, 'ab');
-  const m = useModel(state.model);
+  const m = useModels([state.model]);
   const cfg = m.model?.config;
   const nCtx = cfg?.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
@@ -223,6 +223,7 @@ export default function HeadAblation() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() =>
           update({ prompt: DEFAULT_PROMPT, pos: -1, off: [], sweep: false, model: 'attn-only-2l' })
         }

@@ -20,7 +20,7 @@ import {
   TokenStrip,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import type { Attribution } from '../../model/metrics';
 import type { ModelConfig } from '../../model/config';
@@ -68,7 +68,7 @@ const label = (c: string) =>
  */
 export default function LogitAttribution() {
   const [state, update] = useUrlState(schema, 'dla');
-  const m = useModel(state.model);
+  const m = useModels([state.model]);
   const tokenInputId = useId();
   const nCtx = m.model?.config.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
@@ -167,6 +167,7 @@ export default function LogitAttribution() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() =>
           update({
             prompt: DEFAULT_PROMPT,

@@ -17,7 +17,7 @@ import {
   RunState,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 import './ch2.css';
@@ -52,7 +52,7 @@ interface LensResult {
  */
 export default function LogitLens() {
   const [state, update] = useUrlState(schema, 'll');
-  const m = useModel(state.model);
+  const m = useModels([state.model]);
   const nCtx = m.model?.config.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
   const ids = fitToContext(allIds, nCtx);
@@ -136,6 +136,7 @@ export default function LogitLens() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
       />
       {res && (

@@ -18,7 +18,7 @@ import {
   TokenStrip,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import type { StreamStage } from '../../model/residual-terms';
 import type { ModelConfig } from '../../model/config';
@@ -219,7 +219,7 @@ function Channel({ res }: { res: StreamResult }) {
  */
 export default function StreamSum() {
   const [state, update] = useUrlState(schema, 'ss');
-  const m = useModel(state.model);
+  const m = useModels([state.model]);
   const nCtx = m.model?.config.n_ctx ?? 128;
   const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
   const ids = fitToContext(allIds, nCtx);
@@ -292,6 +292,7 @@ export default function StreamSum() {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
       />
       {res && (

@@ -2,17 +2,19 @@ import Figure from '../Figure';
 import {
   formatNumber,
   formatPercent,
-  PromptInput,
+  loadRuntime,
   promptField,
+  PromptInput,
+  RunState,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { BarChart } from './BarChart';
-import { lazy, usePromptTokens } from './common';
-import { Choice, NumberField, RunStatus, Stat } from './parts';
+import { usePromptTokens } from './common';
+import { Choice, NumberField, Stat } from './parts';
 
 const PLACES = ['resid-2l', 'resid-gelu', 'neurons'] as const;
 type Place = (typeof PLACES)[number];
@@ -86,7 +88,7 @@ const countAbove = (x: Float64Array, t: number) => Array.from(x).filter((v) => v
 export default function CoordinateStats() {
   const [s, set] = useUrlState(schema, 'cs');
   const where = WHERE[s.where];
-  const m = useModel(where.model);
+  const m = useModels([where.model]);
   const model = m.model;
   const nCtx = model?.config.n_ctx ?? 128;
   const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
@@ -96,7 +98,7 @@ export default function CoordinateStats() {
     () =>
       model && model.config.model_name === where.model && tok.ids.length - first >= 8
         ? (async () => {
-            const L = await lazy();
+            const L = await loadRuntime();
             const r = await model.runLatest('cs', tok.ids, { hooks: [where.hook], logits: false });
             if (!r) return null;
             const act = r.hooks[where.hook]; // [batch, pos, n]
@@ -189,7 +191,7 @@ export default function CoordinateStats() {
       {tok.ids.length - first < 8 && m.status.kind === 'ready' && (
         <p class="kit-warning">Type a longer prompt: the statistics need at least 8 positions.</p>
       )}
-      <RunStatus pending={run.pending} error={run.error} />
+      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="cs-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="ch3-stats">

@@ -1,14 +1,14 @@
 import { useId, useState } from 'preact/hooks';
 import {
+  type CheckResult,
   Exercise,
   ExerciseSet,
-  formatNumber,
-  PromptInput,
   fitToContext,
-  useModel,
-  type CheckResult,
+  formatNumber,
+  loadRuntime,
+  PromptInput,
+  useModels,
 } from '../kit';
-import { lazy } from './common';
 import './ch3.css';
 
 /** The changes of basis exercise 2 offers, and how each is built. */
@@ -25,7 +25,7 @@ const CHANGES = [
  * and predict which changes of basis leave the model's function unchanged.
  */
 export default function Exercises3() {
-  const m = useModel('gelu-1l');
+  const m = useModels(['gelu-1l']);
   const [prompt1, setPrompt1] = useState('The cat sat on the mat. The cat sat on the');
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const groupId = useId();
@@ -37,7 +37,7 @@ export default function Exercises3() {
     if (!model || !tokenizer) return { ok: false, message: 'The model is still loading.' };
     const ids = fitToContext(tokenizer.encode(prompt1), model.config.n_ctx);
     if (!ids.length) return { ok: false, message: 'Type a prompt first.' };
-    const L = await lazy();
+    const L = await loadRuntime();
     const P = L.randomOrthogonal(model.config.d_mlp ?? 512, 1);
     const base = await model.run(ids);
     const rot = await model.run(ids, { weights: L.rotateMlpNeurons(model.weights, 0, P) });
@@ -59,7 +59,7 @@ export default function Exercises3() {
 
   const check2 = async (): Promise<CheckResult> => {
     if (!model || !tokenizer) return { ok: false, message: 'The model is still loading.' };
-    const L = await lazy();
+    const L = await loadRuntime();
     const { Matrix } = await import('ml-matrix');
     const d = model.config.d_mlp ?? 512;
     const ids = tokenizer.encode('The cat sat on the mat. The cat sat on the');

@@ -4,20 +4,22 @@ import Figure from '../Figure';
 import {
   formatNumber,
   Heatmap,
+  loadRuntime,
   positionField,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
+  RunState,
   TokenStrip,
   TryThis,
   unsignedScale,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { klDivergence, lazy, softmaxAt, topOf, usePromptTokens } from './common';
-import { Choice, Fit, NumberField, RunStatus, Stat, Strip, PlaneRotationControls } from './parts';
+import { klDivergence, softmaxAt, topOf, usePromptTokens } from './common';
+import { Choice, Fit, NumberField, Stat, Strip, PlaneRotationControls } from './parts';
 
 const MODES = ['random', 'plane', 'permute'] as const;
 const D_MLP = 512;
@@ -57,7 +59,7 @@ interface Result {
  */
 export default function RotateNeurons() {
   const [s, set] = useUrlState(schema, 'rn');
-  const m = useModel('gelu-1l');
+  const m = useModels(['gelu-1l']);
   const model = m.model;
   const nCtx = model?.config.n_ctx ?? 128;
   const dMlp = model?.config.d_mlp ?? D_MLP;
@@ -70,7 +72,7 @@ export default function RotateNeurons() {
     () =>
       model && tok.ids.length
         ? (async () => {
-            const L = await lazy();
+            const L = await loadRuntime();
             if (cache.current?.key !== key) {
               const P =
                 s.mode === 'random'
@@ -180,7 +182,7 @@ export default function RotateNeurons() {
           />
         )}
       </div>
-      <RunStatus pending={run.pending} error={run.error} />
+      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="rn-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="ch3-stats">

@@ -4,29 +4,22 @@ import Figure from '../Figure';
 import {
   formatNumber,
   Heatmap,
+  loadRuntime,
   positionField,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
+  RunState,
   signedScale,
   TokenStrip,
   TryThis,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { lazy, topOf, usePromptTokens } from './common';
-import {
-  Choice,
-  Fit,
-  NumberField,
-  RunStatus,
-  Select,
-  Stat,
-  Strip,
-  PlaneRotationControls,
-} from './parts';
+import { topOf, usePromptTokens } from './common';
+import { Choice, Fit, NumberField, Select, Stat, Strip, PlaneRotationControls } from './parts';
 
 const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
 const MODES = ['random', 'plane'] as const;
@@ -70,7 +63,7 @@ interface Result {
  */
 export default function RotateResidual() {
   const [s, set] = useUrlState(schema, 'rr');
-  const m = useModel(s.model);
+  const m = useModels([s.model]);
   const model = m.model;
   const nCtx = model?.config.n_ctx ?? 128;
   const d = model?.config.d_model ?? 128;
@@ -83,7 +76,7 @@ export default function RotateResidual() {
     () =>
       model && tok.ids.length && model.config.model_name === s.model
         ? (async () => {
-            const L = await lazy();
+            const L = await loadRuntime();
             const R =
               s.mode === 'random'
                 ? L.randomOrthogonal(d, s.seed)
@@ -181,7 +174,7 @@ export default function RotateResidual() {
           <PlaneRotationControls noun="Axis" i={s.i} j={j} deg={s.deg} max={d - 1} onChange={set} />
         )}
       </div>
-      <RunStatus pending={run.pending} error={run.error} />
+      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="rr-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="ch3-stats">

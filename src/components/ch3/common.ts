@@ -1,20 +1,10 @@
 /**
- * Glue shared by the figures of chapters 3 and 4: the prompt's token ids,
- * the lazily loaded runtime, and small pure helpers for what they show.
+ * Glue shared by the figures of chapters 3 and 4: the prompt's token ids
+ * and small pure helpers for what they show.
  */
 import { useMemo } from 'preact/hooks';
 import type { Tokenizer } from '../../model/tokenizer';
 import { fitToContext } from '../kit';
-import type { Lazy } from './lazy';
-
-let lazyModule: Promise<Lazy> | undefined;
-
-/** The runtime functions these chapters use, imported on first call (once a page). */
-export function lazy(): Promise<Lazy> {
-  lazyModule ??= import('./lazy');
-  lazyModule.catch(() => (lazyModule = undefined));
-  return lazyModule;
-}
 
 /** The prompt as the model reads it: ids (cut to the context), their display strings, and the full count. */
 export interface PromptTokens {

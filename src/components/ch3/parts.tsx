@@ -122,22 +122,6 @@ export function Select<T extends string>({
   );
 }
 
-/** "Computing…" while a run is pending, and the run's error (with what to do) if it failed. */
-export function RunStatus({ pending, error }: { pending: boolean; error?: string }) {
-  return (
-    <>
-      <p class="ch3-busy" aria-live="polite" data-pending={pending ? 'true' : 'false'}>
-        {pending ? 'Computing…' : ''}
-      </p>
-      {error && (
-        <p class="kit-warning" role="alert">
-          The model run failed: {error}. Edit the input to run it again, or reload the page.
-        </p>
-      )}
-    </>
-  );
-}
-
 /**
  * Caps a kit heatmap's width near its natural size (`cols` cells of about
  * `cell` px plus labels): the heatmap's SVG fills its container, and a 16 x 16

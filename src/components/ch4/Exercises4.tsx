@@ -1,15 +1,15 @@
 import { useState } from 'preact/hooks';
 import {
+  type CheckResult,
   Exercise,
   ExerciseSet,
   fitToContext,
-  formatPercent,
   formatNumber,
+  formatPercent,
+  loadRuntime,
   PromptInput,
-  useModel,
-  type CheckResult,
+  useModels,
 } from '../kit';
-import { lazy } from '../ch3/common';
 import { Select } from '../ch3/parts';
 import '../ch3/ch3.css';
 
@@ -26,7 +26,7 @@ export const READ_TARGET = 0.25;
  * supplies most of what a layer-1 key reads.
  */
 export default function Exercises4() {
-  const m = useModel('attn-only-2l');
+  const m = useModels(['attn-only-2l']);
   const model = m.model;
   const tokenizer = m.tokenizer;
   const ready = Boolean(model && tokenizer);
@@ -43,7 +43,7 @@ export default function Exercises4() {
 
   const check1 = async (): Promise<CheckResult> => {
     if (!model) return { ok: false, message: 'The model is still loading.' };
-    const L = await lazy();
+    const L = await loadRuntime();
     const b = Number(reader1.slice(2));
     const scores = L.compositionScores(model.weights, 0, 1, 'K');
     const column = Array.from({ length: 8 }, (_, a) => scores[a * 8 + b]);
@@ -59,7 +59,7 @@ export default function Exercises4() {
     if (!model) return { ok: false, message: 'The model is still loading.' };
     const t = ids(prompt2);
     if (!t.length) return { ok: false, message: 'Type a prompt first.' };
-    const L = await lazy();
+    const L = await loadRuntime();
     const [l, h] = head2.split('.').map(Number);
     const U = L.readSubspace(model.weights, l, h, 'Q').basis;
     const hook = `blocks.${l}.hook_resid_pre`;
@@ -77,7 +77,7 @@ export default function Exercises4() {
     if (!model) return { ok: false, message: 'The model is still loading.' };
     const t = ids(prompt3);
     if (t.length < 2) return { ok: false, message: 'Type a longer prompt first.' };
-    const L = await lazy();
+    const L = await loadRuntime();
     const [, h] = reader3.split('.').map(Number);
     const r = await model.run(t, {
       hooks: [

@@ -1,25 +1,27 @@
 import Figure from '../Figure';
 import {
+  formatNumber,
   formatPercent,
   headField,
   headName,
   HeadPicker,
   Heatmap,
+  loadRuntime,
   parseHead,
   positionField,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
+  RunState,
   TokenStrip,
   TryThis,
   unsignedScale,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import { useUrlState } from '../use-url-state';
-import { lazy, usePromptTokens } from '../ch3/common';
-import { Fit, RunStatus, Stat, Strip } from '../ch3/parts';
-import { formatNumber } from '../kit';
+import { usePromptTokens } from '../ch3/common';
+import { Fit, Stat, Strip } from '../ch3/parts';
 import '../ch3/ch3.css';
 
 const schema = {
@@ -52,7 +54,7 @@ interface Result {
  */
 export default function ReadWrite() {
   const [s, set] = useUrlState(schema, 'rw');
-  const m = useModel('attn-only-2l');
+  const m = useModels(['attn-only-2l']);
   const model = m.model;
   const cfg = model?.config;
   const nCtx = cfg?.n_ctx ?? 128;
@@ -66,7 +68,7 @@ export default function ReadWrite() {
     () =>
       model && tok.ids.length
         ? (async () => {
-            const L = await lazy();
+            const L = await loadRuntime();
             const { d_model, d_head, d_vocab } = model.config;
             const w = model.weights;
             const subs = [
@@ -162,7 +164,7 @@ export default function ReadWrite() {
           label="Head"
         />
       )}
-      <RunStatus pending={run.pending} error={run.error} />
+      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div
           data-testid="rw-result"

@@ -5,18 +5,20 @@ import Figure from '../Figure';
 import {
   formatNumber,
   Heatmap,
-  PromptInput,
+  loadRuntime,
   promptField,
+  PromptInput,
+  RunState,
   signedScale,
   TryThis,
   unsignedScale,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { lazy, usePromptTokens } from '../ch3/common';
-import { Choice, Fit, RunStatus, Stat } from '../ch3/parts';
+import { usePromptTokens } from '../ch3/common';
+import { Choice, Fit, Stat } from '../ch3/parts';
 import '../ch3/ch3.css';
 
 const HEADS = Array.from({ length: 16 }, (_, i) => `${Math.floor(i / 8)}.${i % 8}`);
@@ -60,7 +62,7 @@ interface Result {
  */
 export default function Subspaces() {
   const [s, set] = useUrlState(schema, 'ss');
-  const m = useModel('attn-only-2l');
+  const m = useModels(['attn-only-2l']);
   const model = m.model;
   const cfg = model?.config;
   const nCtx = cfg?.n_ctx ?? 128;
@@ -71,7 +73,7 @@ export default function Subspaces() {
     () =>
       model && tok.ids.length
         ? (async () => {
-            const L = await lazy();
+            const L = await loadRuntime();
             const w = model.weights;
             const { n_heads, n_layers, d_model, d_head } = w.config;
             if (!weightCache.current) {
@@ -191,7 +193,7 @@ export default function Subspaces() {
         tokenCount={tok.total}
         nCtx={nCtx}
       />
-      <RunStatus pending={run.pending} error={run.error} />
+      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && W && base && (
         <div data-testid="ss-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="ch3-stats">

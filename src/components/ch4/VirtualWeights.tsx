@@ -6,18 +6,20 @@ import {
   formatNumber,
   formatPercent,
   Heatmap,
-  PromptInput,
+  loadRuntime,
   promptField,
+  PromptInput,
+  RunState,
   signedScale,
   TryThis,
   unsignedScale,
   useComputation,
-  useModel,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { lazy, usePromptTokens } from '../ch3/common';
-import { Choice, Fit, NumberField, RunStatus, Select, Stat } from '../ch3/parts';
+import { usePromptTokens } from '../ch3/common';
+import { Choice, Fit, NumberField, Select, Stat } from '../ch3/parts';
 import '../ch3/ch3.css';
 
 const N_HEADS = 8;
@@ -68,7 +70,7 @@ interface Result {
  */
 export default function VirtualWeights() {
   const [s, set] = useUrlState(schema, 'vw');
-  const m = useModel('attn-only-2l');
+  const m = useModels(['attn-only-2l']);
   const model = m.model;
   const cfg = model?.config;
   const nCtx = cfg?.n_ctx ?? 128;
@@ -81,7 +83,7 @@ export default function VirtualWeights() {
     () =>
       model && tok.ids.length
         ? (async () => {
-            const L = await lazy();
+            const L = await loadRuntime();
             const w = model.weights;
             const writer = toWriter(s.writer);
             const [rl, rh] = s.reader.split('.').map(Number);
@@ -222,7 +224,7 @@ export default function VirtualWeights() {
           onChange={(seed) => set({ seed })}
         />
       </div>
-      <RunStatus pending={run.pending} error={run.error} />
+      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="vw-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="ch3-stats">

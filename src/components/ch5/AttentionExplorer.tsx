@@ -1,21 +1,21 @@
 import Figure from '../Figure';
-import { useSerialModel } from './live';
 import {
-  HeadPicker,
-  Heatmap,
-  ModelSelect,
-  PromptInput,
-  RunState,
-  TokenStrip,
-  TryThis,
   fitToContext,
   headField,
   headName,
+  HeadPicker,
+  Heatmap,
+  ModelSelect,
   positionField,
   probabilityScale,
   promptField,
+  PromptInput,
   resolvePosition,
+  RunState,
+  TokenStrip,
+  TryThis,
   useComputation,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
@@ -39,7 +39,7 @@ const schema = {
  */
 export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useSerialModel(state.model);
+  const m = useModels([state.model]);
   const { model, tokenizer } = m;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];
@@ -133,6 +133,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })}
       />
       {n > 0 && (

@@ -1,19 +1,20 @@
 import Figure from '../Figure';
 import {
-  HeadPicker,
-  ModelSelect,
-  PromptInput,
-  RunState,
-  TryThis,
   formatNumber,
   headField,
   headName,
+  HeadPicker,
+  loadRuntime,
+  ModelSelect,
   promptField,
+  PromptInput,
+  RunState,
+  TryThis,
   useComputation,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { runtime, useSerialModel } from './live';
 import './ch5.css';
 
 const MODELS = ['attn-only-1l', 'attn-only-2l'] as const;
@@ -38,7 +39,7 @@ interface HeadEigen {
  */
 export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useSerialModel(state.model);
+  const m = useModels([state.model]);
   const { model, tokenizer } = m;
   const cfg = model?.config;
   const head =
@@ -50,7 +51,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
 
   const eigen = useComputation(async () => {
     if (!model) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const out: HeadEigen[] = [];
     for (let l = 0; l < model.config.n_layers; l++)
       for (let h = 0; h < model.config.n_heads; h++) {
@@ -62,7 +63,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
 
   const circuits = useComputation(async () => {
     if (!model || token === undefined) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const qk = rt.topKInRow(rt.fullQkCircuit(model.weights, head.layer, head.head), token, 8);
     const ov = rt.topKInRow(rt.fullOvCircuit(model.weights, head.layer, head.head), token, 8);
     // Live check of the QK reading: the prompt "<best key> <token>" through the model; the
@@ -129,6 +130,10 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       <RunState
         pending={circuits.pending || eigen.pending}
         error={circuits.error ?? eigen.error}
+        onRetry={() => {
+          circuits.retry();
+          eigen.retry();
+        }}
         onReset={() => update({ token: ' the' })}
       />
       {c && fresh && (

@@ -1,9 +1,16 @@
 import Figure from '../Figure';
-import { Exercise, PromptInput, fitToContext, formatNumber, promptField } from '../kit';
+import {
+  Exercise,
+  fitToContext,
+  formatNumber,
+  loadRuntime,
+  promptField,
+  PromptInput,
+  useModels,
+} from '../kit';
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import { useUrlState } from '../use-url-state';
-import { runtime, useModelsInOrder } from './live';
 import './ch5.css';
 
 const schema = {
@@ -48,7 +55,7 @@ export async function checkCopy(
 ): Promise<{ ok: boolean; message: string }> {
   const tokens = fitToContext(tokenizer.encode(text), model.config.n_ctx);
   if (tokens.length < 2) return { ok: false, message: 'Write at least two tokens.' };
-  const rt = await runtime();
+  const rt = await loadRuntime();
   const r = await model.run(tokens);
   const d_vocab = model.config.d_vocab;
   const last = r.logits!.data.subarray((r.length - 1) * d_vocab, r.length * d_vocab);
@@ -69,7 +76,7 @@ export async function checkCopy(
 /** The exercises at the end of chapter 5, checked by the live models. */
 export default function ExercisesCh5({ head = '0.0' }: { head?: string }) {
   const [state, update] = useUrlState(schema, 'ex5');
-  const live = useModelsInOrder(['attn-only-2l', 'attn-only-1l']);
+  const live = useModels(['attn-only-2l', 'attn-only-1l']);
   const [twoModel, oneModel] = live.models ?? [];
   const two = { model: twoModel, tokenizer: live.tokenizer };
   const one = { model: oneModel, tokenizer: live.tokenizer };

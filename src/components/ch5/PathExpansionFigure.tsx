@@ -1,18 +1,19 @@
 import Figure from '../Figure';
 import {
+  fitToContext,
+  formatNumber,
+  loadRuntime,
+  positionField,
+  promptField,
   PromptInput,
+  resolvePosition,
   RunState,
   TokenStrip,
   TryThis,
-  fitToContext,
-  formatNumber,
-  positionField,
-  promptField,
-  resolvePosition,
   useComputation,
+  useModels,
 } from '../kit';
 import { useUrlState } from '../use-url-state';
-import { runtime, useSerialModel } from './live';
 import { SignedBars } from './parts';
 import './ch5.css';
 
@@ -33,7 +34,7 @@ const schema = {
  */
 export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useSerialModel('attn-only-1l');
+  const m = useModels(['attn-only-1l']);
   const { model, tokenizer } = m;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];
@@ -51,7 +52,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       ],
     });
     if (!r || !r.logits) return null;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const w = model.weights;
     const { d_vocab, d_model } = w.config;
     const logits = r.logits.data.subarray(pos * d_vocab, (pos + 1) * d_vocab);
@@ -76,7 +77,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
   const cands = tokenizer ? [...new Set(tokenizer.encode(state.cands))].slice(0, 64) : [];
   const trigrams = useComputation(async () => {
     if (!model || cands.length === 0) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     return rt.skipTrigrams(model.weights, 0, cands, 12);
   }, [model, cands.join(',')]);
 
@@ -107,6 +108,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       <RunState
         pending={split.pending}
         error={split.error}
+        onRetry={split.retry}
         onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })}
       />
       <p class="c5-note">Choose the position whose next-token logit to split (now {pos}).</p>
@@ -151,6 +153,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       <RunState
         pending={trigrams.pending}
         error={trigrams.error}
+        onRetry={trigrams.retry}
         onReset={() => update({ cands: DEFAULT_CANDS })}
       />
       {trigrams.value && (

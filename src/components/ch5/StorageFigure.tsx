@@ -1,19 +1,20 @@
 import Figure from '../Figure';
 import {
+  fitToContext,
+  formatNumber,
   Heatmap,
+  loadRuntime,
   ModelSelect,
+  probabilityScale,
+  promptField,
   PromptInput,
   RunState,
   TryThis,
-  fitToContext,
-  formatNumber,
-  probabilityScale,
-  promptField,
   useComputation,
+  useModels,
 } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
-import { runtime, useSerialModel } from './live';
 import './ch5.css';
 
 const MODELS = ['attn-only-2l', 'attn-only-1l'] as const;
@@ -40,7 +41,7 @@ interface HeadRow {
  */
 export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useSerialModel(state.model);
+  const m = useModels([state.model]);
   const { model, tokenizer } = m;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];
@@ -58,7 +59,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
     ]).flat();
     const r = await model.runLatest(`${prefix}-run`, ids, { hooks, logits: false });
     if (!r) return null;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const rows: HeadRow[] = [];
     let uniform = 0;
     let queries = 0;
@@ -132,6 +133,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
       <RunState
         pending={stats.pending}
         error={stats.error}
+        onRetry={stats.retry}
         onReset={() => update({ text: DEFAULT_TEXT, marks: '.,;:!?' })}
       />
       {v && v.queries === 0 && (

@@ -1,7 +1,13 @@
 import Figure, { type FigureStatus } from '../Figure';
-import { runtime, useModelsInOrder } from '../ch5/live';
+import {
+  formatNumber as fmt,
+  loadRuntime,
+  RunState,
+  TryThis,
+  useComputation,
+  useModels,
+} from '../kit';
 import { NumberInput } from '../ch5/parts';
-import { RunState, TryThis, formatNumber as fmt, useComputation } from '../kit';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
@@ -17,12 +23,12 @@ const schema = {
  */
 export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useModelsInOrder(['attn-only-1l', 'attn-only-2l']);
+  const live = useModels(['attn-only-1l', 'attn-only-2l']);
   const [oneModel, twoModel] = live.models ?? [];
 
   const run = useComputation(async () => {
     if (!oneModel || !twoModel) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     // One after the other: two ORT sessions must not run at once on one WASM instance.
     const a = await rt.runRepeat(oneModel, state.period, state.seed, { channel: `${prefix}-1l` });
     const b = await rt.runRepeat(twoModel, state.period, state.seed, { channel: `${prefix}-2l` });
@@ -70,6 +76,7 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ seed: 1, period: 40 })}
       />
       {v && (

@@ -1,6 +1,13 @@
 import Figure from '../Figure';
-import { runtime, useModelsInOrder } from '../ch5/live';
-import { Exercise, PromptInput, fitToContext, formatNumber, promptField } from '../kit';
+import {
+  Exercise,
+  fitToContext,
+  formatNumber,
+  loadRuntime,
+  promptField,
+  PromptInput,
+  useModels,
+} from '../kit';
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import { useUrlState } from '../use-url-state';
@@ -15,7 +22,7 @@ const schema = {
  * before, and was followed then by the token that follows it now.
  */
 export async function inductivePositions(tokens: readonly number[]): Promise<number[]> {
-  const rt = await runtime();
+  const rt = await loadRuntime();
   const out: number[] = [];
   for (let i = 0; i + 1 < tokens.length; i++)
     if (rt.prefixMatches(tokens, i).some((k) => tokens[k] === tokens[i + 1])) out.push(i);
@@ -24,7 +31,7 @@ export async function inductivePositions(tokens: readonly number[]): Promise<num
 
 /** Mean loss and mean probability of the true next token at `positions`. */
 export async function lossOn(model: HookedModel, tokens: number[], positions: number[]) {
-  const rt = await runtime();
+  const rt = await loadRuntime();
   const r = await model.run(tokens);
   const loss = rt.perPositionLoss(r.logits!, tokens);
   const ls = positions.map((p) => loss[p]);
@@ -75,7 +82,7 @@ export async function checkGap(
 /** The exercises at the end of chapter 6, checked by the live models. */
 export default function ExercisesCh6() {
   const [state, update] = useUrlState(schema, 'ex6');
-  const live = useModelsInOrder(['attn-only-2l', 'attn-only-1l']);
+  const live = useModels(['attn-only-2l', 'attn-only-1l']);
   const [twoModel, oneModel] = live.models ?? [];
   const two = { model: twoModel, tokenizer: live.tokenizer };
   const one = { model: oneModel, tokenizer: live.tokenizer };

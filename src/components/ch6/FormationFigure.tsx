@@ -1,15 +1,17 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import Figure, { type FigureStatus } from '../Figure';
-import { modelsUrl, runtime, useSerialModel } from '../ch5/live';
-import { NumberInput } from '../ch5/parts';
 import {
+  formatNumber as fmt,
   Heatmap,
+  loadRuntime,
+  modelsUrl,
+  probabilityScale,
   RunState,
   TryThis,
-  formatNumber as fmt,
-  probabilityScale,
   useComputation,
+  useModels,
 } from '../kit';
+import { NumberInput } from '../ch5/parts';
 import { field } from '../url-state';
 import { useLoader } from '../use-loader';
 import { useUrlState } from '../use-url-state';
@@ -26,7 +28,7 @@ const schema = {
 };
 
 async function loadIndex(): Promise<{ list: CheckpointInfo[]; phase?: PhaseChange }> {
-  const rt = await runtime();
+  const rt = await loadRuntime();
   const list = await rt.pageRegistry().checkpointIndex(ID);
   if (list.length === 0) throw new Error(`${ID} ships no training checkpoints`);
   return { list, phase: list.length >= 2 ? rt.phaseChange(list) : undefined };
@@ -41,7 +43,7 @@ async function loadIndex(): Promise<{ list: CheckpointInfo[]; phase?: PhaseChang
  */
 export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useSerialModel(ID);
+  const live = useModels([ID]);
   const index = useLoader(loadIndex, { what: 'the checkpoint index' });
   const { model } = live;
   const list = index.value?.list;
@@ -57,7 +59,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
   const run = useComputation(async () => {
     if (!model || !list) return undefined;
     const info = list[i];
-    const rt = await runtime();
+    const rt = await loadRuntime();
     let weights = cache.current.get(info.file);
     if (!weights) {
       setLoading({ step: info.step, fraction: 0 });
@@ -156,6 +158,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ ckpt: -1, seed: 1 })}
       />
       {list && (

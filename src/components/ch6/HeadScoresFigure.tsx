@@ -1,16 +1,17 @@
 import Figure from '../Figure';
-import { runtime, useSerialModel } from '../ch5/live';
-import { NumberInput } from '../ch5/parts';
 import {
+  fitToContext,
   Heatmap,
+  loadRuntime,
+  probabilityScale,
+  promptField,
   PromptInput,
   RunState,
   TryThis,
-  fitToContext,
-  probabilityScale,
-  promptField,
   useComputation,
+  useModels,
 } from '../kit';
+import { NumberInput } from '../ch5/parts';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 
@@ -29,7 +30,7 @@ const PERIOD = 40;
  */
 export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useSerialModel('attn-only-2l');
+  const live = useModels(['attn-only-2l']);
   const { model, tokenizer } = live;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];
@@ -43,7 +44,7 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       logits: false,
     });
     if (!r) return null;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const pats = Array.from(
       { length: n_layers },
       (_, l) => r.hooks[`blocks.${l}.attn.hook_pattern`],
@@ -59,7 +60,7 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
 
   const rand = useComputation(async () => {
     if (!model) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const r = await rt.runRepeat(model, PERIOD, state.seed, { channel: `${prefix}-rand` });
     if (!r) return null;
     const m = r.rows[0];
@@ -127,6 +128,10 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       <RunState
         pending={own.pending || rand.pending}
         error={own.error ?? rand.error}
+        onRetry={() => {
+          own.retry();
+          rand.retry();
+        }}
         onReset={() => update({ text: DEFAULT_TEXT, seed: 1 })}
       />
       {own.value && (

@@ -1,15 +1,16 @@
 import Figure from '../Figure';
-import { runtime, useSerialModel } from '../ch5/live';
-import { NumberInput, SignedBars } from '../ch5/parts';
 import {
-  HeadPicker,
-  RunState,
-  TryThis,
   formatNumber as fmt,
   headName,
+  HeadPicker,
+  loadRuntime,
   parseHead,
+  RunState,
+  TryThis,
   useComputation,
+  useModels,
 } from '../kit';
+import { NumberInput, SignedBars } from '../ch5/parts';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 
@@ -28,12 +29,12 @@ const PERIOD = 40;
  */
 export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useSerialModel('attn-only-2l');
+  const live = useModels(['attn-only-2l']);
   const { model } = live;
 
   const run = useComputation(async () => {
     if (!model) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const { n_layers, n_heads } = model.config;
     // Row 0: the model as is; row 1 + h: layer-0 head h zero-ablated.
     const mask = new Float32Array((1 + n_heads) * n_layers * n_heads).fill(1);
@@ -92,6 +93,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ seed: 1, target: '' })}
       />
       {v && target && cfg && (

@@ -1,19 +1,20 @@
 import Figure from '../Figure';
-import { runtime, useSerialModel } from '../ch5/live';
-import { SignedBars } from '../ch5/parts';
 import {
+  fitToContext,
+  formatNumber as fmt,
+  formatPercent,
+  loadRuntime,
+  positionField,
+  probabilityScale,
+  promptField,
   PromptInput,
   RunState,
   TokenStrip,
   TryThis,
-  fitToContext,
-  formatNumber as fmt,
-  formatPercent,
-  positionField,
-  probabilityScale,
-  promptField,
   useComputation,
+  useModels,
 } from '../kit';
+import { SignedBars } from '../ch5/parts';
 import { useUrlState } from '../use-url-state';
 
 const DEFAULT_TEXT =
@@ -31,7 +32,7 @@ const schema = {
  */
 export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useSerialModel('attn-only-2l');
+  const live = useModels(['attn-only-2l']);
   const { model, tokenizer } = live;
   const nCtx = model?.config.n_ctx ?? 128;
   const all = tokenizer ? tokenizer.encode(state.text) : [];
@@ -51,7 +52,7 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
       ],
     });
     if (!r || !r.logits) return null;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const loss = rt.perPositionLoss(r.logits, prompt.tokens);
     // prob[i] = p(token i | tokens before it), for i >= 1.
     const prob = [NaN, ...Array.from(loss, (l) => Math.exp(-l))];
@@ -72,7 +73,7 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
 
   const detail = useComputation(async () => {
     if (!model || !v || pos >= prompt.tokens.length - 1) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const next = prompt.tokens[pos + 1];
     const logits = v.r.logits!.data.subarray(pos * v.d_vocab, (pos + 1) * v.d_vocab);
     const lse = rt.logSumExp(logits, 0, v.d_vocab);
@@ -119,6 +120,10 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
       <RunState
         pending={run.pending || detail.pending}
         error={run.error ?? detail.error}
+        onRetry={() => {
+          run.retry();
+          detail.retry();
+        }}
         onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })}
       />
       {v && (

@@ -1,18 +1,19 @@
 import Figure from '../Figure';
-import { runtime, useSerialModel } from '../ch5/live';
-import { NumberInput } from '../ch5/parts';
 import {
-  HeadPicker,
-  Heatmap,
-  RunState,
-  TryThis,
   formatNumber as fmt,
   headName,
+  HeadPicker,
+  Heatmap,
+  loadRuntime,
+  type ModelId,
   parseHead,
   probabilityScale,
+  RunState,
+  TryThis,
   useComputation,
-  type ModelId,
+  useModels,
 } from '../kit';
+import { NumberInput } from '../ch5/parts';
 import { field } from '../url-state';
 import { useUrlState } from '../use-url-state';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
@@ -37,11 +38,11 @@ export default function RepeatedTokensFigure({
   model?: ModelId;
 }) {
   const [state, update] = useUrlState(schema, prefix);
-  const live = useSerialModel(modelId);
+  const live = useModels([modelId]);
   const { model, tokenizer } = live;
   const run = useComputation(async () => {
     if (!model) return undefined;
-    const rt = await runtime();
+    const rt = await loadRuntime();
     const r = await rt.runRepeat(model, state.period, state.seed, { channel: `${prefix}-run` });
     if (!r) return null;
     const best = rt.bestHead(r.rows[0].induction, model.config.n_layers - 1);
@@ -112,6 +113,7 @@ export default function RepeatedTokensFigure({
       <RunState
         pending={run.pending}
         error={run.error}
+        onRetry={run.retry}
         onReset={() => update({ seed: 1, period: 40, head: '' })}
       />
       {v && m && chosen && pattern && (

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import Figure from '../Figure';
 import { PromptInput } from './PromptInput';
-import type { FigureModel } from './use-model';
+import type { FigureModels } from './use-models';
 import './kit.css';
 
 /** The verdict of an exercise check. */
@@ -75,8 +75,8 @@ export function Exercise({ n, task, children, check, disabled }: ExerciseProps) 
 export interface ExerciseSetProps {
   /** The figure's `data-widget` name, e.g. `ch1-exercises`. */
   name: string;
-  /** The model that checks the answers, from the kit's `useModel`. */
-  model: FigureModel;
+  /** The model that checks the answers, from the kit's `useModels`. */
+  model: FigureModels;
   /** Its id, named in the caption. */
   modelId: string;
   children: ComponentChildren;
@@ -103,7 +103,7 @@ export function ExerciseSet({ name, model: m, modelId, children }: ExerciseSetPr
 
 /** Props of an exercise's prompt box. */
 export interface ExercisePromptProps {
-  model: FigureModel;
+  model: FigureModels;
   value: string;
   onInput: (text: string) => void;
   label?: string;

@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import type { Tokenizer } from '../../model/tokenizer';
 import { MAX_PROMPT_CHARS } from './fields';
 import { formatCount } from './format';
-import { loadSharedTokenizer } from './use-model';
+import { loadTokenizer } from './runtime';
 import './kit.css';
 
 /** Props of the prompt box. */
@@ -44,7 +44,7 @@ export function PromptInput({
   const [tokenizer, setTokenizer] = useState<Tokenizer | undefined>(undefined);
   useEffect(() => {
     // Only a prompt past the context needs it; figures have loaded it already.
-    if (over && !tokenizer) loadSharedTokenizer().then(setTokenizer, () => undefined);
+    if (over && !tokenizer) loadTokenizer().then(setTokenizer, () => undefined);
   }, [over, tokenizer]);
   const cut = over && tokenizer ? contextCut(tokenizer, value, nCtx) : undefined;
   return (

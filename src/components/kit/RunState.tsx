@@ -6,6 +6,8 @@ export interface RunStateProps {
   pending: boolean;
   /** The latest run's error, if it failed. */
   error?: string;
+  /** Runs the same input again (a `Computation`'s `retry`). */
+  onRetry?: () => void;
   /** A way out of the error, e.g. resetting the figure to its defaults. */
   onReset?: () => void;
   /** Label of the reset button; default "Reset this figure". */
@@ -14,19 +16,26 @@ export interface RunStateProps {
 
 /**
  * One line under a figure's controls: "Running the model…" while a run is
- * pending, or the error of the last run (role=alert) with a button that
- * resets the figure, so a bad input never leaves the reader stuck.
+ * pending, or the error of the last run (role=alert) with Retry (for a run
+ * that failed or took too long) and a button that resets the figure (for an
+ * input the model cannot take), so the reader is never stuck.
  */
 export function RunState({
   pending,
   error,
+  onRetry,
   onReset,
   resetLabel = 'Reset this figure',
 }: RunStateProps) {
   if (error)
     return (
       <div class="kit-run-error" role="alert">
-        <p class="kit-warning">The model could not run on this input: {error}</p>
+        <p class="kit-warning">The model could not run: {error}</p>
+        {onRetry && (
+          <button type="button" onClick={onRetry}>
+            Retry
+          </button>
+        )}
         {onReset && (
           <button type="button" onClick={onReset}>
             {resetLabel}

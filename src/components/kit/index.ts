@@ -15,5 +15,6 @@ export * from './PromptInput';
 export * from './TokenStrip';
 export * from './TryThis';
 export * from './use-computation';
-export * from './use-model';
+export * from './runtime';
+export * from './use-models';
 export * from './RunState';

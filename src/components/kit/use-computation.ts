@@ -1,4 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+
+/**
+ * How long a figure waits for a result before it says so, ms: it then shows
+ * an error with Retry, and still shows the result if it arrives after all.
+ */
+export const RUN_WAIT_MS = 60_000;
 
 /** The latest result of an async computation, and its failure if the latest one failed. */
 export interface Computation<T> {
@@ -8,7 +14,11 @@ export interface Computation<T> {
   error: string | undefined;
   /** True while a computation newer than `value` is running. */
   pending: boolean;
+  /** Computes again with the same inputs (the run error's Retry button). */
+  retry: () => void;
 }
+
+type State<T> = Omit<Computation<T>, 'retry'>;
 
 /**
  * Runs `compute` whenever `deps` change, latest wins: a result (or error) of
@@ -30,11 +40,13 @@ export function useComputation<T>(
   compute: () => Promise<T | null> | undefined,
   deps: readonly unknown[],
 ): Computation<T> {
-  const [state, setState] = useState<Computation<T>>({
+  const [state, setState] = useState<State<T>>({
     value: undefined,
     error: undefined,
     pending: false,
   });
+  const [attempt, setAttempt] = useState(0);
+  const retry = useCallback(() => setAttempt((a) => a + 1), []);
   useEffect(() => {
     let current = true;
     const p = compute();
@@ -46,14 +58,25 @@ export function useComputation<T>(
       );
       return;
     }
-    setState((s) => (s.pending ? s : { ...s, pending: true }));
+    setState((s) => (s.pending && !s.error ? s : { ...s, error: undefined, pending: true }));
+    // A figure never waits silently: past RUN_WAIT_MS it says so and offers Retry.
+    const timer = setTimeout(() => {
+      if (!current) return;
+      setState((s) => ({
+        value: s.value,
+        error: `no result after ${RUN_WAIT_MS / 1000} s; the runtime may be stuck`,
+        pending: false,
+      }));
+    }, RUN_WAIT_MS);
     p.then(
       (v) => {
+        clearTimeout(timer);
         if (!current) return;
         if (v === null) return;
         setState({ value: v, error: undefined, pending: false });
       },
       (e: unknown) => {
+        clearTimeout(timer);
         if (!current) return;
         setState((s) => ({
           value: s.value,
@@ -64,8 +87,9 @@ export function useComputation<T>(
     );
     return () => {
       current = false;
+      clearTimeout(timer);
     };
     // The caller lists what the computation depends on, as for useEffect.
-  }, deps);
-  return state;
+  }, [...deps, attempt]);
+  return { ...state, retry };
 }
