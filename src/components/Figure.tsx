@@ -13,6 +13,11 @@ export interface BackendBadge {
   label: string;
   /** Why this backend, e.g. "WebGPU needs https". Shown on hover and to screen readers. */
   reason?: string;
+  /**
+   * Said in the figure for everyone to read: WebGPU failed on this page (a
+   * crash, a stuck call, a lost device) and the figure moved to WASM.
+   */
+  notice?: string;
 }
 
 /** Props of the frame every widget shares. */
@@ -128,6 +133,11 @@ export default function Figure({
           </span>
         )}
       </div>
+      {backend?.notice && (
+        <p class="widget-notice" role="status">
+          {backend.notice}
+        </p>
+      )}
       {status.kind === 'loading' && (
         <div class="widget-loading" role="status">
           <p>Loading {status.what}…</p>

@@ -267,6 +267,7 @@ function TestFigure(props: {
       data-tops={run.value?.tops.join(',')}
       data-badge={m.badge?.label}
       data-reason={m.badge?.reason}
+      data-notice={m.badge?.notice}
       data-error={run.error ?? (m.status.kind === 'error' ? m.status.message : '')}
     />
   );
@@ -407,6 +408,7 @@ describe('one door to ORT', () => {
       const el = figure(container, f.name);
       expect(el.dataset.badge, `figure ${f.name}`).toBe('WASM');
       expect(el.dataset.reason, `figure ${f.name}`).toMatch(/WebGPU crashed.*running on WASM/);
+      expect(el.dataset.notice, `figure ${f.name}`).toMatch(/WebGPU crashed/);
       expect(el.dataset.tops, `figure ${f.name}`).toBe(expected[f.name]);
     }
     // After the crash nothing entered the WebGPU module again (the crashed
@@ -450,7 +452,17 @@ describe('one door to ORT', () => {
   it('the badge names every backend a figure uses, with each reason once', () => {
     const gpu: BackendChoice = { backend: 'webgpu', reason: 'adapter', forced: false };
     const cpu: BackendChoice = { backend: 'wasm', reason: 'lost', forced: false };
-    expect(combinedBadge([gpu, gpu])).toEqual({ label: 'WebGPU', reason: 'adapter' });
-    expect(combinedBadge([gpu, cpu])).toEqual({ label: 'WebGPU + WASM', reason: 'adapter; lost' });
+    expect(combinedBadge([gpu, gpu])).toMatchObject({ label: 'WebGPU', reason: 'adapter' });
+    expect(combinedBadge([gpu, cpu])).toMatchObject({
+      label: 'WebGPU + WASM',
+      reason: 'adapter; lost',
+    });
+    expect(combinedBadge([gpu, cpu]).notice).toBeUndefined();
+    const crashed: BackendChoice = {
+      backend: 'wasm',
+      reason: 'WebGPU crashed during a run (memory access out of bounds); running on WASM',
+      forced: false,
+    };
+    expect(combinedBadge([crashed, crashed]).notice).toBe(`${crashed.reason}.`);
   });
 });

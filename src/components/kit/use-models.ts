@@ -81,14 +81,26 @@ export function useModels(ids: readonly string[]): FigureModels {
   };
 }
 
+/** A move to WASM because WebGPU failed on this page (not merely absent or not chosen). */
+const FAILED = /WebGPU (crashed|device lost|stopped answering|session failed)/;
+
 /**
  * The badge for a figure's backends: "WebGPU" or "WASM", or "WebGPU + WASM"
  * while its models differ, with every distinct reason on hover and for
- * screen readers.
+ * screen readers; and, when WebGPU failed on the page, a notice saying so.
  */
 export function combinedBadge(choices: readonly BackendChoice[]): BackendBadge {
   const label = (c: BackendChoice) => (c.backend === 'webgpu' ? 'WebGPU' : 'WASM');
   const labels = [...new Set(choices.map(label))];
   const reasons = [...new Set(choices.map((c) => c.reason))];
-  return { label: labels.join(' + '), reason: reasons.join('; ') };
+  const failures = [
+    ...new Set(
+      choices.filter((c) => c.backend === 'wasm' && FAILED.test(c.reason)).map((c) => c.reason),
+    ),
+  ];
+  return {
+    label: labels.join(' + '),
+    reason: reasons.join('; '),
+    notice: failures.length > 0 ? `${failures.join('; ')}.` : undefined,
+  };
 }
