@@ -12,6 +12,12 @@ import tseslint from 'typescript-eslint';
 const RUNTIME_DOORS =
   /^onnxruntime-web|(^|\/)model(\/(index|ort|registry|hooked-model|executor))?$/;
 
+/**
+ * Another folder of src/components, seen from inside one: chapter folders,
+ * diagnostics and the appendix may not import each other (only kit/).
+ */
+const SIBLING_FOLDER = /^\.\.\/(ch\d+|diagnostics|appendix)(\/|$)/;
+
 /** Lint everything we write; `npm run lint` fails on any warning. */
 export default defineConfig(
   {
@@ -49,7 +55,7 @@ export default defineConfig(
     ignores: [
       'src/components/kit/runtime.ts',
       'src/components/Diagnostics.tsx',
-      'src/components/runtime/**',
+      'src/components/diagnostics/**',
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -62,6 +68,11 @@ export default defineConfig(
               message:
                 "Reach the runtime through the kit's door (loadRuntime, useModels, loadTokenizer in kit/runtime.ts).",
             },
+            {
+              regex: SIBLING_FOLDER.source,
+              message:
+                'A chapter folder imports only the kit and the runtime; move what two chapters share into kit/.',
+            },
           ],
         },
       ],
@@ -71,6 +82,23 @@ export default defineConfig(
           selector: `ImportExpression[source.value=${RUNTIME_DOORS}]`,
           message:
             "Reach the runtime through the kit's door (loadRuntime, useModels, loadTokenizer in kit/runtime.ts).",
+        },
+      ],
+    },
+  },
+  {
+    // The runtime is a library: it never reaches into the site or the UI.
+    files: ['src/model/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(components|lib|pages|layouts)(/|$)',
+              message: 'src/model imports nothing from the site; pass what it needs in.',
+            },
+          ],
         },
       ],
     },

@@ -6,7 +6,6 @@
  */
 import { parseConfig, type ModelConfig } from './config';
 import { parseSafetensors, type TensorMap } from './safetensors';
-import { siteUrl } from '../components/site-root';
 import { sha256Hex } from './sha256';
 
 /** One file of `manifest.json`. */
@@ -55,14 +54,6 @@ export interface ModelFiles {
   config: ModelConfig;
   graph: Uint8Array;
   weights: TensorMap;
-}
-
-/**
- * The models folder under the book's root, wherever the book is served
- * (`src/components/site-root.ts`); `BASE_URL` + `models/` outside a page.
- */
-export function defaultModelsUrl(): string {
-  return siteUrl('models/');
 }
 
 /** Fetches and parses `manifest.json` from the models folder. */

@@ -6,7 +6,6 @@ import { browserEnvironment, chooseBackend, type BackendChoice, type BackendName
 import { OrtExecutor, pageExecutor } from './executor';
 import { HookedModel } from './hooked-model';
 import {
-  defaultModelsUrl,
   loadCheckpointIndex,
   loadCheckpointWeights,
   loadModelFiles,
@@ -23,7 +22,11 @@ export interface RegistryOptions {
   loadOrt?: (backend: BackendName) => Promise<Ort>;
   /** Chooses the backend (default: from the browser and `?backend=`). */
   chooseBackend?: () => Promise<BackendChoice>;
-  /** Models folder URL (default: `${BASE_URL}models/`). */
+  /**
+   * The models folder URL, ending in `/`. The runtime never works out where
+   * the site is: the page passes it in (the kit's door gives the folder under
+   * the book's root); default `models/` relative to the page.
+   */
   baseUrl?: string;
   fetch?: typeof fetch;
   /** ORT provider names per backend (onnxruntime-node calls its CPU provider `cpu`). */
@@ -109,7 +112,7 @@ export class ModelRegistry {
 
   private loadOptions(): LoadOptions {
     this.manifestOptions ??= {
-      baseUrl: this.options.baseUrl ?? defaultModelsUrl(),
+      baseUrl: this.options.baseUrl ?? 'models/',
       fetch: this.options.fetch,
     };
     return this.manifestOptions;
@@ -139,9 +142,12 @@ export class ModelRegistry {
 
 let page: ModelRegistry | undefined;
 
-/** The page's registry: every widget on a page shares it (and so its sessions). */
-export function pageRegistry(): ModelRegistry {
-  page ??= new ModelRegistry();
+/**
+ * The page's registry: every widget on a page shares it (and so its
+ * sessions). The first call's `options` make it; later calls get that one.
+ */
+export function pageRegistry(options?: RegistryOptions): ModelRegistry {
+  page ??= new ModelRegistry(options);
   return page;
 }
 
@@ -153,12 +159,4 @@ export function pageRegistry(): ModelRegistry {
 export function configurePageRegistry(options: RegistryOptions): ModelRegistry {
   page = new ModelRegistry(options);
   return page;
-}
-
-/** Loads (or reuses) model `id` on this page. */
-export function loadModel(
-  id: string,
-  onProgress?: (p: LoadProgress) => void,
-): Promise<HookedModel> {
-  return pageRegistry().get(id, onProgress);
 }

@@ -90,7 +90,7 @@ test('the rotation figure keeps the logits to float precision and puts its state
   await expect(figure.getByRole('radio', { name: 'in the plane of two axes' })).toBeChecked();
   await expect(figure.getByRole('spinbutton', { name: 'Axis i' })).toHaveValue('3');
   // The largest logit change is a handful of float32 steps, far below 1e-3.
-  const text = await figure.getByTestId('rr-maxdiff').locator('.ch3-stat-value').innerText();
+  const text = await figure.getByTestId('rr-maxdiff').locator('.kit-stat-value').innerText();
   expect(Number(text.replace('−', '-'))).toBeLessThan(1e-3);
 
   await figure.getByRole('textbox', { name: 'Prompt' }).fill('A new prompt');
@@ -104,7 +104,7 @@ test('rotating the neurons changes the logits, permuting them does not', async (
   const value = (f: Locator) =>
     f
       .getByTestId('rn-maxdiff')
-      .locator('.ch3-stat-value')
+      .locator('.kit-stat-value')
       .innerText()
       .then((t) => Number(t.replace('−', '-')));
   let figure = await openFigure(page, c, 'wasm');

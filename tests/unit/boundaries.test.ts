@@ -32,6 +32,23 @@ describe('the runtime door is enforced by ESLint', () => {
     expect(ids.some((id) => /no-restricted-(imports|syntax)/.test(id))).toBe(true);
   });
 
+  it('a chapter may not import another chapter, and the kit may not import a chapter', async () => {
+    const code = "import { x } from '../ch3/common';\nexport const y = x;\n";
+    const rule = /no-restricted-imports/;
+    expect((await ruleIds(code, 'src/components/ch4/Probe.tsx')).some((id) => rule.test(id))).toBe(
+      true,
+    );
+    expect((await ruleIds(code, 'src/components/kit/Probe.tsx')).some((id) => rule.test(id))).toBe(
+      true,
+    );
+  });
+
+  it('the runtime may not import the site or the UI', async () => {
+    const code = "import { siteUrl } from '../lib/site-root';\nexport const y = siteUrl;\n";
+    const ids = await ruleIds(code, 'src/model/probe.ts');
+    expect(ids.some((id) => /no-restricted-imports/.test(id))).toBe(true);
+  });
+
   it('a figure may import types, and the kit door may import the runtime', async () => {
     const typeOnly =
       "import type { HookedModel } from '../../model/hooked-model';\nexport type X = HookedModel;\n";

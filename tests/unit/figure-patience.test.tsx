@@ -7,7 +7,7 @@
 import { act, cleanup, render } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RUN_WAIT_MS, useComputation } from '../../src/components/kit/use-computation';
-import { LOAD_STALL_MS, useLoader } from '../../src/components/use-loader';
+import { LOAD_STALL_MS, useLoader } from '../../src/components/kit/use-loader';
 
 afterEach(() => {
   cleanup();
@@ -40,9 +40,13 @@ describe('figure patience', () => {
     const { container } = render(<Probe />);
     const p = () => container.querySelector('p') as HTMLElement;
     expect(p().dataset.pending).toBe('true');
-    await act(() => vi.advanceTimersByTime(RUN_WAIT_MS - 1_000));
+    await act(() => {
+      vi.advanceTimersByTime(RUN_WAIT_MS - 1_000);
+    });
     expect(p().dataset.error).toBe('');
-    await act(() => vi.advanceTimersByTime(2_000));
+    await act(() => {
+      vi.advanceTimersByTime(2_000);
+    });
     expect(p().dataset.error).toMatch(/no result after 60 s/);
     expect(p().dataset.pending).toBe('false');
     // The stuck run answers after all: its result is shown and the error goes.
@@ -78,11 +82,17 @@ describe('figure patience', () => {
     }
     const { container } = render(<Probe />);
     const p = () => container.querySelector('p') as HTMLElement;
-    await act(() => vi.advanceTimersByTime(LOAD_STALL_MS - 1_000));
+    await act(() => {
+      vi.advanceTimersByTime(LOAD_STALL_MS - 1_000);
+    });
     await act(() => report({ what: 'the model x', fraction: 0.5 }));
-    await act(() => vi.advanceTimersByTime(LOAD_STALL_MS - 1_000));
+    await act(() => {
+      vi.advanceTimersByTime(LOAD_STALL_MS - 1_000);
+    });
     expect(p().dataset.kind).toBe('loading');
-    await act(() => vi.advanceTimersByTime(2_000));
+    await act(() => {
+      vi.advanceTimersByTime(2_000);
+    });
     expect(p().dataset.kind).toBe('error');
     expect(p().dataset.message).toMatch(/nothing arrived for 60 s while loading the model x/);
     await act(async () => d.resolve('loaded'));

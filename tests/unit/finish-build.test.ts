@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { relativeRoot } from '../../src/components/site-root';
+import { relativeRoot } from '../../src/lib/site-root';
 import { BUILD_BASE, finishPage, rootFrom } from '../../scripts/finish-build.mjs';
 
 /** What a browser hashes for a CSP source: base64 SHA-256 of the element's text. */

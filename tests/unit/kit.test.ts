@@ -23,7 +23,7 @@ import {
 } from '../../src/components/kit/format';
 import { contextCut, fitToContext } from '../../src/components/kit/PromptInput';
 import { colourIndex } from '../../src/components/kit/raster';
-import { decodeState, encodeState } from '../../src/components/url-state';
+import { decodeState, encodeState } from '../../src/components/kit/url-state';
 import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
 import { findModelsDir } from './paths';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, field } from '../../src/components/url-state';
+import { decodeState, encodeState, field } from '../../src/components/kit/url-state';
 
 const schema = {
   text: field.text('hello', 20),

@@ -1,5 +1,5 @@
-import Figure from '../Figure';
-import { useUrlState } from '../use-url-state';
+import Figure from '../kit/Figure';
+import { useUrlState } from '../kit/use-url-state';
 import {
   fitToContext,
   formatCount,
@@ -141,8 +141,8 @@ export default function GroupingFigure() {
       />
       {res && (
         <div data-testid="grouping" data-output={`${res.n}|${res.scores[res.n * res.n - 1]}`}>
-          <div class="gr-stats">
-            <div class="gr-card">
+          <div class="ch1-gr-stats">
+            <div class="ch1-gr-card">
               <h4>
                 (X W<sub>Q</sub>)(X W<sub>K</sub>)ᵀ
               </h4>
@@ -154,7 +154,7 @@ export default function GroupingFigure() {
                 stores 2 × {d}×{dh} = {formatCount(2 * d * dh)} weights
               </p>
             </div>
-            <div class="gr-card">
+            <div class="ch1-gr-card">
               <h4>
                 X (W<sub>Q</sub> W<sub>K</sub>ᵀ) Xᵀ
               </h4>
@@ -166,7 +166,7 @@ export default function GroupingFigure() {
                 one {d}×{d} matrix = {formatCount(d * d)} numbers, rank at most {dh}
               </p>
             </div>
-            <div class="gr-card">
+            <div class="ch1-gr-card">
               <h4>Same numbers?</h4>
               <p data-testid="diff-groupings">
                 max |left − right| = {formatNumber(res.diffGroupings, 2)} (scores up to{' '}

@@ -1,6 +1,6 @@
-import Figure from '../Figure';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import Figure from '../kit/Figure';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import {
   fitToContext,
   formatCount,
@@ -112,7 +112,7 @@ export default function ModelAnatomy() {
       />
       {res && part && (
         <div
-          class="an-layout"
+          class="ch1-an-layout"
           data-testid="anatomy"
           data-output={`${res.length}|${res.total}|${res.activationCount}`}
         >
@@ -120,7 +120,7 @@ export default function ModelAnatomy() {
             <p class="kit-label" id={partsId}>
               Parts, in the order they compute
             </p>
-            <div role="radiogroup" aria-labelledby={partsId} class="an-parts">
+            <div role="radiogroup" aria-labelledby={partsId} class="ch1-an-parts">
               {res.parts.map((p, i) => {
                 const n = p.parameters.reduce((s, q) => s + q.count, 0);
                 const selected = p.id === part.id;
@@ -131,7 +131,7 @@ export default function ModelAnatomy() {
                     role="radio"
                     aria-checked={selected}
                     tabIndex={selected ? 0 : -1}
-                    class={`an-part an-${p.id.split('.')[0]}`}
+                    class={`ch1-an-part an-${p.id.split('.')[0]}`}
                     onClick={() => update({ part: p.id })}
                     onKeyDown={(e) => {
                       const d =
@@ -149,7 +149,7 @@ export default function ModelAnatomy() {
                     }}
                   >
                     <span>{p.label}</span>
-                    <span class="an-count">{formatCount(n)} parameters</span>
+                    <span class="ch1-an-count">{formatCount(n)} parameters</span>
                   </button>
                 );
               })}

@@ -1,6 +1,6 @@
-import Figure from '../Figure';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import Figure from '../kit/Figure';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import {
   fitToContext,
   formatNumber,

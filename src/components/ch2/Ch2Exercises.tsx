@@ -1,4 +1,4 @@
-import { useUrlState } from '../use-url-state';
+import { useUrlState } from '../kit/use-url-state';
 import {
   Exercise,
   ExercisePrompt,

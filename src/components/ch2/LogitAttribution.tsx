@@ -1,7 +1,7 @@
 import { useId } from 'preact/hooks';
-import Figure from '../Figure';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import Figure from '../kit/Figure';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import {
   colourFor,
   fitToContext,
@@ -196,7 +196,7 @@ export default function LogitAttribution() {
               res.pos + 1 >= res.ids.length &&
               ' (The last position has no real next token, so this is the top prediction.)'}
           </p>
-          <div class="dla-total" data-testid="dla-total">
+          <div class="ch2-dla-total" data-testid="ch2-dla-total">
             <div>
               Sum of the {res.parts.length} parts
               <strong data-testid="dla-sum">{res.sum.toFixed(5)}</strong>
@@ -210,7 +210,7 @@ export default function LogitAttribution() {
               <strong>{formatNumber(res.sum - res.logit, 2)}</strong>
             </div>
           </div>
-          <ol class="kit-bars dla-list" aria-label="Direct contribution of each component">
+          <ol class="kit-bars ch2-dla-list" aria-label="Direct contribution of each component">
             {res.parts.map((p) => {
               const t = Math.abs(p.value) / scale.max;
               return (

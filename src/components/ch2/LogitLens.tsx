@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import Figure from '../Figure';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import Figure from '../kit/Figure';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import {
   fitToContext,
   formatPercent,
@@ -104,7 +104,7 @@ export default function LogitLens() {
   // Keep the selected position's column in view inside the table's own scroll box (never the page's).
   useEffect(() => {
     const box = scroller.current;
-    const th = box?.querySelector<HTMLElement>('th.ll-selected');
+    const th = box?.querySelector<HTMLElement>('th.ch2-ll-selected');
     if (box && th)
       box.scrollLeft = Math.max(0, th.offsetLeft - box.clientWidth / 2 + th.offsetWidth / 2);
   }, [res]);
@@ -150,12 +150,12 @@ export default function LogitLens() {
             tabIndex={0}
             aria-label="Logit lens table: stages by positions"
           >
-            <table class="kit-table ll-table">
+            <table class="kit-table ch2-ll-table">
               <thead>
                 <tr>
                   <th scope="col">read after</th>
                   {strings.map((s, p) => (
-                    <th scope="col" key={p} class={p === res.pos ? 'll-selected' : undefined}>
+                    <th scope="col" key={p} class={p === res.pos ? 'ch2-ll-selected' : undefined}>
                       <button
                         type="button"
                         class="kit-token"
@@ -179,7 +179,7 @@ export default function LogitLens() {
                       return (
                         <td
                           key={p}
-                          class={`${hit ? 'll-hit' : ''}${p === res.pos ? ' ll-selected' : ''}`}
+                          class={`${hit ? 'ch2-ll-hit' : ''}${p === res.pos ? ' ch2-ll-selected' : ''}`}
                           style={shadeStyle(probabilityScale, t.prob)}
                           title={`${stage}, position ${p}: ${show(t.id)} ${formatPercent(t.prob)}${hit ? ' (the real next token)' : ''}`}
                         >

@@ -1,6 +1,6 @@
-import Figure from '../Figure';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import Figure from '../kit/Figure';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import {
   fitToContext,
   formatNumber,
@@ -91,7 +91,7 @@ function Channel({ res }: { res: StreamResult }) {
   const wire = (r: Row) => Math.max(0.6, r.norm * k);
   return (
     <svg
-      class="ss-channel"
+      class="ch2-ss-channel"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
       aria-label={`The residual stream at position ${res.pos}, drawn to scale: band thickness is the stream's norm after each stage, wire thickness the norm of each term.`}
@@ -101,7 +101,7 @@ function Channel({ res }: { res: StreamResult }) {
         return (
           <rect
             key={s.hook}
-            class="ss-band"
+            class="ch2-ss-band"
             x={segX[i]}
             y={mid - h / 2}
             width={segX[i + 1] - segX[i]}
@@ -117,7 +117,7 @@ function Channel({ res }: { res: StreamResult }) {
         .map((r, i) => (
           <g key={r.component}>
             <line
-              class="ss-wire"
+              class="ch2-ss-wire"
               x1={30 + i * 34}
               y1={H - 20}
               x2={30 + i * 34}
@@ -126,7 +126,13 @@ function Channel({ res }: { res: StreamResult }) {
             >
               <title>{`${label(r.component)}: norm ${formatNumber(r.norm)}`}</title>
             </line>
-            <text x={30 + i * 34} y={H - 6} font-size="10" text-anchor="middle" class="ss-muted">
+            <text
+              x={30 + i * 34}
+              y={H - 6}
+              font-size="10"
+              text-anchor="middle"
+              class="ch2-ss-muted"
+            >
               {r.component === 'embed' ? 'W_E' : 'W_pos'}
             </text>
           </g>
@@ -146,7 +152,7 @@ function Channel({ res }: { res: StreamResult }) {
               return (
                 <g key={r.component}>
                   <line
-                    class={`ss-wire${r.along < 0 ? ' ss-wire-neg' : ''}`}
+                    class={`ch2-ss-wire${r.along < 0 ? ' ch2-ss-wire-neg' : ''}`}
                     x1={x}
                     y1={44}
                     x2={x}
@@ -156,7 +162,7 @@ function Channel({ res }: { res: StreamResult }) {
                     <title>{`head ${r.component}: norm ${formatNumber(r.norm)}`}</title>
                   </line>
                   <rect
-                    class="ss-box"
+                    class="ch2-ss-box"
                     x={x - dx * 0.42}
                     y={26}
                     width={dx * 0.84}
@@ -172,7 +178,7 @@ function Channel({ res }: { res: StreamResult }) {
             {mlp && (
               <g>
                 <line
-                  class={`ss-wire${mlp.along < 0 ? ' ss-wire-neg' : ''}`}
+                  class={`ch2-ss-wire${mlp.along < 0 ? ' ch2-ss-wire-neg' : ''}`}
                   x1={x1 - 20}
                   y1={mid}
                   x2={x1 - 20}
@@ -181,7 +187,7 @@ function Channel({ res }: { res: StreamResult }) {
                 >
                   <title>{`MLP ${l}: norm ${formatNumber(mlp.norm)}`}</title>
                 </line>
-                <rect class="ss-box" x={x1 - 38} y={H - 44} width={36} height={18} rx={2} />
+                <rect class="ch2-ss-box" x={x1 - 38} y={H - 44} width={36} height={18} rx={2} />
                 <text x={x1 - 20} y={H - 31} font-size="9" text-anchor="middle">
                   MLP
                 </text>
@@ -190,7 +196,7 @@ function Channel({ res }: { res: StreamResult }) {
           </g>
         );
       })}
-      <text x={W - 20} y={mid + 4} font-size="11" text-anchor="end" class="ss-muted">
+      <text x={W - 20} y={mid + 4} font-size="11" text-anchor="end" class="ch2-ss-muted">
         → W_U
       </text>
       {stages.map((s, i) => (
@@ -200,7 +206,7 @@ function Channel({ res }: { res: StreamResult }) {
           y={H - 6}
           font-size="10"
           text-anchor="middle"
-          class="ss-muted"
+          class="ch2-ss-muted"
         >
           ‖x‖ {formatNumber(s.norm)}
         </text>
@@ -305,10 +311,11 @@ export default function StreamSum() {
           />
           <Channel res={res} />
           <p class="kit-note ss-key">
-            <span class="ss-key-swatch" style={{ background: 'var(--map-pos)' }} /> a term whose
+            <span class="ch2-ss-key-swatch" style={{ background: 'var(--map-pos)' }} /> a term whose
             signed length along the final stream is positive,{' '}
-            <span class="ss-key-swatch" style={{ background: 'var(--map-neg)' }} /> negative. Band
-            and wires share one scale: thickness is the norm (hover a wire or band for its value).
+            <span class="ch2-ss-key-swatch" style={{ background: 'var(--map-neg)' }} /> negative.
+            Band and wires share one scale: thickness is the norm (hover a wire or band for its
+            value).
           </p>
           <p class="kit-note">
             At “{strings[res.pos]}” (position {res.pos}) the final stream has norm{' '}

@@ -1,20 +1,22 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   formatNumber,
   formatPercent,
   loadRuntime,
+  NumberField,
   promptField,
   PromptInput,
+  RadioChoice,
   RunState,
+  Stat,
   TryThis,
   useComputation,
   useModels,
+  usePromptTokens,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import { BarChart } from './BarChart';
-import { usePromptTokens } from './common';
-import { Choice, NumberField, Stat } from './parts';
 
 const PLACES = ['resid-2l', 'resid-gelu', 'neurons'] as const;
 type Place = (typeof PLACES)[number];
@@ -163,8 +165,8 @@ export default function CoordinateStats() {
         rows={4}
         hint="Every position is one sample: longer prompts give steadier statistics."
       />
-      <div class="ch3-controls">
-        <Choice
+      <div class="kit-controls">
+        <RadioChoice
           legend="Activations"
           value={s.where}
           options={PLACES.map((p) => ({ value: p, label: WHERE[p].label }))}
@@ -177,7 +179,7 @@ export default function CoordinateStats() {
           max={99999}
           onChange={(seed) => set({ seed })}
         />
-        <label class="ch3-inline">
+        <label class="kit-inline">
           <span>
             <input
               type="checkbox"
@@ -194,7 +196,7 @@ export default function CoordinateStats() {
       <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="cs-result" data-prompt={s.prompt} data-backend={r.backend}>
-          <div class="ch3-stats">
+          <div class="kit-stats">
             <Stat
               testId="cs-standard"
               label="Median kurtosis, standard basis"
@@ -218,7 +220,7 @@ export default function CoordinateStats() {
             {r.samples} positions. Most heavy-tailed coordinates in the standard basis:{' '}
             {r.topCoords.map((c) => `${c.index} (${formatNumber(c.value)})`).join(', ')}.
           </p>
-          <p class="ch3-section-title">Kurtosis of every coordinate, sorted</p>
+          <p class="kit-section-title">Kurtosis of every coordinate, sorted</p>
           <BarChart
             label="Kurtosis of each coordinate, sorted from the largest, in the standard and in a random basis"
             categories={Array.from({ length: r.n }, (_, i) => String(i + 1))}
@@ -231,7 +233,7 @@ export default function CoordinateStats() {
             log
             reference={{ value: 3, label: 'Gaussian (3)' }}
           />
-          <p class="ch3-section-title">All values, each standardised by its coordinate</p>
+          <p class="kit-section-title">All values, each standardised by its coordinate</p>
           <BarChart
             label="Histogram of standardised coordinate values, standard and random basis"
             categories={Array.from(r.edges.slice(0, -1), (e, b) =>

@@ -1,25 +1,31 @@
 import { useRef } from 'preact/hooks';
 import type { ModelWeights } from '../../model/weights';
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
+  Fit,
   formatNumber,
   Heatmap,
   loadRuntime,
+  NumberField,
   positionField,
   promptField,
   PromptInput,
+  RadioChoice,
   resolvePosition,
   RunState,
+  Stat,
+  Strip,
   TokenStrip,
   TryThis,
   unsignedScale,
   useComputation,
   useModels,
+  usePromptTokens,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
-import { klDivergence, softmaxAt, topOf, usePromptTokens } from './common';
-import { Choice, Fit, NumberField, Stat, Strip, PlaneRotationControls } from './parts';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
+import { klDivergence, softmaxAt, topOf } from './common';
+import { PlaneRotationControls } from './parts';
 
 const MODES = ['random', 'plane', 'permute'] as const;
 const D_MLP = 512;
@@ -152,8 +158,8 @@ export default function RotateNeurons() {
         tokenCount={tok.total}
         nCtx={nCtx}
       />
-      <div class="ch3-controls">
-        <Choice
+      <div class="kit-controls">
+        <RadioChoice
           legend="Change of neuron basis P"
           value={s.mode}
           options={[
@@ -185,7 +191,7 @@ export default function RotateNeurons() {
       <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="rn-result" data-prompt={s.prompt} data-backend={r.backend}>
-          <div class="ch3-stats">
+          <div class="kit-stats">
             <Stat
               testId="rn-maxdiff"
               label="Largest logit change"
@@ -209,7 +215,7 @@ export default function RotateNeurons() {
               value={`${r.flips} of ${r.length} positions`}
             />
           </div>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             How far each position's prediction moved: KL(original ‖ changed)
           </p>
           <Strip>
@@ -236,8 +242,8 @@ export default function RotateNeurons() {
               onSelect={(_, c) => set({ pos: c })}
             />
           </Fit>
-          <div class="ch3-scroll">
-            <table class="ch3-table" data-testid="rn-top">
+          <div class="kit-scroll">
+            <table class="kit-table" data-testid="rn-top">
               <caption class="visually-hidden">Top predictions at position {pos}</caption>
               <thead>
                 <tr>

@@ -1,25 +1,32 @@
 import { useRef } from 'preact/hooks';
 import type { ModelWeights } from '../../model/weights';
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
+  Fit,
   formatNumber,
   Heatmap,
   loadRuntime,
+  NumberField,
   positionField,
   promptField,
   PromptInput,
+  RadioChoice,
   resolvePosition,
   RunState,
+  Select,
   signedScale,
+  Stat,
+  Strip,
   TokenStrip,
   TryThis,
   useComputation,
   useModels,
+  usePromptTokens,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
-import { topOf, usePromptTokens } from './common';
-import { Choice, Fit, NumberField, Select, Stat, Strip, PlaneRotationControls } from './parts';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
+import { topOf } from './common';
+import { PlaneRotationControls } from './parts';
 
 const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
 const MODES = ['random', 'plane'] as const;
@@ -146,14 +153,14 @@ export default function RotateResidual() {
         tokenCount={tok.total}
         nCtx={nCtx}
       />
-      <div class="ch3-controls">
+      <div class="kit-controls">
         <Select
           label="Model"
           value={s.model}
           options={MODELS.map((v) => ({ value: v, label: v }))}
           onChange={(model) => set({ model })}
         />
-        <Choice
+        <RadioChoice
           legend="Rotation R"
           value={s.mode}
           options={[
@@ -177,7 +184,7 @@ export default function RotateResidual() {
       <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="rr-result" data-prompt={s.prompt} data-backend={r.backend}>
-          <div class="ch3-stats">
+          <div class="kit-stats">
             <Stat
               testId="rr-maxdiff"
               label="Largest logit change, every position and token"
@@ -210,11 +217,11 @@ export default function RotateResidual() {
               onSelect={(p) => set({ pos: p })}
             />
           </Strip>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Final residual stream at position {pos}, coordinate by coordinate
           </p>
           {both && (
-            <div class="ch3-grid3">
+            <div class="kit-grid3">
               {(['original', 'rotated'] as const).map((which, k) => (
                 <Fit key={which} cols={16} cell={20}>
                   <p class="kit-note">
@@ -236,8 +243,8 @@ export default function RotateResidual() {
               ))}
             </div>
           )}
-          <div class="ch3-scroll">
-            <table class="ch3-table" data-testid="rr-top">
+          <div class="kit-scroll">
+            <table class="kit-table" data-testid="rr-top">
               <caption class="visually-hidden">Top predictions at position {pos}</caption>
               <thead>
                 <tr>

@@ -1,32 +1,7 @@
 /**
- * Glue shared by the figures of chapters 3 and 4: the prompt's token ids
- * and small pure helpers for what they show.
+ * Small pure helpers for what chapter 3's figures show.
  */
-import { useMemo } from 'preact/hooks';
 import type { Tokenizer } from '../../model/tokenizer';
-import { fitToContext } from '../kit';
-
-/** The prompt as the model reads it: ids (cut to the context), their display strings, and the full count. */
-export interface PromptTokens {
-  ids: number[];
-  strings: string[];
-  /** Tokens before the cut to n_ctx (for the prompt box's notice). */
-  total: number;
-}
-
-/** Tokenises `prompt` for a model with context `nCtx` (memoised on both). */
-export function usePromptTokens(
-  tokenizer: Tokenizer | undefined,
-  prompt: string,
-  nCtx: number,
-): PromptTokens {
-  return useMemo(() => {
-    if (!tokenizer) return { ids: [], strings: [], total: 0 };
-    const all = tokenizer.encode(prompt);
-    const ids = fitToContext(all, nCtx);
-    return { ids, strings: tokenizer.tokenStrings(ids), total: all.length };
-  }, [tokenizer, prompt, nCtx]);
-}
 
 /** The `k` largest entries of `row` (length n) at offset `at`: index and value, descending. */
 export function topOf(

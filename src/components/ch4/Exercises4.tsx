@@ -8,10 +8,9 @@ import {
   formatPercent,
   loadRuntime,
   PromptInput,
+  Select,
   useModels,
 } from '../kit';
-import { Select } from '../ch3/parts';
-import '../ch3/ch3.css';
 
 const L0 = Array.from({ length: 8 }, (_, h) => `0.${h}`);
 const L1 = Array.from({ length: 8 }, (_, h) => `1.${h}`);
@@ -113,7 +112,7 @@ export default function Exercises4() {
           </>
         }
       >
-        <div class="ch3-controls">
+        <div class="kit-controls">
           <Select
             label="Layer-1 head"
             value={reader1}
@@ -140,7 +139,7 @@ export default function Exercises4() {
           </>
         }
       >
-        <div class="ch3-controls">
+        <div class="kit-controls">
           <Select
             label="Head"
             value={head2}
@@ -161,7 +160,7 @@ export default function Exercises4() {
           </>
         }
       >
-        <div class="ch3-controls">
+        <div class="kit-controls">
           <Select
             label="Writer (layer 0)"
             value={writer3}

@@ -1,5 +1,6 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
+  Fit,
   formatNumber,
   formatPercent,
   headField,
@@ -13,16 +14,16 @@ import {
   PromptInput,
   resolvePosition,
   RunState,
+  Stat,
+  Strip,
   TokenStrip,
   TryThis,
   unsignedScale,
   useComputation,
   useModels,
+  usePromptTokens,
 } from '../kit';
-import { useUrlState } from '../use-url-state';
-import { usePromptTokens } from '../ch3/common';
-import { Fit, Stat, Strip } from '../ch3/parts';
-import '../ch3/ch3.css';
+import { useUrlState } from '../kit/use-url-state';
 
 const schema = {
   prompt: promptField('The cat sat on the mat. The cat sat on the'),
@@ -172,7 +173,7 @@ export default function ReadWrite() {
           data-backend={r.backend}
           data-head={`${r.layer}.${r.head}`}
         >
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Singular values of head {r.layer}.{r.head}'s matrices (rank {dHead} each)
           </p>
           <Fit cols={dHead} cell={34}>
@@ -190,7 +191,7 @@ export default function ReadWrite() {
               format={(v) => formatNumber(v, 2)}
             />
           </Fit>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             How much of the stream entering layer {r.layer} each input reads, position by position
           </p>
           <Strip>
@@ -201,7 +202,7 @@ export default function ReadWrite() {
               onSelect={(p) => set({ pos: p })}
             />
           </Strip>
-          <div class="ch3-stats">
+          <div class="kit-stats">
             {KINDS.map((k, i) => (
               <Stat
                 key={k}
@@ -228,8 +229,8 @@ export default function ReadWrite() {
               onSelect={(_, c) => set({ pos: c })}
             />
           </Fit>
-          <div class="ch3-scroll">
-            <table class="ch3-table" data-testid="rw-tokens">
+          <div class="kit-scroll">
+            <table class="kit-table" data-testid="rw-tokens">
               <caption class="visually-hidden">
                 Tokens whose directions lie most in the head's subspaces
               </caption>

@@ -1,25 +1,26 @@
 import { useRef } from 'preact/hooks';
 import type { Matrix } from 'ml-matrix';
 import type { OverlapBaseline } from '../../model/subspaces';
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
+  Fit,
   formatNumber,
   Heatmap,
   loadRuntime,
   promptField,
   PromptInput,
+  RadioChoice,
   RunState,
   signedScale,
+  Stat,
   TryThis,
   unsignedScale,
   useComputation,
   useModels,
+  usePromptTokens,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
-import { usePromptTokens } from '../ch3/common';
-import { Choice, Fit, Stat } from '../ch3/parts';
-import '../ch3/ch3.css';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 
 const HEADS = Array.from({ length: 16 }, (_, i) => `${Math.floor(i / 8)}.${i % 8}`);
 const INPUTS = ['Q', 'K', 'V'] as const;
@@ -196,7 +197,7 @@ export default function Subspaces() {
       <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && W && base && (
         <div data-testid="ss-result" data-prompt={s.prompt} data-backend={r.backend}>
-          <div class="ch3-stats">
+          <div class="kit-stats">
             <Stat
               testId="ss-bandwidth"
               label="Dimensions the heads can write"
@@ -216,7 +217,7 @@ export default function Subspaces() {
               note={`participation ratio of the final stream's PCA over ${r.length} positions, of ${cfg?.d_model ?? 128}`}
             />
           </div>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Output subspaces of every pair of heads (click a cell to compare two heads)
           </p>
           <Fit cols={nH} cell={26}>
@@ -238,7 +239,7 @@ export default function Subspaces() {
               onSelect={(row, col) => set({ a: HEADS[row], b: HEADS[col] })}
             />
           </Fit>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Principal cosines between {s.a} and {s.b}'s output subspaces, and between random
             subspaces
           </p>
@@ -256,7 +257,7 @@ export default function Subspaces() {
               format={(v) => formatNumber(v, 2)}
             />
           </Fit>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             On your prompt: cosine between what {s.a} and {s.b} write at each position
           </p>
           <Fit cols={r.length} cell={30}>
@@ -273,11 +274,11 @@ export default function Subspaces() {
               format={(v) => formatNumber(v, 2)}
             />
           </Fit>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Writers against readers: layer-0 outputs vs layer-1 inputs
           </p>
-          <div class="ch3-controls">
-            <Choice
+          <div class="kit-controls">
+            <RadioChoice
               legend="Layer-1 input"
               value={s.input}
               options={INPUTS.map((k) => ({ value: k, label: k }))}

@@ -1,26 +1,29 @@
 import { useRef } from 'preact/hooks';
 import type { Baseline } from '../../model/circuits';
 import type { Reader, Writer } from '../../model/virtual-weights';
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
+  Fit,
   formatNumber,
   formatPercent,
   Heatmap,
   loadRuntime,
+  NumberField,
   promptField,
   PromptInput,
+  RadioChoice,
   RunState,
+  Select,
   signedScale,
+  Stat,
   TryThis,
   unsignedScale,
   useComputation,
   useModels,
+  usePromptTokens,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
-import { usePromptTokens } from '../ch3/common';
-import { Choice, Fit, NumberField, Select, Stat } from '../ch3/parts';
-import '../ch3/ch3.css';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 
 const N_HEADS = 8;
 const WRITERS = ['embed', 'pos', ...Array.from({ length: N_HEADS }, (_, h) => `0.${h}`)] as const;
@@ -189,7 +192,7 @@ export default function VirtualWeights() {
         tokenCount={tok.total}
         nCtx={nCtx}
       />
-      <div class="ch3-controls">
+      <div class="kit-controls">
         <Select
           label="Writer"
           value={s.writer}
@@ -210,7 +213,7 @@ export default function VirtualWeights() {
           options={READERS.map((v) => ({ value: v, label: `head ${v}` }))}
           onChange={(reader) => set({ reader })}
         />
-        <Choice
+        <RadioChoice
           legend="Reader's input"
           value={s.input}
           options={INPUTS.map((k) => ({ value: k, label: k }))}
@@ -227,7 +230,7 @@ export default function VirtualWeights() {
       <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
       {r && (
         <div data-testid="vw-result" data-prompt={s.prompt} data-backend={r.backend}>
-          <div class="ch3-stats">
+          <div class="kit-stats">
             <Stat
               testId="vw-score"
               label={`${s.input}-composition score, ${s.writer} → ${s.reader}`}
@@ -248,7 +251,7 @@ export default function VirtualWeights() {
               note={`mean ± std over ${r.baseline.samples} seeded samples`}
             />
           </div>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Virtual weights from {s.writer} to {s.reader}'s {s.input}
           </p>
           <Fit cols={dHead} cell={22}>
@@ -265,7 +268,7 @@ export default function VirtualWeights() {
               cellSize={Math.min(24, Math.max(8, Math.floor(360 / Math.max(r.vwRows, dHead))))}
             />
           </Fit>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             On your prompt: who wrote what {s.reader}'s {s.input} reads
           </p>
           <p class="kit-note">
@@ -287,10 +290,10 @@ export default function VirtualWeights() {
               highlight={writerRow >= 0 ? { row: writerRow, col: r.length - 1 } : undefined}
             />
           </Fit>
-          <p class="ch3-section-title">
+          <p class="kit-section-title">
             Every pair of heads: composition scores from layer 0 into layer 1
           </p>
-          <div class="ch3-grid3">
+          <div class="kit-grid3">
             {INPUTS.map((k) => (
               <div key={k} data-testid={`vw-grid-${k}`}>
                 <p class="kit-note">

@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   fitToContext,
   headField,
@@ -17,8 +17,8 @@ import {
   useComputation,
   useModels,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import './ch5.css';
 
 const MODELS = ['attn-only-2l', 'attn-only-1l'] as const;
@@ -137,7 +137,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
         onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })}
       />
       {n > 0 && (
-        <p class="c5-note">
+        <p class="kit-note">
           Choose the query token with the mouse or the arrow keys (now {pos}: “{strings[pos]}”).
         </p>
       )}
@@ -149,7 +149,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       />
       {from && to && full && cfg && (
         <div data-testid="attention-ready" data-key={`${n}:${pos}:${ids.join(',')}`}>
-          <p class="c5-subhead">Where each head attends from “{strings[pos]}”</p>
+          <p class="kit-subhead">Where each head attends from “{strings[pos]}”</p>
           <Heatmap
             label={`Attention from position ${pos} for every head`}
             values={from}
@@ -165,7 +165,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
             maskedText="in the future (masked)"
             onSelect={(row) => update({ head: heads[row] })}
           />
-          <p class="c5-subhead">What attends to “{strings[pos]}”</p>
+          <p class="kit-subhead">What attends to “{strings[pos]}”</p>
           <Heatmap
             label={`Attention paid to position ${pos} by later queries, every head`}
             values={to}
@@ -181,7 +181,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
             maskedText="before the token (cannot see it)"
             onSelect={(row) => update({ head: heads[row] })}
           />
-          <p class="c5-subhead">Full pattern of head {headName(chosen)}</p>
+          <p class="kit-subhead">Full pattern of head {headName(chosen)}</p>
           <HeadPicker
             nLayers={cfg.n_layers}
             nHeads={cfg.n_heads}

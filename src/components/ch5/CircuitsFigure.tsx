@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   formatNumber,
   headField,
@@ -13,8 +13,8 @@ import {
   useComputation,
   useModels,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import './ch5.css';
 
 const MODELS = ['attn-only-1l', 'attn-only-2l'] as const;
@@ -138,17 +138,17 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       />
       {c && fresh && (
         <div data-testid="circuits-ready" data-key={`${selectedName}:${c.token}`}>
-          <div class="c5-grid">
+          <div class="kit-grid">
             <div>
-              <p class="c5-subhead">QK: as a query, “{name(c.token)}” attends most to…</p>
+              <p class="kit-subhead">QK: as a query, “{name(c.token)}” attends most to…</p>
               <RankTable rows={c.qk.map((r) => [name(r.index), r.value])} value="score" />
             </div>
             <div>
-              <p class="c5-subhead">OV: attending to “{name(c.token)}” raises the logits of…</p>
+              <p class="kit-subhead">OV: attending to “{name(c.token)}” raises the logits of…</p>
               <RankTable rows={c.ov.map((r) => [name(r.index), r.value])} value="logit" />
             </div>
           </div>
-          <p class="c5-note">
+          <p class="kit-note">
             Live: on the prompt “{name(c.qk[0].index)}
             {name(c.token)}”, head {selectedName} puts <strong>{formatNumber(c.attention)}</strong>{' '}
             of its attention from “{name(c.token)}” on “{name(c.qk[0].index)}” (the rest on itself).
@@ -159,13 +159,13 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       )}
       {eigen.value && (
         <div>
-          <p class="c5-subhead">Eigenvalues of every head's full OV circuit</p>
-          <div class="c5-eigen-grid">
+          <p class="kit-subhead">Eigenvalues of every head's full OV circuit</p>
+          <div class="ch5-eigen-grid">
             {eigen.value.map((e) => (
               <EigenPlot key={e.name} data={e} selected={e.name === selectedName} />
             ))}
           </div>
-          <p class="c5-note">
+          <p class="kit-note">
             Each panel is the complex plane, scaled to that head's largest |λ|; orange points have a
             positive real part, blue negative. Copying score = Σλ / Σ|λ| over the 16 non-zero
             eigenvalues: 1 when all are positive (copying), −1 when all are negative.
@@ -193,7 +193,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
 
 function RankTable({ rows, value }: { rows: [string, number][]; value: string }) {
   return (
-    <table class="c5-table">
+    <table class="kit-num-table">
       <thead>
         <tr>
           <th scope="col">token</th>
@@ -223,12 +223,12 @@ function EigenPlot({ data, selected }: { data: HeadEigen; selected: boolean }) {
     `${formatNumber(e.re)} ${e.im >= 0 ? '+' : '−'} ${formatNumber(Math.abs(e.im))}i`;
   return (
     <figure
-      class={`c5-eigen${selected ? ' c5-eigen-selected' : ''}`}
+      class={`ch5-eigen${selected ? ' ch5-eigen-selected' : ''}`}
       role="img"
       aria-label={`Head ${data.name}: copying score ${formatNumber(data.copying)}; eigenvalues ${shown.map(text).join(', ')}`}
     >
       <svg
-        class="c5-plot"
+        class="kit-plot"
         viewBox={`0 0 ${size} ${size}`}
         width={size}
         height={size}

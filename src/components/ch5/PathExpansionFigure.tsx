@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   fitToContext,
   formatNumber,
@@ -8,13 +8,14 @@ import {
   PromptInput,
   resolvePosition,
   RunState,
+  SignedBars,
   TokenStrip,
   TryThis,
   useComputation,
   useModels,
 } from '../kit';
-import { useUrlState } from '../use-url-state';
-import { SignedBars } from './parts';
+import { useUrlState } from '../kit/use-url-state';
+
 import './ch5.css';
 
 const DEFAULT_TEXT = 'She poured the milk into the cup and drank the';
@@ -111,7 +112,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
         onRetry={split.retry}
         onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })}
       />
-      <p class="c5-note">Choose the position whose next-token logit to split (now {pos}).</p>
+      <p class="kit-note">Choose the position whose next-token logit to split (now {pos}).</p>
       <TokenStrip
         label="Prompt tokens: choose a position"
         tokens={strings}
@@ -135,13 +136,13 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
             label={`Terms of the logit of ${name(s.token)}`}
             bars={[...s.terms, { label: 'sum of terms', value: s.sum, strong: true }]}
           />
-          <p class="c5-result" data-testid="path-closure">
+          <p class="ch5-result" data-testid="path-closure">
             Sum of terms {formatNumber(s.sum, 6)} · model's logit {formatNumber(s.logit, 6)} ·
             difference {formatNumber(Math.abs(s.sum - s.logit), 2)}
           </p>
         </div>
       )}
-      <p class="c5-subhead">Skip-trigrams the model has learned</p>
+      <p class="kit-subhead">Skip-trigrams the model has learned</p>
       <PromptInput
         label="Candidate tokens for A and B"
         value={state.cands}
@@ -158,15 +159,15 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       />
       {trigrams.value && (
         <div
-          class="c5-table-scroll"
+          class="kit-table-scroll"
           tabIndex={0}
           role="region"
           aria-label="Skip-trigram table (scrolls sideways)"
           data-testid="trigrams-ready"
           data-key={cands.join(',')}
         >
-          <table class="c5-table">
-            <caption class="c5-note">
+          <table class="kit-num-table">
+            <caption class="kit-note">
               Strongest A … B → C among your tokens. Attention: B's softmax share over the
               candidates from the token-level QK circuit. Boost: how much attending to A raises C
               above the average logit (full OV circuit).

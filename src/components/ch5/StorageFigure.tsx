@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   fitToContext,
   formatNumber,
@@ -13,8 +13,8 @@ import {
   useComputation,
   useModels,
 } from '../kit';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import './ch5.css';
 
 const MODELS = ['attn-only-2l', 'attn-only-1l'] as const;
@@ -112,7 +112,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
         models={MODELS}
         onChange={(id) => update({ model: id as (typeof MODELS)[number] })}
       />
-      <span class="c5-control">
+      <span class="kit-control">
         <label for={`${prefix}-marks`}>Punctuation marks</label>
         <input
           id={`${prefix}-marks`}
@@ -137,13 +137,13 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
         onReset={() => update({ text: DEFAULT_TEXT, marks: '.,;:!?' })}
       />
       {v && v.queries === 0 && (
-        <p class="c5-note" role="status">
+        <p class="kit-note" role="status">
           No position follows a punctuation mark: add a sentence after a full stop.
         </p>
       )}
       {v && v.queries > 0 && (
         <div data-testid="storage-ready" data-key={v.key}>
-          <div class="c5-fit" style={{ maxWidth: '44rem' }}>
+          <div class="kit-fit" style={{ maxWidth: '44rem' }}>
             <Heatmap
               label="Attention to punctuation, output share from it, and the uniform baseline, per head"
               values={[
@@ -163,12 +163,12 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
             />
           </div>
           <div
-            class="c5-table-scroll"
+            class="kit-table-scroll"
             tabIndex={0}
             role="region"
             aria-label="Punctuation table per head (scrolls sideways)"
           >
-            <table class="c5-table">
+            <table class="kit-num-table">
               <thead>
                 <tr>
                   <th scope="col">head</th>

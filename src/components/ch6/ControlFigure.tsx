@@ -1,15 +1,16 @@
-import Figure, { type FigureStatus } from '../Figure';
+import Figure, { type FigureStatus } from '../kit/Figure';
 import {
   formatNumber as fmt,
   loadRuntime,
+  NumberField,
   RunState,
   TryThis,
   useComputation,
   useModels,
 } from '../kit';
-import { NumberInput } from '../ch5/parts';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
 
 const schema = {
@@ -57,15 +58,15 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
         </>
       }
     >
-      <div class="c5-row">
-        <NumberInput
+      <div class="ch6-row">
+        <NumberField
           label="Seed"
           value={state.seed}
           min={0}
           max={999999}
           onChange={(seed) => update({ seed })}
         />
-        <NumberInput
+        <NumberField
           label="Block length"
           value={state.period}
           min={5}
@@ -85,12 +86,12 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
           data-key={`${state.seed}:${state.period}:${fmt(v.one.m.secondCopyLoss, 6)}`}
         >
           <div
-            class="c5-table-scroll"
+            class="kit-table-scroll"
             tabIndex={0}
             role="region"
             aria-label="Losses of the two models (scrolls sideways)"
           >
-            <table class="c5-table">
+            <table class="kit-num-table">
               <thead>
                 <tr>
                   <th scope="col">model</th>

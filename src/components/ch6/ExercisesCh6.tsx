@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   Exercise,
   fitToContext,
@@ -10,7 +10,7 @@ import {
 } from '../kit';
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
-import { useUrlState } from '../use-url-state';
+import { useUrlState } from '../kit/use-url-state';
 
 const schema = {
   a: promptField("The ship's cat was called Brindlewick Oskarsson. Nobody knew where"),

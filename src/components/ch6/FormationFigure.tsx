@@ -1,20 +1,21 @@
 import { useId, useRef, useState } from 'preact/hooks';
-import Figure, { type FigureStatus } from '../Figure';
+import Figure, { type FigureStatus } from '../kit/Figure';
 import {
   formatNumber as fmt,
   Heatmap,
   loadRuntime,
   modelsUrl,
+  NumberField,
   probabilityScale,
   RunState,
   TryThis,
   useComputation,
   useModels,
 } from '../kit';
-import { NumberInput } from '../ch5/parts';
-import { field } from '../url-state';
-import { useLoader } from '../use-loader';
-import { useUrlState } from '../use-url-state';
+
+import { field } from '../kit/url-state';
+import { useLoader } from '../kit/use-loader';
+import { useUrlState } from '../kit/use-url-state';
 import type { CheckpointInfo } from '../../model/loader';
 import type { PhaseChange } from '../../model/phase-change';
 import type { ModelWeights } from '../../model/weights';
@@ -120,8 +121,8 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       }
     >
       {list && (
-        <div class="c5-row">
-          <span class="c5-control">
+        <div class="ch6-row">
+          <span class="kit-control">
             <label for={sliderId}>
               Checkpoint {i + 1} of {list.length}: step {list[i].step}
             </label>
@@ -136,7 +137,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               onInput={(e) => update({ ckpt: Number(e.currentTarget.value) })}
             />
           </span>
-          <NumberInput
+          <NumberField
             label="Seed"
             value={state.seed}
             min={0}
@@ -146,7 +147,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
         </div>
       )}
       {loading !== undefined && (
-        <div role="status" class="c5-note">
+        <div role="status" class="kit-note">
           Loading the weights of step {loading.step}…{' '}
           <progress
             max={1}
@@ -235,7 +236,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       )}
       {v && cfg && (
         <div data-testid="formation-ready" data-key={`${v.step}:${fmt(v.m.secondCopyLoss, 6)}`}>
-          <ul class="c6-stats">
+          <ul class="ch6-stats">
             <li>
               step <strong data-testid="formation-step">{v.step}</strong>
             </li>
@@ -248,7 +249,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               {fmt(v.best.score, 2)})
             </li>
           </ul>
-          <div class="c5-fit" style={{ maxWidth: '28rem' }}>
+          <div class="kit-fit" style={{ maxWidth: '28rem' }}>
             <Heatmap
               values={v.m.induction.flatMap((r) => Array.from(r))}
               rows={cfg.n_layers}

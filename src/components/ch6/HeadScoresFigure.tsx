@@ -1,8 +1,9 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   fitToContext,
   Heatmap,
   loadRuntime,
+  NumberField,
   probabilityScale,
   promptField,
   PromptInput,
@@ -11,9 +12,9 @@ import {
   useComputation,
   useModels,
 } from '../kit';
-import { NumberInput } from '../ch5/parts';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 
 const DEFAULT_TEXT =
   'Mr Dursley was the director of a firm called Grunnings. Mr Dursley had a small son called Dudley, and Mr Dursley thought Dudley was the finest boy anywhere.';
@@ -73,8 +74,8 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
   const grid = (title: string, rows: Float64Array[]) =>
     cfg && (
       <div>
-        <p class="c5-subhead">{title}</p>
-        <div class="c5-fit" style={{ maxWidth: '28rem' }}>
+        <p class="kit-subhead">{title}</p>
+        <div class="kit-fit" style={{ maxWidth: '28rem' }}>
           <Heatmap
             values={rows.flatMap((r) => Array.from(r))}
             rows={cfg.n_layers}
@@ -116,8 +117,8 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
         tokenCount={all.length}
         nCtx={nCtx}
       />
-      <div class="c5-row">
-        <NumberInput
+      <div class="ch6-row">
+        <NumberField
           label="Seed of the random repeat"
           value={state.seed}
           min={0}
@@ -141,14 +142,14 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
             x.toFixed(4),
           ).join(',')}
         >
-          <p class="c5-subhead">On your prompt</p>
+          <p class="kit-subhead">On your prompt</p>
           {own.value.queries === 0 && (
-            <p class="c5-note" role="status">
+            <p class="kit-note" role="status">
               No token of your prompt occurs twice, so there is nothing to match: the induction and
               duplicate scores are 0. Repeat a word.
             </p>
           )}
-          <div class="c5-grid">
+          <div class="kit-grid">
             {grid('Previous-token score on your prompt', own.value.prev)}
             {grid('Duplicate-token score on your prompt', own.value.dup)}
             {grid('Induction score on your prompt', own.value.ind)}
@@ -157,10 +158,10 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       )}
       {rand.value && (
         <div data-testid="scores-rand">
-          <p class="c5-subhead">
+          <p class="kit-subhead">
             On {PERIOD} random tokens, repeated (seed {state.seed})
           </p>
-          <div class="c5-grid">
+          <div class="kit-grid">
             {grid('Previous-token score on random repeats', rand.value.prev)}
             {grid('Duplicate-token score on random repeats', rand.value.dup)}
             {grid('Induction score on random repeats', rand.value.ind)}

@@ -1,18 +1,20 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   formatNumber as fmt,
   headName,
   HeadPicker,
   loadRuntime,
+  NumberField,
   parseHead,
   RunState,
+  SignedBars,
   TryThis,
   useComputation,
   useModels,
 } from '../kit';
-import { NumberInput, SignedBars } from '../ch5/parts';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 
 const schema = {
   seed: field.int(1, 0, 999999),
@@ -71,8 +73,8 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
         </>
       }
     >
-      <div class="c5-row">
-        <NumberInput
+      <div class="ch6-row">
+        <NumberField
           label="Seed"
           value={state.seed}
           min={0}
@@ -108,13 +110,13 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
             {fmt(v.rows[0].firstCopyLoss, 3)}).
           </p>
           <div
-            class="c5-table-scroll"
+            class="kit-table-scroll"
             tabIndex={0}
             role="region"
             aria-label="Ablation table (scrolls sideways)"
           >
-            <table class="c5-table">
-              <caption class="c5-note">
+            <table class="kit-num-table">
+              <caption class="kit-note">
                 With each layer-0 head ablated (random K-composition baseline:{' '}
                 {fmt(v.baseline.mean, 3)} ± {fmt(v.baseline.std, 2)})
               </caption>
@@ -142,7 +144,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
               </tbody>
             </table>
           </div>
-          <p class="c5-subhead">
+          <p class="kit-subhead">
             Change in second-copy loss (nats) when each layer-0 head is ablated
           </p>
           <SignedBars

@@ -75,9 +75,9 @@ export function LinePlot(props: LinePlotProps) {
   };
   const xAt = at === null ? undefined : xs[at];
   return (
-    <div class="c6-plot">
+    <div class="ch6-plot">
       <svg
-        class="c5-plot"
+        class="kit-plot"
         viewBox={`0 0 ${width} ${height}`}
         width={width}
         role="img"
@@ -172,12 +172,12 @@ export function LinePlot(props: LinePlotProps) {
           <line class="axis" x1={px(xAt)} x2={px(xAt)} y1={pad.t} y2={height - pad.b} />
         )}
       </svg>
-      <ul class="c6-legend" aria-label="Legend">
-        <li class="c6-legend-y">{props.yLabel}:</li>
+      <ul class="ch6-legend" aria-label="Legend">
+        <li class="ch6-legend-y">{props.yLabel}:</li>
         {series.map((s) => (
           <li key={s.name}>
             <span
-              class="c6-swatch"
+              class="ch6-swatch"
               style={{ borderTop: `3px ${s.dashed ? 'dashed' : 'solid'} ${s.colour}` }}
               aria-hidden="true"
             />
@@ -185,7 +185,7 @@ export function LinePlot(props: LinePlotProps) {
           </li>
         ))}
       </ul>
-      <p class="c5-readout" id={readId} aria-live="polite">
+      <p class="ch6-readout" id={readId} aria-live="polite">
         {xAt === undefined
           ? 'Hover or focus the plot and use the arrow keys to read values.'
           : `${props.xLabel} ${fmt(xAt)}: ${series

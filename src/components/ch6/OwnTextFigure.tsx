@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   fitToContext,
   formatNumber as fmt,
@@ -9,13 +9,14 @@ import {
   promptField,
   PromptInput,
   RunState,
+  SignedBars,
   TokenStrip,
   TryThis,
   useComputation,
   useModels,
 } from '../kit';
-import { SignedBars } from '../ch5/parts';
-import { useUrlState } from '../use-url-state';
+
+import { useUrlState } from '../kit/use-url-state';
 
 const DEFAULT_TEXT =
   'Our new neighbour is called Zorblat Quimby. He keeps bees. Yesterday Zorblat Quimby gave us honey.';
@@ -149,12 +150,12 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
             )}
           </p>
           {d && (
-            <div class="c5-grid">
+            <div class="kit-grid">
               <div>
-                <p class="c5-subhead">
+                <p class="kit-subhead">
                   After “{strings[pos]}” the model predicts (actual: “{name(d.next)}”)
                 </p>
-                <table class="c5-table">
+                <table class="kit-num-table">
                   <thead>
                     <tr>
                       <th scope="col">token</th>
@@ -172,7 +173,7 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
                 </table>
               </div>
               <div>
-                <p class="c5-subhead">Heads that move the logit of “{name(d.next)}” most</p>
+                <p class="kit-subhead">Heads that move the logit of “{name(d.next)}” most</p>
                 <SignedBars
                   label={`Head contributions to the logit of ${name(d.next)}`}
                   bars={d.dla.map((a) => ({ label: `head ${a.component}`, value: a.value }))}

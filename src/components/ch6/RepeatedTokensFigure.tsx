@@ -1,4 +1,4 @@
-import Figure from '../Figure';
+import Figure from '../kit/Figure';
 import {
   formatNumber as fmt,
   headName,
@@ -6,6 +6,7 @@ import {
   Heatmap,
   loadRuntime,
   type ModelId,
+  NumberField,
   parseHead,
   probabilityScale,
   RunState,
@@ -13,9 +14,9 @@ import {
   useComputation,
   useModels,
 } from '../kit';
-import { NumberInput } from '../ch5/parts';
-import { field } from '../url-state';
-import { useUrlState } from '../use-url-state';
+
+import { field } from '../kit/url-state';
+import { useUrlState } from '../kit/use-url-state';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
 
 const schema = {
@@ -84,15 +85,15 @@ export default function RepeatedTokensFigure({
         </>
       }
     >
-      <div class="c5-row">
-        <NumberInput
+      <div class="ch6-row">
+        <NumberField
           label="Seed"
           value={state.seed}
           min={0}
           max={999999}
           onChange={(seed) => update({ seed })}
         />
-        <NumberInput
+        <NumberField
           label="Block length"
           value={state.period}
           min={5}
@@ -121,7 +122,7 @@ export default function RepeatedTokensFigure({
           data-testid="repeat-ready"
           data-key={`${state.seed}:${state.period}:${fmt(m.secondCopyLoss, 6)}`}
         >
-          <ul class="c6-stats">
+          <ul class="ch6-stats">
             <li>
               first copy: <strong data-testid="first-loss">{fmt(m.firstCopyLoss)}</strong>{' '}
               nats/token
@@ -156,7 +157,7 @@ export default function RepeatedTokensFigure({
             ]}
             divider={{ x: state.period - 0.5, label: 'repeat starts' }}
           />
-          <p class="c5-subhead">
+          <p class="kit-subhead">
             Attention pattern of head {chosen.layer}.{chosen.head}
             {!state.head && ' (the best induction head)'}
           </p>

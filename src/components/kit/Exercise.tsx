@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import Figure from '../Figure';
+import Figure from './Figure';
 import { PromptInput } from './PromptInput';
 import type { FigureModels } from './use-models';
 import './kit.css';

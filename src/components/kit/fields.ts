@@ -3,7 +3,7 @@
  * a prompt, one head, a set of heads. Head references are written as the book
  * names heads, `layer.head` (e.g. `1.4`), so a URL reads like the prose.
  */
-import type { Field } from '../url-state';
+import type { Field } from './url-state';
 
 /** The longest prompt the URL keeps, in characters. */
 export const MAX_PROMPT_CHARS = 2000;

@@ -18,3 +18,7 @@ export * from './use-computation';
 export * from './runtime';
 export * from './use-models';
 export * from './RunState';
+export * from './controls';
+export * from './layout';
+export * from './SignedBars';
+export * from './use-prompt-tokens';

@@ -14,7 +14,7 @@
 import type { HookedModel } from '../../model/hooked-model';
 import type { ModelRegistry } from '../../model/registry';
 import type { Tokenizer } from '../../model/tokenizer';
-import { siteUrl } from '../site-root';
+import { siteUrl } from '../../lib/site-root';
 
 /** Everything `src/model` exports: the runtime's math, metrics and types. */
 export type Runtime = typeof import('../../model');
@@ -24,10 +24,13 @@ export function loadRuntime(): Promise<Runtime> {
   return import('../../model');
 }
 
-/** The page's model registry (one session per model per page), loaded on first use. */
+/**
+ * The page's model registry (one session per model per page), loaded on first
+ * use, reading the models from the folder under the book's root.
+ */
 export async function modelRegistry(): Promise<ModelRegistry> {
   const { pageRegistry } = await import('../../model/registry');
-  return pageRegistry();
+  return pageRegistry({ baseUrl: modelsUrl() });
 }
 
 /** The models folder under the book's root, for loaders that take a base URL. */

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { BackendChoice } from '../../model/backend';
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
-import type { BackendBadge, FigureStatus } from '../Figure';
-import { useLoader, type LoadReport } from '../use-loader';
+import type { BackendBadge, FigureStatus } from './Figure';
+import { useLoader, type LoadReport } from './use-loader';
 import { loadModels, loadTokenizer } from './runtime';
 
 /** A figure's models and the shared tokenizer, behind one status for `<Figure>`. */

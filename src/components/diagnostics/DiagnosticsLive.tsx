@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'preact/hooks';
-import Figure from './Figure';
-import { useModels } from './kit/use-models';
+import Figure from '../kit/Figure';
+import { useModels } from '../kit/use-models';
 
 /** The prediction shown, with the prompt it was computed for. */
 interface Prediction {

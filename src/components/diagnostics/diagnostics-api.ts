@@ -1,8 +1,13 @@
 import type { HookedModel } from '../../model/hooked-model';
 import { ablateEachHead, ablationSweepAtLastPosition } from '../../model/interventions';
 import { repeatedTokens } from '../../model/metrics';
-import { loadModel, pageRegistry } from '../../model/registry';
 import { loadTokenizer, type Tokenizer } from '../../model/tokenizer';
+import { modelRegistry } from '../kit/runtime';
+
+/** Model `id` from the page's registry (the figures' own). */
+async function loadModel(id: string): Promise<HookedModel> {
+  return (await modelRegistry()).get(id);
+}
 
 /** Median of a sample. */
 function median(xs: number[]): number {
@@ -136,7 +141,7 @@ export function diagnosticsApi(tokenizerUrl: string): DiagnosticsApi {
       return ablationSweepTiming(await loadModel(id), n, reps);
     },
     async wasmThreads() {
-      const { backend } = await pageRegistry().chosenBackend();
+      const { backend } = await (await modelRegistry()).chosenBackend();
       const { loadBrowserOrt } = await import('../../model/ort');
       const ort = await loadBrowserOrt(backend);
       return Number(ort.env.wasm.numThreads ?? 1);

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { BackendChoice } from '../model/backend';
-import type { HookParity } from '../model/reference';
+import type { BackendChoice } from '../../model/backend';
+import type { HookParity } from '../../model/reference';
 import DiagnosticsLive from './DiagnosticsLive';
-import { siteUrl } from './site-root';
+import { siteUrl } from '../../lib/site-root';
+import { modelRegistry } from '../kit/runtime';
 
 /** Parity of one model on this page's backend. */
 type ParityState =
@@ -35,17 +36,16 @@ export default function Diagnostics() {
   useEffect(() => {
     let live = true;
     (async () => {
-      const [{ pageRegistry }, { referenceModelIds, loadReference }, { checkParity }, api] =
+      const [registry, { referenceModelIds, loadReference }, { checkParity }, api] =
         await Promise.all([
-          import('../model/registry'),
-          import('./runtime/reference-fixtures'),
-          import('../model/reference'),
-          import('./runtime/diagnostics-api'),
+          modelRegistry(),
+          import('./reference-fixtures'),
+          import('../../model/reference'),
+          import('./diagnostics-api'),
         ]);
       const tokenizerUrl = siteUrl('models/tokenizer.json');
       (window as unknown as { circuitsDiagnostics: unknown }).circuitsDiagnostics =
         api.diagnosticsApi(tokenizerUrl);
-      const registry = pageRegistry();
       try {
         const backend = await registry.chosenBackend();
         const adapter =

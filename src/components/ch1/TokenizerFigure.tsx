@@ -1,9 +1,9 @@
 import { useId } from 'preact/hooks';
-import Figure from './Figure';
-import { loadTokenizer } from './kit/runtime';
-import { field } from './url-state';
-import { useLoader } from './use-loader';
-import { useUrlState } from './use-url-state';
+import Figure from '../kit/Figure';
+import { loadTokenizer } from '../kit/runtime';
+import { field } from '../kit/url-state';
+import { useLoader } from '../kit/use-loader';
+import { useUrlState } from '../kit/use-url-state';
 
 /** Longest text the figure takes (and the URL keeps). */
 const MAX_TEXT = 2000;
