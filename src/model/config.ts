@@ -1,3 +1,9 @@
+/** The models the book ships (public/models), for figures that let the reader switch. */
+export const MODEL_IDS = ['attn-only-1l', 'attn-only-2l', 'gelu-1l'] as const;
+
+/** A shipped model id. */
+export type ModelId = (typeof MODEL_IDS)[number];
+
 /**
  * A model's `config.json`: TransformerLens `HookedTransformerConfig` field
  * names, plus the exact ONNX outputs (`hook_names`) and weight inputs

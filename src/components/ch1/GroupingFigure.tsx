@@ -1,6 +1,7 @@
 import Figure from '../kit/Figure';
 import { useUrlState } from '../kit/use-url-state';
 import {
+  DEFAULT_PROMPT,
   fitToContext,
   formatCount,
   formatNumber,
@@ -9,8 +10,8 @@ import {
   HeadPicker,
   Heatmap,
   parseHead,
-  PromptInput,
   promptField,
+  PromptInput,
   RunState,
   signedScale,
   TryThis,
@@ -19,7 +20,6 @@ import {
 } from '../kit';
 import './ch1.css';
 
-const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
 const MODEL = 'attn-only-2l';
 
 const schema = {

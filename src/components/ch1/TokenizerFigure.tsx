@@ -1,3 +1,4 @@
+import { DEFAULT_PROMPT } from '../kit';
 import { useId } from 'preact/hooks';
 import Figure from '../kit/Figure';
 import { loadTokenizer } from '../kit/runtime';
@@ -8,7 +9,7 @@ import { useUrlState } from '../kit/use-url-state';
 /** Longest text the figure takes (and the URL keeps). */
 const MAX_TEXT = 2000;
 
-const schema = { text: field.text('The cat sat on the mat. The cat sat on the', MAX_TEXT) };
+const schema = { text: field.text(DEFAULT_PROMPT, MAX_TEXT) };
 
 /**
  * Type text, see the tokens the models read: each token's text (spaces as

@@ -2,19 +2,20 @@ import Figure from '../kit/Figure';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
+  DEFAULT_PROMPT,
   fitToContext,
   formatNumber,
   formatPercent,
   formatSigned,
-  headSetField,
   HeadPicker,
+  headSetField,
   Legend,
   MODEL_IDS,
   ModelSelect,
   parseHead,
   positionField,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
   RunState,
   signedScale,
@@ -25,8 +26,6 @@ import {
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 import './ch2.css';
-
-const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
 
 const schema = {
   prompt: promptField(DEFAULT_PROMPT),

@@ -4,6 +4,7 @@ import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
   colourFor,
+  DEFAULT_PROMPT,
   fitToContext,
   formatNumber,
   formatPercent,
@@ -12,8 +13,8 @@ import {
   MODEL_IDS,
   ModelSelect,
   positionField,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
   RunState,
   signedScale,
@@ -25,8 +26,6 @@ import {
 import type { Attribution } from '../../model/metrics';
 import type { ModelConfig } from '../../model/config';
 import './ch2.css';
-
-const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
 
 const schema = {
   prompt: promptField(DEFAULT_PROMPT),

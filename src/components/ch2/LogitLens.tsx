@@ -3,18 +3,19 @@ import Figure from '../kit/Figure';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
+  DEFAULT_PROMPT,
   fitToContext,
   formatPercent,
-  shadeStyle,
   Legend,
   MODEL_IDS,
   ModelSelect,
   positionField,
   probabilityScale,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
   RunState,
+  shadeStyle,
   TryThis,
   useComputation,
   useModels,
@@ -22,7 +23,6 @@ import {
 import type { TokenPrediction } from '../../model/predictions';
 import './ch2.css';
 
-const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
 const K = 5;
 
 const schema = {

@@ -2,18 +2,19 @@ import Figure from '../kit/Figure';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
+  DEFAULT_PROMPT,
   fitToContext,
   formatNumber,
   formatSigned,
-  shadeStyle,
   Legend,
   MODEL_IDS,
   ModelSelect,
   positionField,
-  PromptInput,
   promptField,
+  PromptInput,
   resolvePosition,
   RunState,
+  shadeStyle,
   signedScale,
   TokenStrip,
   TryThis,
@@ -23,8 +24,6 @@ import {
 import type { StreamStage } from '../../model/residual-terms';
 import type { ModelConfig } from '../../model/config';
 import './ch2.css';
-
-const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
 
 const schema = {
   prompt: promptField(DEFAULT_PROMPT),

@@ -1,6 +1,7 @@
 import { useId, useState } from 'preact/hooks';
 import {
   type CheckResult,
+  DEFAULT_PROMPT,
   Exercise,
   ExerciseSet,
   fitToContext,
@@ -26,7 +27,7 @@ const CHANGES = [
  */
 export default function Exercises3() {
   const m = useModels(['gelu-1l']);
-  const [prompt1, setPrompt1] = useState('The cat sat on the mat. The cat sat on the');
+  const [prompt1, setPrompt1] = useState(DEFAULT_PROMPT);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const groupId = useId();
   const model = m.model;
@@ -62,7 +63,7 @@ export default function Exercises3() {
     const L = await loadRuntime();
     const { Matrix } = await import('ml-matrix');
     const d = model.config.d_mlp ?? 512;
-    const ids = tokenizer.encode('The cat sat on the mat. The cat sat on the');
+    const ids = tokenizer.encode(DEFAULT_PROMPT);
     const base = await model.run(ids);
     const scale = L.maxAbs(base.logits!.data);
     const flip = Matrix.eye(d, d);

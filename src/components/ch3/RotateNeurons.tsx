@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import type { ModelWeights } from '../../model/weights';
 import Figure from '../kit/Figure';
 import {
+  DEFAULT_PROMPT,
   Fit,
   formatNumber,
   Heatmap,
@@ -31,7 +32,7 @@ const MODES = ['random', 'plane', 'permute'] as const;
 const D_MLP = 512;
 
 const schema = {
-  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  prompt: promptField(DEFAULT_PROMPT),
   mode: field.oneOf(MODES, 'random'),
   seed: field.int(1, 0, 99999),
   i: field.int(0, 0, D_MLP - 1),

@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import type { ModelWeights } from '../../model/weights';
 import Figure from '../kit/Figure';
 import {
+  DEFAULT_PROMPT,
   Fit,
   formatNumber,
   Heatmap,
@@ -32,7 +33,7 @@ const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
 const MODES = ['random', 'plane'] as const;
 
 const schema = {
-  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  prompt: promptField(DEFAULT_PROMPT),
   model: field.oneOf(MODELS, 'attn-only-2l'),
   mode: field.oneOf(MODES, 'random'),
   seed: field.int(1, 0, 99999),

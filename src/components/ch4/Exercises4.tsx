@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   type CheckResult,
+  DEFAULT_PROMPT,
   Exercise,
   ExerciseSet,
   fitToContext,
@@ -35,7 +36,7 @@ export default function Exercises4() {
   const [prompt2, setPrompt2] = useState('The cat sat on the mat.');
   const [writer3, setWriter3] = useState('0.0');
   const [reader3, setReader3] = useState('1.0');
-  const [prompt3, setPrompt3] = useState('The cat sat on the mat. The cat sat on the');
+  const [prompt3, setPrompt3] = useState(DEFAULT_PROMPT);
 
   const ids = (text: string) =>
     model && tokenizer ? fitToContext(tokenizer.encode(text), model.config.n_ctx) : [];

@@ -1,5 +1,6 @@
 import Figure from '../kit/Figure';
 import {
+  DEFAULT_PROMPT,
   Fit,
   formatNumber,
   formatPercent,
@@ -26,7 +27,7 @@ import {
 import { useUrlState } from '../kit/use-url-state';
 
 const schema = {
-  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  prompt: promptField(DEFAULT_PROMPT),
   head: headField({ layer: 1, head: 0 }),
   pos: positionField(),
 };

@@ -3,6 +3,7 @@ import type { Matrix } from 'ml-matrix';
 import type { OverlapBaseline } from '../../model/subspaces';
 import Figure from '../kit/Figure';
 import {
+  DEFAULT_PROMPT,
   Fit,
   formatNumber,
   Heatmap,
@@ -26,7 +27,7 @@ const HEADS = Array.from({ length: 16 }, (_, i) => `${Math.floor(i / 8)}.${i % 8
 const INPUTS = ['Q', 'K', 'V'] as const;
 
 const schema = {
-  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  prompt: promptField(DEFAULT_PROMPT),
   a: field.oneOf(HEADS, '0.0'),
   b: field.oneOf(HEADS, '0.1'),
   input: field.oneOf(INPUTS, 'K'),

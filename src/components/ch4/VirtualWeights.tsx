@@ -3,6 +3,7 @@ import type { Baseline } from '../../model/circuits';
 import type { Reader, Writer } from '../../model/virtual-weights';
 import Figure from '../kit/Figure';
 import {
+  DEFAULT_PROMPT,
   Fit,
   formatNumber,
   formatPercent,
@@ -31,7 +32,7 @@ const READERS = Array.from({ length: N_HEADS }, (_, h) => `1.${h}`);
 const INPUTS = ['Q', 'K', 'V'] as const;
 
 const schema = {
-  prompt: promptField('The cat sat on the mat. The cat sat on the'),
+  prompt: promptField(DEFAULT_PROMPT),
   writer: field.oneOf(WRITERS, '0.0'),
   reader: field.oneOf(READERS, '1.0'),
   input: field.oneOf(INPUTS, 'K'),

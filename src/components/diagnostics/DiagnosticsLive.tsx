@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import Figure from '../kit/Figure';
+import { DEFAULT_PROMPT } from '../kit/fields';
 import { useModels } from '../kit/use-models';
 
 /** The prediction shown, with the prompt it was computed for. */
@@ -20,7 +21,7 @@ interface Prediction {
 export default function DiagnosticsLive({ modelId }: { modelId: string }) {
   const inputId = useId();
   const { status, model, tokenizer, backend, badge, backendVersion, retry } = useModels([modelId]);
-  const [text, setText] = useState('The cat sat on the mat. The cat sat on the');
+  const [text, setText] = useState(DEFAULT_PROMPT);
   const [prediction, setPrediction] = useState<Prediction | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [live, setLive] = useState(0);

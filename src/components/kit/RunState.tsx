@@ -1,3 +1,4 @@
+import { MODEL_IDS, type ModelId } from '../../model/config';
 import './kit.css';
 
 /** Props of the run-state line. */
@@ -50,11 +51,7 @@ export function RunState({
   );
 }
 
-/** The three shipped models, for figures that let the reader switch. */
-export const MODEL_IDS = ['attn-only-1l', 'attn-only-2l', 'gelu-1l'] as const;
-
-/** A shipped model id. */
-export type ModelId = (typeof MODEL_IDS)[number];
+export { MODEL_IDS, type ModelId } from '../../model/config';
 
 /** Props of the model chooser. */
 export interface ModelSelectProps {

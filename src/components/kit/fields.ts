@@ -5,6 +5,12 @@
  */
 import type { Field } from './url-state';
 
+/**
+ * The book's default prompt: a repeated sentence, so both the next-word
+ * guesses and the copying behaviour of induction heads show on it.
+ */
+export const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
+
 /** The longest prompt the URL keeps, in characters. */
 export const MAX_PROMPT_CHARS = 2000;
 
