@@ -33,19 +33,3 @@ export function hookDims(name: string): DimName[] {
   }
   throw new Error(`unknown hook ${name} (not in src/model/hook-names.json)`);
 }
-
-/** Every hook name of a model with `nLayers` layers, in the shared list's order. */
-export function allHookNames(nLayers: number, hasMlp: boolean): string[] {
-  const names = Object.keys(hookNames.embed);
-  for (let l = 0; l < nLayers; l++) {
-    const block = Object.keys(hookNames.block).map((n) => n.replace('{l}', String(l)));
-    if (hasMlp) {
-      // resid_mid and the MLP hooks sit between attn_out and resid_post.
-      const post = block.pop() as string;
-      block.push(...Object.keys(hookNames.mlp_block).map((n) => n.replace('{l}', String(l))), post);
-    }
-    names.push(...block);
-  }
-  names.push(...Object.keys(hookNames.final));
-  return names;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { linePath, niceTicks, scale } from '../../src/components/appendix/chart';
-import { formatBytes, formatNumber } from '../../src/components/appendix/format';
+import { formatBytes, formatFixed } from '../../src/components/kit/format';
 
 describe('appendix charts', () => {
   it('round ticks cover the data range with 1-2-5 steps', () => {
@@ -41,7 +41,7 @@ describe('appendix numbers', () => {
     expect(formatBytes(388)).toBe('388 bytes');
     expect(formatBytes(12_904)).toBe('12.9 kB');
     expect(formatBytes(2_705_327)).toBe('2.7 MB');
-    expect(formatNumber(0.76384069)).toBe('0.764');
-    expect(formatNumber(null)).toBe('—');
+    expect(formatFixed(0.76384069)).toBe('0.764');
+    expect(formatFixed(null)).toBe('—');
   });
 });

@@ -252,15 +252,6 @@ async function sweepDeltas(m: HookedModel, text: string): Promise<Map<string, nu
 const within = (x: number, stated: number, tol = 0.2) => Math.abs(x - stated) <= tol * stated;
 
 describe('chapter 1: what the model predicts on ordinary text', () => {
-  it('logs the measurements the chapters quote', async () => {
-    const m = await loadNodeModel('attn-only-2l');
-    console.log(
-      'attn-only-2l',
-      JSON.stringify(await lossesByWordStart(m)),
-      JSON.stringify(await streamVsWrites(m)),
-    );
-  });
-
   it('“a top prediction with more than half the probability is the exception, not the rule”', async () => {
     const r = await lossesByWordStart(await loadNodeModel('attn-only-2l'));
     expect(r.confidentShare).toBeLessThan(STATED.confidentShare);
@@ -280,10 +271,6 @@ describe('chapter 2: which paths matter', () => {
   it('on the ablation figure’s default prompt, one head matters most, by about the stated amount, and most heads matter little', async () => {
     const d = await sweepDeltas(await loadNodeModel('attn-only-2l'), ABLATION_PROMPT);
     const sorted = [...d.entries()].sort((a, b) => b[1] - a[1]);
-    console.log(
-      'ablation deltas',
-      JSON.stringify(sorted.map(([k, v]) => [k, Number(v.toFixed(3))])),
-    );
     expect(sorted[0][0]).toBe(STATED.topAblation);
     expect(within(sorted[0][1], STATED.topAblationDelta, 0.25), `top delta ${sorted[0][1]}`).toBe(
       true,

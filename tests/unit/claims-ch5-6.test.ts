@@ -3,7 +3,7 @@
  * checked against an independent computation, and every statement the prose
  * makes about our models, checked against the shipped models.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   duplicateScoresOn,
@@ -26,11 +26,7 @@ import { bestHead, measureRepeat, runRepeat } from '../../src/model/repeats';
 import { skipTrigrams } from '../../src/model/skip-trigrams';
 import { tokenizerFromJson } from '../../src/model/tokenizer';
 import { loadNodeModel } from './node-model';
-import { findModelDir, findModelsDir, root } from './paths';
-
-const has1l = [process.env.MODELS_DIR, `${root}public/models`, `${root}training/out/early`].some(
-  (d) => d && existsSync(`${d}/attn-only-1l/model.onnx`),
-);
+import { findModelDir, findModelsDir } from './paths';
 
 describe('the computations behind the chapter 5-6 figures', () => {
   it('prefix-matching scores equal induction scores on a repeat with no accidental repeats', async () => {
@@ -205,28 +201,25 @@ describe('the computations behind the chapter 5-6 figures', () => {
     expect(() => phaseChange([ck(0, 0, 0)])).toThrow(/two checkpoints/);
   });
 
-  it.skipIf(!has1l)(
-    'the one-layer path expansion closes on the logits at every position, term by term',
-    async () => {
-      const m = await loadNodeModel('attn-only-1l');
-      const tokens = repeatedTokens(12, 2, m.config.d_vocab, 9);
-      const r = await m.run(tokens, {
-        hooks: ['hook_embed', 'hook_pos_embed', 'blocks.0.attn.hook_pattern'],
-      });
-      const terms = pathExpansion(m.weights, r.hooks);
-      expect(terms.map((t) => t.kind)).toEqual(['direct', ...Array(8).fill('head'), 'bias']);
-      const { d_model, d_vocab } = m.config;
-      const W_U = m.weights.get('unembed.W_U').data;
-      for (const pos of [0, 7, r.length - 1])
-        for (const c of [tokens[pos], 5, 1234]) {
-          let sum = m.weights.b_U[c];
-          for (const t of terms)
-            for (let i = 0; i < d_model; i++)
-              sum += t.resid[pos * d_model + i] * W_U[i * d_vocab + c];
-          expect(sum).toBeCloseTo(r.logits!.data[pos * d_vocab + c], 3);
-        }
-    },
-  );
+  it('the one-layer path expansion closes on the logits at every position, term by term', async () => {
+    const m = await loadNodeModel('attn-only-1l');
+    const tokens = repeatedTokens(12, 2, m.config.d_vocab, 9);
+    const r = await m.run(tokens, {
+      hooks: ['hook_embed', 'hook_pos_embed', 'blocks.0.attn.hook_pattern'],
+    });
+    const terms = pathExpansion(m.weights, r.hooks);
+    expect(terms.map((t) => t.kind)).toEqual(['direct', ...Array(8).fill('head'), 'bias']);
+    const { d_model, d_vocab } = m.config;
+    const W_U = m.weights.get('unembed.W_U').data;
+    for (const pos of [0, 7, r.length - 1])
+      for (const c of [tokens[pos], 5, 1234]) {
+        let sum = m.weights.b_U[c];
+        for (const t of terms)
+          for (let i = 0; i < d_model; i++)
+            sum += t.resid[pos * d_model + i] * W_U[i * d_vocab + c];
+        expect(sum).toBeCloseTo(r.logits!.data[pos * d_vocab + c], 3);
+      }
+  });
 });
 
 /**
@@ -331,18 +324,15 @@ const head = (name: string) => {
 };
 
 describe('what chapter 5 says about our models', () => {
-  it.skipIf(!has1l)(
-    'copying: five heads of attn-only-1l copy; 0.0 half does, 0.5 and 0.6 do not',
-    async () => {
-      const m = await loadNodeModel('attn-only-1l');
-      const scores = Array.from({ length: m.config.n_heads }, (_, h) =>
-        copyingScore(m.weights, 0, h),
-      );
-      expect(scores.filter((s) => s > 0.9).length).toBe(CLAIMS.ch5.copyingAbove09);
-      for (const [name, claimed] of Object.entries(CLAIMS.ch5.copyingOthers))
-        roundsTo(scores[head(name).head], claimed, 2);
-    },
-  );
+  it('copying: five heads of attn-only-1l copy; 0.0 half does, 0.5 and 0.6 do not', async () => {
+    const m = await loadNodeModel('attn-only-1l');
+    const scores = Array.from({ length: m.config.n_heads }, (_, h) =>
+      copyingScore(m.weights, 0, h),
+    );
+    expect(scores.filter((s) => s > 0.9).length).toBe(CLAIMS.ch5.copyingAbove09);
+    for (const [name, claimed] of Object.entries(CLAIMS.ch5.copyingOthers))
+      roundsTo(scores[head(name).head], claimed, 2);
+  });
 
   it('storage: one attn-only-2l head attends to punctuation far above uniform and moves from there', async () => {
     const m = await loadNodeModel('attn-only-2l');
@@ -436,17 +426,14 @@ describe('what chapter 6 says about our models', () => {
     roundsTo(base.std, CLAIMS.ch6.kBaselineStd, 3);
   });
 
-  it.skipIf(!has1l)(
-    'the control: attn-only-1l has no induction head and gains far less on the repeat',
-    async () => {
-      const one = await repeatMeans('attn-only-1l');
-      roundsTo(one.first, CLAIMS.ch6.oneLayerFirst, 2);
-      roundsTo(one.second, CLAIMS.ch6.oneLayerSecond, 2);
-      expect(bestHead(one.ind).score).toBeLessThan(CLAIMS.ch6.oneLayerMaxInductionBelow);
-      const two = await repeatMeans('attn-only-2l');
-      expect(two.second).toBeLessThan(one.second);
-    },
-  );
+  it('the control: attn-only-1l has no induction head and gains far less on the repeat', async () => {
+    const one = await repeatMeans('attn-only-1l');
+    roundsTo(one.first, CLAIMS.ch6.oneLayerFirst, 2);
+    roundsTo(one.second, CLAIMS.ch6.oneLayerSecond, 2);
+    expect(bestHead(one.ind).score).toBeLessThan(CLAIMS.ch6.oneLayerMaxInductionBelow);
+    const two = await repeatMeans('attn-only-2l');
+    expect(two.second).toBeLessThan(one.second);
+  });
 
   it('the phase change: where the induction score rises most between checkpoints', () => {
     const dir = findModelDir('attn-only-2l');

@@ -6,13 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
-/** One file of `public/models/manifest.json`. */
-export interface ManifestFile {
-  path: string;
-  bytes: number;
-  sha256: string;
-}
+import type { ModelConfig } from '../../model/config';
+import type { ManifestEntry } from '../../model/loader';
 
 /** A corpus source of the card (`card.json` → `corpus.sources`). */
 export interface CorpusSource {
@@ -74,22 +69,6 @@ export interface Card {
   };
 }
 
-/** The TransformerLens config fields of `config.json`. */
-export interface ModelConfig {
-  model_name: string;
-  n_layers: number;
-  d_model: number;
-  n_heads: number;
-  d_head: number;
-  n_ctx: number;
-  d_vocab: number;
-  d_mlp: number | null;
-  act_fn: string;
-  attn_only: boolean;
-  normalization_type: string | null;
-  positional_embedding_type: string;
-}
-
 /** `training-curve.json` (training/curves.py). */
 export interface TrainingCurve {
   source: string;
@@ -115,7 +94,7 @@ export interface ShippedModel {
   card: Card;
   curve: TrainingCurve;
   /** The model's own files (not checkpoints), by file name. */
-  files: Record<string, ManifestFile>;
+  files: Record<string, ManifestEntry>;
 }
 
 /** The folder the shipped models live in (the build runs from the repository root). */
@@ -126,8 +105,8 @@ function readJson<T>(path: string): T {
 }
 
 /** The manifest's files. */
-export function readManifest(): ManifestFile[] {
-  return readJson<{ files: ManifestFile[] }>(join(modelsDir, 'manifest.json')).files;
+export function readManifest(): ManifestEntry[] {
+  return readJson<{ files: ManifestEntry[] }>(join(modelsDir, 'manifest.json')).files;
 }
 
 /** Every shipped model (a folder with a config.json in the manifest), by id. */
@@ -146,7 +125,7 @@ export function readModels(): ShippedModel[] {
         .split(/\n\s*\n/)
         .map((p) => p.trim())
         .find((p) => p && !p.startsWith('#')) ?? '';
-    const files: Record<string, ManifestFile> = {};
+    const files: Record<string, ManifestEntry> = {};
     for (const f of manifest)
       if (f.path.startsWith(`${id}/`)) files[f.path.slice(id.length + 1)] = f;
     return {

@@ -1,6 +1,7 @@
 /**
- * Number formatting shared by figures, so a value reads the same in a cell,
- * a tooltip and a screen reader announcement.
+ * Number formatting for the whole site (figures and the model pages), so a
+ * value reads the same in a cell, a tooltip, a screen reader announcement
+ * and the appendix.
  */
 
 /** A signed number with a real minus sign and `digits` significant figures (default 3). */
@@ -30,11 +31,21 @@ export function formatPercent(p: number): string {
   return `${pct >= 10 ? Math.round(pct) : Number(pct.toFixed(1))}%`;
 }
 
-/** An integer with thin-space thousands separators: `262 144`. */
+/** An integer with thousands separators, as the prose writes them: `262,144`. */
 export function formatCount(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** A measured value with a fixed number of decimals (default 3), as the model cards give them; `—` when missing. */
+export function formatFixed(x: number | null | undefined, digits = 3): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
+}
+
+/** A file size: `2.7 MB`, `388 bytes` (decimal units, as download dialogs show them). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 /** A tensor shape as the book writes it: `[2048, 128]`. */
