@@ -110,7 +110,7 @@ describe('kit number formats', () => {
     expect(formatSigned(0.5)).toBe('+0.5');
     expect(formatPercent(0.4213)).toBe('42%');
     expect(formatPercent(0.0004)).toBe('<0.1%');
-    expect(formatCount(262144)).toBe('262\u202f144');
+    expect(formatCount(262144)).toBe('262,144');
   });
 });
 
