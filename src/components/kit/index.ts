@@ -22,3 +22,8 @@ export * from './controls';
 export * from './layout';
 export * from './SignedBars';
 export * from './use-prompt-tokens';
+export { default as Figure } from './Figure';
+export * from './Figure';
+export * from './url-state';
+export * from './use-loader';
+export * from './use-url-state';
