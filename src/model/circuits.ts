@@ -10,6 +10,7 @@
 import { Matrix } from 'ml-matrix';
 import { FactoredMatrix } from './factored-matrix';
 import { gaussian, gaussianMatrix, mulberry32 } from './random';
+import { type Ranked, topK } from './top-k';
 import type { ModelWeights } from './weights';
 
 /** One attention head, by layer and head index (`L.H` in the text). */
@@ -51,19 +52,6 @@ export function fullQkCircuit(w: ModelWeights, l: number, h: number): FactoredMa
  */
 export function directPath(w: ModelWeights): FactoredMatrix {
   return new FactoredMatrix(w.W_E, w.W_U);
-}
-
-/** An entry of a top-k query: its index and value. */
-export interface Ranked {
-  index: number;
-  value: number;
-}
-
-/** The k largest entries (value descending) of a vector; `k` is clamped to its length. */
-export function topK(values: ArrayLike<number>, k: number): Ranked[] {
-  const idx = Array.from({ length: values.length }, (_, i) => i);
-  idx.sort((a, b) => values[b] - values[a]);
-  return idx.slice(0, Math.min(k, values.length)).map((index) => ({ index, value: values[index] }));
 }
 
 /**

@@ -34,5 +34,6 @@ export * from './sha256';
 export * from './skip-trigrams';
 export * from './subspaces';
 export * from './tokenizer';
+export * from './top-k';
 export * from './virtual-weights';
 export * from './weights';

@@ -3,7 +3,8 @@
  * stream at a position after any layer is exactly the sum of the token
  * embedding, the position embedding and everything each earlier head (and
  * bias, and MLP) wrote there. These functions split a run's stream into
- * those terms and check that the terms add back up to the hooks.
+ * those terms, add them back up, check the sums against the hooks, and
+ * measure each term along a direction (e.g. the final stream).
  */
 import type { Activation } from './hooked-model';
 import type { ModelWeights } from './weights';
@@ -89,6 +90,39 @@ export function residualTerms(
   return out;
 }
 
+/** `Σ terms` `[d_model]` in float64, added in the order given: the stream the terms make up. */
+export function sumOfTerms(terms: readonly StreamTerm[], d_model: number): Float64Array {
+  const sum = new Float64Array(d_model);
+  for (const t of terms) {
+    if (t.vector.length !== d_model)
+      throw new Error(`sumOfTerms: ${t.component} is [${t.vector.length}], not [${d_model}]`);
+    for (let i = 0; i < d_model; i++) sum[i] += t.vector[i];
+  }
+  return sum;
+}
+
+/**
+ * Each term's signed length along `direction`: `term · direction / |direction|`.
+ * Projection is linear, so these add up to the signed length of `Σ terms`
+ * along `direction`; along `Σ terms` itself they add up to `|Σ terms|`.
+ * A zero direction has no unit vector: every entry is NaN.
+ */
+export function projectTerms(
+  terms: readonly StreamTerm[],
+  direction: ArrayLike<number>,
+): Float64Array {
+  const length = norm(direction);
+  return Float64Array.from(terms, (t) => {
+    if (t.vector.length !== direction.length)
+      throw new Error(
+        `projectTerms: ${t.component} is [${t.vector.length}], direction is [${direction.length}]`,
+      );
+    let dot = 0;
+    for (let i = 0; i < direction.length; i++) dot += t.vector[i] * direction[i];
+    return dot / length;
+  });
+}
+
 /**
  * The stream after the embedding and after each layer, each compared with
  * the running sum of `terms` up to that layer. `cache` needs
@@ -112,9 +146,8 @@ export function streamStages(
   ];
   return stages.map((s) => {
     const stream = vectorAt(need(cache, s.hook), pos, row);
-    const sum = new Float64Array(d_model);
-    for (const t of terms)
-      if (t.layer <= s.layer) for (let i = 0; i < d_model; i++) sum[i] += t.vector[i];
+    const written = terms.filter((t) => t.layer <= s.layer);
+    const sum = sumOfTerms(written, d_model);
     let maxError = 0;
     for (let i = 0; i < d_model; i++) maxError = Math.max(maxError, Math.abs(sum[i] - stream[i]));
     return { ...s, norm: norm(stream), maxError };

@@ -5,6 +5,7 @@
  * says which tokens C attending to A raises. Computed over a candidate set of
  * tokens the reader chooses, through the heads' factors only.
  */
+import { topK } from './top-k';
 import type { ModelWeights } from './weights';
 
 /** One skip-trigram found in a head. */
@@ -109,6 +110,6 @@ export function skipTrigrams(
       });
     });
   }
-  out.sort((x, y) => y.score - x.score);
-  return out.slice(0, k);
+  const scores = out.map((t) => t.score);
+  return topK(scores, k).map((r) => out[r.index]);
 }

@@ -239,24 +239,20 @@ export default function StreamSum() {
               logits: false,
             });
             if (!r) return null;
-            const { residualTerms, streamStages, norm } =
+            const { residualTerms, streamStages, norm, sumOfTerms, projectTerms } =
               await import('../../model/residual-terms');
             const pos = resolvePosition(state.pos, r.length);
             const terms = residualTerms(model.weights, r.hooks, pos);
             const stages = streamStages(model.weights, r.hooks, terms, pos);
-            const final = new Float64Array(model.config.d_model);
-            for (const t of terms) for (let i = 0; i < final.length; i++) final[i] += t.vector[i];
+            const final = sumOfTerms(terms, model.config.d_model);
             const finalNorm = norm(final);
-            const rows = terms.map((t) => {
-              let dot = 0;
-              for (let i = 0; i < final.length; i++) dot += t.vector[i] * final[i];
-              return {
-                component: t.component,
-                layer: t.layer,
-                norm: t.norm,
-                along: dot / finalNorm,
-              };
-            });
+            const along = projectTerms(terms, final);
+            const rows = terms.map((t, k) => ({
+              component: t.component,
+              layer: t.layer,
+              norm: t.norm,
+              along: along[k],
+            }));
             return { ids, pos, rows, stages, finalNorm, config: model.config };
           })()
         : undefined,

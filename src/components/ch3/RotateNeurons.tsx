@@ -1,4 +1,5 @@
 import { useRef } from 'preact/hooks';
+import type { LogitComparison } from '../../model/predictions';
 import type { ModelWeights } from '../../model/weights';
 import Figure from '../kit/Figure';
 import {
@@ -25,7 +26,6 @@ import {
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
-import { klDivergence, softmaxAt, topOf } from './common';
 import { PlaneRotationControls } from './parts';
 
 const MODES = ['random', 'plane', 'permute'] as const;
@@ -52,10 +52,8 @@ interface Result {
   flips: number;
   /** Mean next-token loss on the prompt, original and rotated (nats). */
   loss: [number, number];
-  top: {
-    original: { index: number; value: number }[];
-    rotated: { index: number; value: number }[];
-  }[];
+  /** The top 3 tokens at each position, original and with the neurons changed. */
+  top: LogitComparison['top'];
   backend: string;
 }
 
@@ -94,23 +92,13 @@ export default function RotateNeurons() {
               weights: cache.current.weights,
             });
             if (!base?.logits || !rot?.logits) return null;
-            const V = model.config.d_vocab;
             const n = base.length;
-            const kl = new Float64Array(n);
-            let flips = 0;
-            const top = [];
-            for (let p = 0; p < n; p++) {
-              kl[p] = klDivergence(
-                softmaxAt(base.logits.data, p * V, V),
-                softmaxAt(rot.logits.data, p * V, V),
-              );
-              const t = {
-                original: topOf(base.logits.data, p * V, V, 3),
-                rotated: topOf(rot.logits.data, p * V, V, 3),
-              };
-              if (t.original[0].index !== t.rotated[0].index) flips++;
-              top.push(t);
-            }
+            const { kl, flips, top } = L.compareLogits(
+              base.logits.data,
+              rot.logits.data,
+              model.config.d_vocab,
+              3,
+            );
             const mean = (x: Float64Array) =>
               x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
             const scale = L.maxAbs(base.logits.data);
@@ -261,8 +249,8 @@ export default function RotateNeurons() {
                       <code>{name(t.index)}</code> {t.value.toFixed(3)}
                     </td>
                     <td>
-                      <code>{name(r.top[pos].rotated[k].index)}</code>{' '}
-                      {r.top[pos].rotated[k].value.toFixed(3)}
+                      <code>{name(r.top[pos].changed[k].index)}</code>{' '}
+                      {r.top[pos].changed[k].value.toFixed(3)}
                     </td>
                   </tr>
                 ))}

@@ -1,4 +1,5 @@
 import { useRef } from 'preact/hooks';
+import type { LogitComparison } from '../../model/predictions';
 import type { ModelWeights } from '../../model/weights';
 import Figure from '../kit/Figure';
 import {
@@ -26,7 +27,6 @@ import {
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
-import { topOf } from './common';
 import { PlaneRotationControls } from './parts';
 
 const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
@@ -56,10 +56,8 @@ interface Result {
   coords: Float32Array[];
   rotCoords: Float32Array[];
   norms: [number, number][];
-  top: {
-    original: { index: number; value: number }[];
-    rotated: { index: number; value: number }[];
-  }[];
+  /** The top 3 tokens at each position, original and rotated. */
+  top: LogitComparison['top'];
   backend: string;
 }
 
@@ -116,10 +114,7 @@ export default function RotateResidual() {
                 L.rowNorms(x.subarray(p * d, (p + 1) * d), d)[0],
                 L.rowNorms(xr.subarray(p * d, (p + 1) * d), d)[0],
               ]),
-              top: Array.from({ length: n }, (_, p) => ({
-                original: topOf(base.logits!.data, p * V, V, 3),
-                rotated: topOf(rot.logits!.data, p * V, V, 3),
-              })),
+              top: L.compareLogits(base.logits.data, rot.logits.data, V, 3).top,
               backend: rot.backend,
             };
           })()
@@ -262,8 +257,8 @@ export default function RotateResidual() {
                     </td>
                     <td>{t.value.toFixed(4)}</td>
                     <td>
-                      <code>{name(r.top[pos].rotated[k].index)}</code>{' '}
-                      {r.top[pos].rotated[k].value.toFixed(4)}
+                      <code>{name(r.top[pos].changed[k].index)}</code>{' '}
+                      {r.top[pos].changed[k].value.toFixed(4)}
                     </td>
                   </tr>
                 ))}

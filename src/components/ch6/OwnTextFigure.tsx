@@ -79,11 +79,12 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
     const logits = v.r.logits!.data.subarray(pos * v.d_vocab, (pos + 1) * v.d_vocab);
     const lse = rt.logSumExp(logits, 0, v.d_vocab);
     const top = rt.topK(logits, 5).map((t) => ({ index: t.index, p: Math.exp(t.value - lse) }));
-    const dla = rt
+    const heads = rt
       .directLogitAttribution(model.weights, v.r.hooks, pos, next)
-      .filter((a) => /^\d+\.\d+$/.test(a.component))
-      .sort((a, b) => Math.abs(b.value) - Math.abs(a.value))
-      .slice(0, 6);
+      .filter((a) => /^\d+\.\d+$/.test(a.component));
+    // The six heads with the largest |attribution|.
+    const size = heads.map((a) => Math.abs(a.value));
+    const dla = rt.topK(size, 6).map((t) => heads[t.index]);
     return { next, top, dla, pos };
   }, [model, v, pos]);
 
