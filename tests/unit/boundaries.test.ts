@@ -3,6 +3,7 @@
  * config) refuses a figure that reaches ORT, a session or the registry other
  * than through the kit's runtime door, and accepts type imports and the door.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { root } from './paths';
@@ -55,5 +56,15 @@ describe('the runtime door is enforced by ESLint', () => {
     expect(await ruleIds(typeOnly, 'src/components/ch5/Probe.tsx')).toEqual([]);
     const door = "export const x = () => import('../../model/registry');\n";
     expect(await ruleIds(door, 'src/components/kit/runtime.ts')).toEqual([]);
+  });
+});
+
+describe('the runtime README', () => {
+  it('names every module of src/model in its table', () => {
+    const readme = readFileSync(`${root}src/model/README.md`, 'utf8');
+    const missing = readdirSync(`${root}src/model`).filter(
+      (f) => f !== 'README.md' && !readme.includes(`\`${f}\``),
+    );
+    expect(missing).toEqual([]);
   });
 });
