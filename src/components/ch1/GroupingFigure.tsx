@@ -102,9 +102,7 @@ export default function GroupingFigure() {
     <Figure
       name="ch1-grouping"
       title="Same map, different grouping"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Scores before the softmax, scaled by 1/√d_head, of head {headName(head)} of {MODEL}. Left
@@ -134,9 +132,7 @@ export default function GroupingFigure() {
         />
       )}
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() => update({ prompt: DEFAULT_PROMPT, head: { layer: 0, head: 0 } })}
       />
       {res && (

@@ -83,9 +83,7 @@ export default function ModelAnatomy() {
     <Figure
       name="ch1-anatomy"
       title="Anatomy of the real model"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Parameter shapes and counts are read from the shipped weights file; activation shapes come
@@ -105,9 +103,7 @@ export default function ModelAnatomy() {
         rows={1}
       />
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() => update({ prompt: DEFAULT_PROMPT, part: 'attn.0', model: 'attn-only-2l' })}
       />
       {res && part && (

@@ -97,9 +97,7 @@ export default function TokensPredictions() {
     <Figure
       name="ch1-predictions"
       title="Tokens and predictions"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           The model runs once on the whole prompt and predicts the next token at every position.
@@ -118,9 +116,7 @@ export default function TokensPredictions() {
         nCtx={nCtx}
       />
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
       />
       {res && tok && (

@@ -157,9 +157,7 @@ export default function HeadAblation() {
     <Figure
       name="ch2-ablate"
       title="Which paths matter"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           A head switched off has its output z multiplied by 0 inside the model (zero ablation), so
@@ -220,9 +218,7 @@ export default function HeadAblation() {
         </>
       )}
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() =>
           update({ prompt: DEFAULT_PROMPT, pos: -1, off: [], sweep: false, model: 'attn-only-2l' })
         }

@@ -114,9 +114,7 @@ export default function LogitAttribution() {
     <Figure
       name="ch2-dla"
       title="Direct logit attribution"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Each bar is one term of ℓ = u·(x_embed + x_pos + Σ heads + Σ b_O) + b_U, where u is the
@@ -164,9 +162,7 @@ export default function LogitAttribution() {
         />
       </fieldset>
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() =>
           update({
             prompt: DEFAULT_PROMPT,

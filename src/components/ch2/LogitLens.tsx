@@ -113,9 +113,7 @@ export default function LogitLens() {
     <Figure
       name="ch2-lens"
       title="Logit lens"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Each cell is the most likely next token read off the stream at that point with W_U and
@@ -134,9 +132,7 @@ export default function LogitLens() {
         nCtx={nCtx}
       />
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
       />
       {res && (

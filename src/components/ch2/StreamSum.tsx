@@ -269,9 +269,7 @@ export default function StreamSum() {
     <Figure
       name="ch2-stream"
       title="The stream as a sum"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Every term is read from a live run (<code>hook_embed</code>, <code>hook_pos_embed</code>,
@@ -291,9 +289,7 @@ export default function StreamSum() {
         nCtx={nCtx}
       />
       <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
+        run={run}
         onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
       />
       {res && (

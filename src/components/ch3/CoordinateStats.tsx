@@ -145,9 +145,7 @@ export default function CoordinateStats() {
     <Figure
       name="coordinate-stats"
       title="Look at the coordinates"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Each coordinate's kurtosis, E[(x − μ)⁴]/σ⁴, over the positions of the prompt: 3 for a
@@ -193,7 +191,7 @@ export default function CoordinateStats() {
       {tok.ids.length - first < 8 && m.status.kind === 'ready' && (
         <p class="kit-warning">Type a longer prompt: the statistics need at least 8 positions.</p>
       )}
-      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
+      <RunState run={run} />
       {r && (
         <div data-testid="cs-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="kit-stats">

@@ -130,9 +130,7 @@ export default function RotateNeurons() {
     <Figure
       name="rotate-neurons"
       title="Rotate the neurons"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           gelu-1l's 512 neurons are mixed by P: W_in → W_in P, b_in → b_in P, W_out → Pᵀ W_out.
@@ -177,7 +175,7 @@ export default function RotateNeurons() {
           />
         )}
       </div>
-      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
+      <RunState run={run} />
       {r && (
         <div data-testid="rn-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="kit-stats">

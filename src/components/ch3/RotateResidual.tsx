@@ -131,9 +131,7 @@ export default function RotateResidual() {
     <Figure
       name="rotate-residual"
       title="Rotate the residual stream"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Every weight that writes the stream (W_E, W_pos, W_O, b_O
@@ -177,7 +175,7 @@ export default function RotateResidual() {
           <PlaneRotationControls noun="Axis" i={s.i} j={j} deg={s.deg} max={d - 1} onChange={set} />
         )}
       </div>
-      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
+      <RunState run={run} />
       {r && (
         <div data-testid="rr-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="kit-stats">

@@ -134,9 +134,7 @@ export default function ReadWrite() {
     <Figure
       name="read-write"
       title="Reading and writing"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           A head reads the stream through W_Q, W_K, W_V (each d_model × d_head: a {dHead}
@@ -166,7 +164,7 @@ export default function ReadWrite() {
           label="Head"
         />
       )}
-      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
+      <RunState run={run} />
       {r && (
         <div
           data-testid="rw-result"

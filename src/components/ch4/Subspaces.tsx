@@ -178,9 +178,7 @@ export default function Subspaces() {
     <Figure
       name="subspaces"
       title="Bandwidth and subspaces"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Overlap is the mean squared cosine of the principal angles between two subspaces,
@@ -195,7 +193,7 @@ export default function Subspaces() {
         tokenCount={tok.total}
         nCtx={nCtx}
       />
-      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
+      <RunState run={run} />
       {r && W && base && (
         <div data-testid="ss-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="kit-stats">

@@ -174,9 +174,7 @@ export default function VirtualWeights() {
     <Figure
       name="virtual-weights"
       title="Virtual weights"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           In the code's row-vector convention a head writes z W_O and reads x W_Q, so the virtual
@@ -228,7 +226,7 @@ export default function VirtualWeights() {
           onChange={(seed) => set({ seed })}
         />
       </div>
-      <RunState pending={run.pending} error={run.error} onRetry={run.retry} />
+      <RunState run={run} />
       {r && (
         <div data-testid="vw-result" data-prompt={s.prompt} data-backend={r.backend}>
           <div class="kit-stats">

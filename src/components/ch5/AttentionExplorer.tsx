@@ -107,9 +107,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
     <Figure
       name="attention-explorer"
       title="Attention explorer: every head on your prompt"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Attention patterns computed live by {state.model} on your prompt. In the first two maps
@@ -130,12 +128,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
         tokenCount={all.length}
         nCtx={nCtx}
       />
-      <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
-        onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })}
-      />
+      <RunState run={run} onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })} />
       {n > 0 && (
         <p class="kit-note">
           Choose the query token with the mouse or the arrow keys (now {pos}: “{strings[pos]}”).

@@ -86,9 +86,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
     <Figure
       name="circuits"
       title="QK and OV circuits of a head"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Circuits are parameters: these lists come from {state.model}'s weights, the token-level QK
@@ -127,15 +125,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
         tokenCount={ids.length}
         hint="The figure reads the last token of what you type; a leading space is part of a word's token."
       />
-      <RunState
-        pending={circuits.pending || eigen.pending}
-        error={circuits.error ?? eigen.error}
-        onRetry={() => {
-          circuits.retry();
-          eigen.retry();
-        }}
-        onReset={() => update({ token: ' the' })}
-      />
+      <RunState run={[circuits, eigen]} onReset={() => update({ token: ' the' })} />
       {c && fresh && (
         <div data-testid="circuits-ready" data-key={`${selectedName}:${c.token}`}>
           <div class="kit-grid">

@@ -89,9 +89,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
     <Figure
       name="path-expansion"
       title="The one-layer model, term by term"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           attn-only-1l, run live on your prompt. With no LayerNorm, the direct path (token and
@@ -106,12 +104,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
         tokenCount={all.length}
         nCtx={nCtx}
       />
-      <RunState
-        pending={split.pending}
-        error={split.error}
-        onRetry={split.retry}
-        onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })}
-      />
+      <RunState run={split} onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })} />
       <p class="kit-note">Choose the position whose next-token logit to split (now {pos}).</p>
       <TokenStrip
         label="Prompt tokens: choose a position"
@@ -151,12 +144,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
         tokenCount={cands.length}
         hint="C ranges over the whole vocabulary; up to 64 distinct tokens are used."
       />
-      <RunState
-        pending={trigrams.pending}
-        error={trigrams.error}
-        onRetry={trigrams.retry}
-        onReset={() => update({ cands: DEFAULT_CANDS })}
-      />
+      <RunState run={trigrams} onReset={() => update({ cands: DEFAULT_CANDS })} />
       {trigrams.value && (
         <div
           class="kit-table-scroll"

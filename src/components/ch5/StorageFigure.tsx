@@ -95,9 +95,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
     <Figure
       name="storage"
       title="Where is information stored? Attention to punctuation"
-      status={m.status}
-      onRetry={m.retry}
-      backend={m.badge}
+      model={m}
       caption={
         <>
           Measured live on your text. Attention: the mean attention that positions after the first
@@ -130,12 +128,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
         nCtx={nCtx}
         hint={`${nTargets} of the tokens contain punctuation.`}
       />
-      <RunState
-        pending={stats.pending}
-        error={stats.error}
-        onRetry={stats.retry}
-        onReset={() => update({ text: DEFAULT_TEXT, marks: '.,;:!?' })}
-      />
+      <RunState run={stats} onReset={() => update({ text: DEFAULT_TEXT, marks: '.,;:!?' })} />
       {v && v.queries === 0 && (
         <p class="kit-note" role="status">
           No position follows a punctuation mark: add a sentence after a full stop.

@@ -4,6 +4,7 @@ import {
   loadRuntime,
   NumberField,
   RunState,
+  SeedField,
   TryThis,
   useComputation,
   useModels,
@@ -59,13 +60,7 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       }
     >
       <div class="ch6-row">
-        <NumberField
-          label="Seed"
-          value={state.seed}
-          min={0}
-          max={999999}
-          onChange={(seed) => update({ seed })}
-        />
+        <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
         <NumberField
           label="Block length"
           value={state.period}
@@ -74,12 +69,7 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
           onChange={(period) => update({ period })}
         />
       </div>
-      <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
-        onReset={() => update({ seed: 1, period: 40 })}
-      />
+      <RunState run={run} onReset={() => update({ seed: 1, period: 40 })} />
       {v && (
         <div
           data-testid="control-ready"

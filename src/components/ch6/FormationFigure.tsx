@@ -5,9 +5,9 @@ import {
   Heatmap,
   loadRuntime,
   modelsUrl,
-  NumberField,
   probabilityScale,
   RunState,
+  SeedField,
   TryThis,
   useComputation,
   useModels,
@@ -137,13 +137,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               onInput={(e) => update({ ckpt: Number(e.currentTarget.value) })}
             />
           </span>
-          <NumberField
-            label="Seed"
-            value={state.seed}
-            min={0}
-            max={999999}
-            onChange={(seed) => update({ seed })}
-          />
+          <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
         </div>
       )}
       {loading !== undefined && (
@@ -156,12 +150,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
           />
         </div>
       )}
-      <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
-        onReset={() => update({ ckpt: -1, seed: 1 })}
-      />
+      <RunState run={run} onReset={() => update({ ckpt: -1, seed: 1 })} />
       {list && (
         <div>
           <LinePlot

@@ -3,11 +3,11 @@ import {
   fitToContext,
   Heatmap,
   loadRuntime,
-  NumberField,
   probabilityScale,
   promptField,
   PromptInput,
   RunState,
+  SeedField,
   TryThis,
   useComputation,
   useModels,
@@ -98,9 +98,7 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
     <Figure
       name="head-scores"
       title="Head scores: previous-token, duplicate-token, induction"
-      status={live.status}
-      onRetry={live.retry}
-      backend={live.badge}
+      model={live}
       caption={
         <>
           Each score is a mean attention weight in [0, 1], measured live on attn-only-2l. On your
@@ -118,23 +116,13 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
         nCtx={nCtx}
       />
       <div class="ch6-row">
-        <NumberField
+        <SeedField
           label="Seed of the random repeat"
           value={state.seed}
-          min={0}
-          max={999999}
           onChange={(seed) => update({ seed })}
         />
       </div>
-      <RunState
-        pending={own.pending || rand.pending}
-        error={own.error ?? rand.error}
-        onRetry={() => {
-          own.retry();
-          rand.retry();
-        }}
-        onReset={() => update({ text: DEFAULT_TEXT, seed: 1 })}
-      />
+      <RunState run={[own, rand]} onReset={() => update({ text: DEFAULT_TEXT, seed: 1 })} />
       {own.value && (
         <div
           data-testid="scores-own"

@@ -4,9 +4,9 @@ import {
   headName,
   HeadPicker,
   loadRuntime,
-  NumberField,
   parseHead,
   RunState,
+  SeedField,
   SignedBars,
   TryThis,
   useComputation,
@@ -62,9 +62,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
     <Figure
       name="k-composition"
       title="K-composition, tested by ablation"
-      status={live.status}
-      onRetry={live.retry}
-      backend={live.badge}
+      model={live}
       caption={
         <>
           One batched run of attn-only-2l on {PERIOD} random tokens repeated (seed {state.seed}):
@@ -74,13 +72,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
       }
     >
       <div class="ch6-row">
-        <NumberField
-          label="Seed"
-          value={state.seed}
-          min={0}
-          max={999999}
-          onChange={(seed) => update({ seed })}
-        />
+        <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
       </div>
       {cfg && target && (
         <HeadPicker
@@ -92,12 +84,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
           label="Layer-1 head to watch (a layer-0 choice falls back to the best induction head)"
         />
       )}
-      <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
-        onReset={() => update({ seed: 1, target: '' })}
-      />
+      <RunState run={run} onReset={() => update({ seed: 1, target: '' })} />
       {v && target && cfg && (
         <div
           data-testid="kcomp-ready"

@@ -100,9 +100,7 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
     <Figure
       name="own-text"
       title="Your own text: predicting the repeat"
-      status={live.status}
-      onRetry={live.retry}
-      backend={live.badge}
+      model={live}
       caption={
         <>
           attn-only-2l, live. Each token is shaded by the probability the model gave it before
@@ -119,15 +117,7 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
         tokenCount={all.length}
         nCtx={nCtx}
       />
-      <RunState
-        pending={run.pending || detail.pending}
-        error={run.error ?? detail.error}
-        onRetry={() => {
-          run.retry();
-          detail.retry();
-        }}
-        onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })}
-      />
+      <RunState run={[run, detail]} onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })} />
       {v && (
         <div data-testid="own-ready" data-key={`${n}:${fmt(repeatedMean ?? -1, 6)}`}>
           <TokenStrip

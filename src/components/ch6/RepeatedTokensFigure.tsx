@@ -10,6 +10,7 @@ import {
   parseHead,
   probabilityScale,
   RunState,
+  SeedField,
   TryThis,
   useComputation,
   useModels,
@@ -75,9 +76,7 @@ export default function RepeatedTokensFigure({
     <Figure
       name={`repeated-tokens${modelId === 'attn-only-1l' ? '-1l' : ''}`}
       title={`Repeated random tokens on ${modelId}`}
-      status={live.status}
-      onRetry={live.retry}
-      backend={live.badge}
+      model={live}
       caption={
         <>
           {state.period} random tokens (seed {state.seed}) followed by the same {state.period}{' '}
@@ -86,13 +85,7 @@ export default function RepeatedTokensFigure({
       }
     >
       <div class="ch6-row">
-        <NumberField
-          label="Seed"
-          value={state.seed}
-          min={0}
-          max={999999}
-          onChange={(seed) => update({ seed })}
-        />
+        <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
         <NumberField
           label="Block length"
           value={state.period}
@@ -111,12 +104,7 @@ export default function RepeatedTokensFigure({
           label="Head whose pattern is shown"
         />
       )}
-      <RunState
-        pending={run.pending}
-        error={run.error}
-        onRetry={run.retry}
-        onReset={() => update({ seed: 1, period: 40, head: '' })}
-      />
+      <RunState run={run} onReset={() => update({ seed: 1, period: 40, head: '' })} />
       {v && m && chosen && pattern && (
         <div
           data-testid="repeat-ready"

@@ -26,7 +26,12 @@ export interface FigureProps {
   name: string;
   /** The figure's heading. */
   title: string;
-  status: FigureStatus;
+  /**
+   * The figure's models (`useModels`): its status, Retry and backend badge.
+   * Or give `status`, `onRetry` and `backend` yourself.
+   */
+  model?: { status: FigureStatus; retry: () => void; badge?: BackendBadge };
+  status?: FigureStatus;
   /** Called by the error state's Retry button; without it there is no button. */
   onRetry?: () => void;
   backend?: BackendBadge;
@@ -104,9 +109,10 @@ function useLiveSignal(root: { current: HTMLElement | null }, ready: boolean): v
 export default function Figure({
   name,
   title,
-  status,
-  onRetry,
-  backend,
+  model,
+  status = model?.status ?? { kind: 'ready' },
+  onRetry = model?.retry,
+  backend = model?.badge,
   caption,
   children,
 }: FigureProps) {

@@ -1,10 +1,22 @@
 import { MODEL_IDS, type ModelId } from '../../model/config';
 import './kit.css';
 
+/** What the run-state line needs of a computation (a kit `Computation` has it). */
+export interface RunLike {
+  pending: boolean;
+  error?: string;
+  retry: () => void;
+}
+
 /** Props of the run-state line. */
 export interface RunStateProps {
+  /**
+   * The figure's computation(s): pending while any is, the first error, and
+   * Retry runs them all again. Or give `pending`, `error` and `onRetry` yourself.
+   */
+  run?: RunLike | readonly RunLike[];
   /** True while a newer result is being computed. */
-  pending: boolean;
+  pending?: boolean;
   /** The latest run's error, if it failed. */
   error?: string;
   /** Runs the same input again (a `Computation`'s `retry`). */
@@ -22,12 +34,19 @@ export interface RunStateProps {
  * input the model cannot take), so the reader is never stuck.
  */
 export function RunState({
+  run,
   pending,
   error,
   onRetry,
   onReset,
   resetLabel = 'Reset this figure',
 }: RunStateProps) {
+  if (run) {
+    const runs: readonly RunLike[] = Array.isArray(run) ? run : [run as RunLike];
+    pending = runs.some((r) => r.pending);
+    error = runs.find((r) => r.error)?.error;
+    onRetry = () => runs.forEach((r) => r.retry());
+  }
   if (error)
     return (
       <div class="kit-run-error" role="alert">

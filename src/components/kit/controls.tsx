@@ -47,6 +47,22 @@ export function NumberField({
   );
 }
 
+/** The largest seed a figure takes (and its URL keeps). */
+export const MAX_SEED = 999999;
+
+/** A seed for a figure's random draw (a random sequence, basis or baseline): an integer in [0, MAX_SEED]. */
+export function SeedField({
+  label = 'Seed',
+  value,
+  onChange,
+}: {
+  label?: string;
+  value: number;
+  onChange: (v: number) => void;
+}) {
+  return <NumberField label={label} value={value} min={0} max={MAX_SEED} onChange={onChange} />;
+}
+
 /** A labelled select over fixed options. */
 export function Select<T extends string>({
   label,
