@@ -22,7 +22,7 @@ const schema = {
  * reader's answer: a confident prediction, a fluent passage, and the prompt
  * length at which one layer's activations outnumber its parameters.
  */
-export default function Ch1Exercises() {
+export default function Exercises() {
   const [state, update] = useUrlState(schema, 'ex1');
   const m = useModels([MODEL]);
   const ready = m.status.kind === 'ready';

@@ -27,7 +27,7 @@ const schema = {
  * effect beats the token embedding, one head whose removal changes the
  * answer, and a prediction the embedding alone could not make.
  */
-export default function Ch2Exercises() {
+export default function Exercises() {
   const [state, update] = useUrlState(schema, 'ex2');
   const m = useModels([MODEL]);
   const cfg = m.model?.config;

@@ -1,23 +1,21 @@
 import { useState } from 'preact/hooks';
 import {
-  type CheckResult,
   DEFAULT_PROMPT,
   Exercise,
   ExerciseSet,
-  fitToContext,
-  formatNumber,
   formatPercent,
-  loadRuntime,
+  parseHead,
   PromptInput,
   Select,
   useModels,
 } from '../kit';
+import { checkComposition, checkRead, checkShare, READ_TARGET } from './exercises';
 
 const L0 = Array.from({ length: 8 }, (_, h) => `0.${h}`);
 const L1 = Array.from({ length: 8 }, (_, h) => `1.${h}`);
 
-/** Exercise 2's bar: twice what a random 16-dimensional subspace of R^128 holds. */
-export const READ_TARGET = 0.25;
+/** Head index of one of the pickers' `L.H` values. */
+const headOf = (name: string) => parseHead(name)!.head;
 
 /**
  * The end-of-chapter exercises of chapter 4, checked on the spot by
@@ -25,11 +23,9 @@ export const READ_TARGET = 0.25;
  * read far more of the stream than chance, and find where a layer-0 head
  * supplies most of what a layer-1 key reads.
  */
-export default function Exercises4() {
+export default function Exercises() {
   const m = useModels(['attn-only-2l']);
-  const model = m.model;
-  const tokenizer = m.tokenizer;
-  const ready = Boolean(model && tokenizer);
+  const ready = Boolean(m.model && m.tokenizer);
   const [reader1, setReader1] = useState('1.0');
   const [guess1, setGuess1] = useState('0.0');
   const [head2, setHead2] = useState('1.0');
@@ -38,74 +34,12 @@ export default function Exercises4() {
   const [reader3, setReader3] = useState('1.0');
   const [prompt3, setPrompt3] = useState(DEFAULT_PROMPT);
 
-  const ids = (text: string) =>
-    model && tokenizer ? fitToContext(tokenizer.encode(text), model.config.n_ctx) : [];
-
-  const check1 = async (): Promise<CheckResult> => {
-    if (!model) return { ok: false, message: 'The model is still loading.' };
-    const L = await loadRuntime();
-    const b = Number(reader1.slice(2));
-    const scores = L.compositionScores(model.weights, 0, 1, 'K');
-    const column = Array.from({ length: 8 }, (_, a) => scores[a * 8 + b]);
-    const best = column.indexOf(Math.max(...column));
-    const g = Number(guess1.slice(2));
-    return {
-      ok: best === g,
-      message: `Head ${reader1}'s keys compose most with head 0.${best} (score ${formatNumber(column[best])}); your choice 0.${g} scores ${formatNumber(column[g])}.`,
-    };
-  };
-
-  const check2 = async (): Promise<CheckResult> => {
-    if (!model) return { ok: false, message: 'The model is still loading.' };
-    const t = ids(prompt2);
-    if (!t.length) return { ok: false, message: 'Type a prompt first.' };
-    const L = await loadRuntime();
-    const [l, h] = head2.split('.').map(Number);
-    const U = L.readSubspace(model.weights, l, h, 'Q').basis;
-    const hook = `blocks.${l}.hook_resid_pre`;
-    const r = await model.run(t, { hooks: [hook], logits: false });
-    const d = model.config.d_model;
-    const x = r.hooks[hook].data.subarray((t.length - 1) * d, t.length * d);
-    const f = L.projectionFraction(x, U);
-    return {
-      ok: f >= READ_TARGET,
-      message: `At the last token head ${head2}'s query reads ${formatPercent(f)} of the stream (target ${formatPercent(READ_TARGET)}; a random subspace gets 12.5%).`,
-    };
-  };
-
-  const check3 = async (): Promise<CheckResult> => {
-    if (!model) return { ok: false, message: 'The model is still loading.' };
-    const t = ids(prompt3);
-    if (t.length < 2) return { ok: false, message: 'Type a longer prompt first.' };
-    const L = await loadRuntime();
-    const [, h] = reader3.split('.').map(Number);
-    const r = await model.run(t, {
-      hooks: [
-        'hook_embed',
-        'hook_pos_embed',
-        'blocks.0.attn.hook_result',
-        'blocks.1.hook_resid_pre',
-      ],
-      logits: false,
-    });
-    const shares = L.readShares(model.weights, r.hooks, { layer: 1, head: h, input: 'K' });
-    const mine = shares.find((s) => s.writer === writer3)!.share;
-    let best = 1;
-    for (let p = 1; p < mine.length; p++) if (mine[p] > mine[best]) best = p;
-    const v = mine[best] ?? mine[0];
-    const token = tokenizer ? tokenizer.tokenStrings([t[best]])[0] : String(t[best]);
-    return {
-      ok: v >= 0.5,
-      message: `Largest share after position 0: ${formatPercent(v)} of what ${reader3}'s key reads at position ${best} (“${token}”) comes from head ${writer3} (target 50%).`,
-    };
-  };
-
   return (
     <ExerciseSet name="exercises-ch4" model={m} modelId="attn-only-2l">
       <Exercise
         n={1}
         disabled={!ready}
-        check={check1}
+        check={() => checkComposition(m.model!, m.tokenizer!, headOf(reader1), headOf(guess1))}
         task={
           <>
             Choose a layer-1 head and predict which layer-0 head its keys read most, by
@@ -131,7 +65,7 @@ export default function Exercises4() {
       <Exercise
         n={2}
         disabled={!ready}
-        check={check2}
+        check={() => checkRead(m.model!, m.tokenizer!, prompt2, parseHead(head2)!)}
         task={
           <>
             Pick a head and write a prompt at whose last token the head's query reads at least{' '}
@@ -153,7 +87,7 @@ export default function Exercises4() {
       <Exercise
         n={3}
         disabled={!ready}
-        check={check3}
+        check={() => checkShare(m.model!, m.tokenizer!, prompt3, headOf(writer3), headOf(reader3))}
         task={
           <>
             Pick a layer-0 writer and a layer-1 reader, and write a prompt where, at some position

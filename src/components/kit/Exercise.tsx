@@ -75,26 +75,35 @@ export function Exercise({ n, task, children, check, disabled }: ExerciseProps) 
 export interface ExerciseSetProps {
   /** The figure's `data-widget` name, e.g. `ch1-exercises`. */
   name: string;
-  /** The model that checks the answers, from the kit's `useModels`. */
+  /** The model (or models) that check the answers, from the kit's `useModels`. */
   model: FigureModels;
-  /** Its id, named in the caption. */
-  modelId: string;
+  /** Its id, or the ids of the several models the checks use, named in the caption. */
+  modelId: string | readonly string[];
   children: ComponentChildren;
 }
 
 /**
- * A chapter's exercises in one figure frame: the model's loading state and
+ * A chapter's exercises in one figure frame: the models' loading state and
  * backend badge, and a caption saying the checks run here, in the browser.
  */
 export function ExerciseSet({ name, model: m, modelId, children }: ExerciseSetProps) {
+  const ids = typeof modelId === 'string' ? [modelId] : modelId;
   return (
     <Figure
       name={name}
-      title="Exercises, checked by the model"
+      title={
+        ids.length > 1 ? 'Exercises, checked by the models' : 'Exercises, checked by the model'
+      }
       status={m.status}
       onRetry={m.retry}
       backend={m.badge}
-      caption={<>Each check runs {modelId} on your answer, here in your browser.</>}
+      caption={
+        ids.length > 1 ? (
+          <>The checks run {ids.join(' and ')} on your answers, here in your browser.</>
+        ) : (
+          <>Each check runs {ids[0]} on your answer, here in your browser.</>
+        )
+      }
     >
       {children}
     </Figure>

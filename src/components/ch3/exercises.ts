@@ -1,0 +1,91 @@
+/**
+ * Chapter 3's exercise checks: pure functions of the model, the tokenizer and
+ * the reader's answer, shared by the exercise figure and by the test that
+ * every exercise has a solution the shipped model accepts.
+ */
+import type { HookedModel } from '../../model/hooked-model';
+import type { Tokenizer } from '../../model/tokenizer';
+import type { CheckResult } from '../kit/Exercise';
+import { DEFAULT_PROMPT } from '../kit/fields';
+import { formatNumber } from '../kit/format';
+
+/** The changes of basis exercise 2 offers, and how each is built. */
+export const CHANGES = [
+  { id: 'resid', label: 'rotate the residual stream (random rotation, seed 3)' },
+  { id: 'permute', label: 'permute the 512 neurons (seed 3)' },
+  { id: 'small', label: 'rotate neurons 0 and 1 by just 1°' },
+  { id: 'sign', label: 'flip the sign of neuron 0 (and of its output weights)' },
+] as const;
+
+/** Exercise 1: rotating the MLP neurons (random rotation, seed 1) changes the top prediction after the prompt. */
+export async function checkRotation(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  text: string,
+): Promise<CheckResult> {
+  const ids = tokenizer.encode(text).slice(0, model.config.n_ctx);
+  if (!ids.length) return { ok: false, message: 'Type a prompt first.' };
+  const { randomOrthogonal } = await import('../../model/random');
+  const { rotateMlpNeurons } = await import('../../model/rotation');
+  const { logitsAt, topPredictions } = await import('../../model/predictions');
+  const P = randomOrthogonal(model.config.d_mlp ?? 512, 1);
+  const base = await model.run(ids);
+  const rot = await model.run(ids, { weights: rotateMlpNeurons(model.weights, 0, P) });
+  const pos = ids.length - 1;
+  const a = topPredictions(logitsAt(base.logits!, pos), 1)[0].id;
+  const b = topPredictions(logitsAt(rot.logits!, pos), 1)[0].id;
+  const [ta, tb] = tokenizer.tokenStrings([a, b]);
+  return a !== b
+    ? {
+        ok: true,
+        message: `The model predicts “${ta}”; with its neurons rotated it predicts “${tb}”.`,
+      }
+    : {
+        ok: false,
+        message: `Both predict “${ta}”. Mixing the neurons moved the logits, but not enough to change the winner here: try another prompt.`,
+      };
+}
+
+/**
+ * Exercise 2: `picked` holds exactly the changes of basis that leave the
+ * logits on the book's default prompt unchanged (to 1e-5 of their largest
+ * value).
+ */
+export async function checkInvariances(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  picked: ReadonlySet<string>,
+): Promise<CheckResult> {
+  const { Matrix } = await import('ml-matrix');
+  const { randomOrthogonal } = await import('../../model/random');
+  const { rotateMlpNeurons, rotateResidualStream } = await import('../../model/rotation');
+  const { maxAbs, maxAbsDiff, planeRotation, randomPermutation } =
+    await import('../../model/basis');
+  const d = model.config.d_mlp ?? 512;
+  const ids = tokenizer.encode(DEFAULT_PROMPT);
+  const base = await model.run(ids);
+  const scale = maxAbs(base.logits!.data);
+  const flip = Matrix.eye(d, d);
+  flip.set(0, 0, -1);
+  const weights = {
+    resid: rotateResidualStream(model.weights, randomOrthogonal(model.config.d_model, 3)),
+    permute: rotateMlpNeurons(model.weights, 0, randomPermutation(d, 3)),
+    small: rotateMlpNeurons(model.weights, 0, planeRotation(d, 0, 1, Math.PI / 180)),
+    sign: rotateMlpNeurons(model.weights, 0, flip),
+  };
+  const verdicts = [];
+  let right = 0;
+  for (const c of CHANGES) {
+    const r = await model.run(ids, { weights: weights[c.id] });
+    const diff = maxAbsDiff(r.logits!.data, base.logits!.data);
+    const unchanged = diff < 1e-5 * scale;
+    if (unchanged === picked.has(c.id)) right++;
+    verdicts.push(
+      `${c.label}: largest logit change ${formatNumber(diff)} (${unchanged ? 'unchanged' : 'changed'})`,
+    );
+  }
+  return {
+    ok: right === CHANGES.length,
+    message: `${right} of ${CHANGES.length} right. ${verdicts.join('; ')}.`,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Chapter 4's exercise checks: pure functions of the model, the tokenizer and
+ * the reader's answer, shared by the exercise figure and by the test that
+ * every exercise has a solution the shipped model accepts.
+ */
+import type { HookedModel } from '../../model/hooked-model';
+import type { Tokenizer } from '../../model/tokenizer';
+import type { CheckResult } from '../kit/Exercise';
+import { type HeadId, headName } from '../kit/fields';
+import { formatNumber, formatPercent } from '../kit/format';
+
+/** Exercise 2's bar: twice what a random 16-dimensional subspace of R^128 holds. */
+export const READ_TARGET = 0.25;
+
+/** Exercise 3's bar: the writer's least share of what the reader's key reads. */
+export const SHARE_TARGET = 0.5;
+
+/**
+ * Exercise 1: layer-0 head `guess` is the one whose output layer-1 head
+ * `reader`'s keys read most, by K-composition score (a property of the
+ * weights alone; the tokenizer is not needed).
+ */
+export async function checkComposition(
+  model: HookedModel,
+  _tokenizer: Tokenizer,
+  reader: number,
+  guess: number,
+): Promise<CheckResult> {
+  const { compositionScores } = await import('../../model/circuits');
+  const n = model.config.n_heads;
+  const scores = compositionScores(model.weights, 0, 1, 'K'); // [n_heads (layer 0), n_heads (layer 1)]
+  const column = Array.from({ length: n }, (_, a) => scores[a * n + reader]);
+  const best = column.indexOf(Math.max(...column));
+  return {
+    ok: best === guess,
+    message: `Head 1.${reader}'s keys compose most with head 0.${best} (score ${formatNumber(column[best])}); your choice 0.${guess} scores ${formatNumber(column[guess])}.`,
+  };
+}
+
+/** Exercise 2: at the prompt's last token, `head`'s query subspace holds at least READ_TARGET of the stream's squared norm. */
+export async function checkRead(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  text: string,
+  head: HeadId,
+): Promise<CheckResult> {
+  const t = tokenizer.encode(text).slice(0, model.config.n_ctx);
+  if (!t.length) return { ok: false, message: 'Type a prompt first.' };
+  const { projectionFraction, readSubspace } = await import('../../model/subspaces');
+  const U = readSubspace(model.weights, head.layer, head.head, 'Q').basis;
+  const hook = `blocks.${head.layer}.hook_resid_pre`;
+  const r = await model.run(t, { hooks: [hook], logits: false });
+  const d = model.config.d_model;
+  const x = r.hooks[hook].data.subarray((t.length - 1) * d, t.length * d);
+  const f = projectionFraction(x, U);
+  return {
+    ok: f >= READ_TARGET,
+    message: `At the last token head ${headName(head)}'s query reads ${formatPercent(f)} of the stream (target ${formatPercent(READ_TARGET)}; a random subspace gets 12.5%).`,
+  };
+}
+
+/**
+ * Exercise 3: at some position after the first, layer-0 head `writer`
+ * supplies at least SHARE_TARGET of what layer-1 head `reader`'s key reads.
+ */
+export async function checkShare(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  text: string,
+  writer: number,
+  reader: number,
+): Promise<CheckResult> {
+  const t = tokenizer.encode(text).slice(0, model.config.n_ctx);
+  if (t.length < 2) return { ok: false, message: 'Type a longer prompt first.' };
+  const { readShares } = await import('../../model/virtual-weights');
+  const r = await model.run(t, {
+    hooks: ['hook_embed', 'hook_pos_embed', 'blocks.0.attn.hook_result', 'blocks.1.hook_resid_pre'],
+    logits: false,
+  });
+  const shares = readShares(model.weights, r.hooks, { layer: 1, head: reader, input: 'K' });
+  const mine = shares.find((s) => s.writer === `0.${writer}`)!.share; // [pos]
+  let best = 1;
+  for (let p = 1; p < mine.length; p++) if (mine[p] > mine[best]) best = p;
+  const v = mine[best] ?? mine[0];
+  const token = tokenizer.tokenStrings([t[best]])[0];
+  return {
+    ok: v >= SHARE_TARGET,
+    message: `Largest share after position 0: ${formatPercent(v)} of what 1.${reader}'s key reads at position ${best} (“${token}”) comes from head 0.${writer} (target ${formatPercent(SHARE_TARGET)}).`,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Chapter 6's exercise checks: pure functions of the models, the tokenizer
+ * and the reader's answer, shared by the exercise figure and by the test that
+ * every exercise has a solution the shipped models accept.
+ */
+import type { HookedModel } from '../../model/hooked-model';
+import type { Tokenizer } from '../../model/tokenizer';
+import type { CheckResult } from '../kit/Exercise';
+import { formatNumber } from '../kit/format';
+
+/**
+ * Positions i whose next token induction could supply: token i occurred
+ * before, and was followed then by the token that follows it now.
+ */
+export async function inductivePositions(tokens: readonly number[]): Promise<number[]> {
+  const { prefixMatches } = await import('../../model/attention-stats');
+  const out: number[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++)
+    if (prefixMatches(tokens, i).some((k) => tokens[k] === tokens[i + 1])) out.push(i);
+  return out;
+}
+
+/** Mean loss (nats) and mean probability of the true next token at `positions`. */
+export async function lossOn(model: HookedModel, tokens: number[], positions: number[]) {
+  const { perPositionLoss } = await import('../../model/metrics');
+  const r = await model.run(tokens);
+  const loss = perPositionLoss(r.logits!, tokens);
+  const ls = positions.map((p) => loss[p]);
+  return {
+    loss: ls.reduce((a, b) => a + b, 0) / ls.length,
+    prob: ls.reduce((a, b) => a + Math.exp(-b), 0) / ls.length,
+  };
+}
+
+/** Exercise 1: a span of 3+ tokens repeats, and the model gives its repeated tokens mean probability > 0.5. */
+export async function checkName(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  text: string,
+): Promise<CheckResult> {
+  const tokens = tokenizer.encode(text).slice(0, model.config.n_ctx);
+  const pos = await inductivePositions(tokens);
+  // Consecutive inductive positions: a repeated span of (run length + 1) tokens.
+  let longest = 0;
+  let run = 0;
+  for (let k = 0; k < pos.length; k++) {
+    run = k > 0 && pos[k] === pos[k - 1] + 1 ? run + 1 : 1;
+    longest = Math.max(longest, run);
+  }
+  if (longest < 2)
+    return { ok: false, message: 'No span of three or more tokens appears twice yet.' };
+  const { prob } = await lossOn(model, tokens, pos);
+  return {
+    ok: prob > 0.5,
+    message: `On the ${pos.length} tokens that repeat what followed an earlier occurrence, the model gives the right token a mean probability of ${formatNumber(prob)}.`,
+  };
+}
+
+/** Exercise 2: on the repeated tokens, the two-layer model's loss is more than 1 nat below the one-layer model's. */
+export async function checkGap(
+  one: HookedModel,
+  two: HookedModel,
+  tokenizer: Tokenizer,
+  text: string,
+): Promise<CheckResult> {
+  const tokens = tokenizer.encode(text).slice(0, two.config.n_ctx);
+  const pos = await inductivePositions(tokens);
+  if (pos.length === 0) return { ok: false, message: 'Nothing in your text repeats yet.' };
+  const a = await lossOn(one, tokens, pos);
+  const b = await lossOn(two, tokens, pos);
+  return {
+    ok: a.loss - b.loss > 1,
+    message: `On the ${pos.length} repeated tokens: one layer ${formatNumber(a.loss)} nats, two layers ${formatNumber(b.loss)} nats (gap ${formatNumber(a.loss - b.loss)}).`,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Chapter 6's exercises can be solved: each check the page runs
+ * (src/components/ch6/exercises.ts), run on the shipped attn-only-2l and
+ * attn-only-1l, accepts a known answer and rejects a wrong one. The passing
+ * answer to exercise 1 is the one tests/e2e/ch5-6.spec.ts types into the page.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkGap, checkName } from '../../src/components/ch6/exercises';
+import { DEFAULT_PROMPT } from '../../src/components/kit/fields';
+import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
+import { loadNodeModel } from './node-model';
+import { findModelsDir } from './paths';
+
+const tokenizer = tokenizerFromJson(
+  JSON.parse(
+    readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8'),
+  ) as TokenizerJson,
+);
+
+describe('chapter 6 exercises, checked by attn-only-2l and attn-only-1l as on the page', () => {
+  it('exercise 1 accepts a four-token name used twenty times, and rejects a name used only twice and the figure’s starting text', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    // A name of three or more tokens (Q|u|im|by). Used only twice, as the task words it, no
+    // name we tried passed: the best, the one below, gets a mean probability of about 0.26.
+    expect(tokenizer.encode('Quimby').length).toBeGreaterThanOrEqual(3);
+    const pass = await checkName(m, tokenizer, 'Quimby '.repeat(20));
+    expect(pass.ok, pass.message).toBe(true);
+    const fail = await checkName(m, tokenizer, 'Zorblat Quimby Zorblat Quimby');
+    expect(fail.ok, fail.message).toBe(false);
+    // The figure's starting text, which the e2e test checks first: no name repeats yet.
+    const start = await checkName(
+      m,
+      tokenizer,
+      "The ship's cat was called Brindlewick Oskarsson. Nobody knew where",
+    );
+    expect(start.ok).toBe(false);
+    expect(start.message).toBe('No span of three or more tokens appears twice yet.');
+  });
+
+  it('exercise 2 accepts a repeated list of colours (a gap above 1 nat), and rejects the book’s default prompt', async () => {
+    const two = await loadNodeModel('attn-only-2l');
+    const one = await loadNodeModel('attn-only-1l');
+    const pass = await checkGap(one, two, tokenizer, 'red green blue red green blue');
+    expect(pass.ok, pass.message).toBe(true);
+    const fail = await checkGap(one, two, tokenizer, DEFAULT_PROMPT);
+    expect(fail.ok, fail.message).toBe(false);
+  });
+});
