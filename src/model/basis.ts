@@ -49,14 +49,23 @@ export function randomPermutation(n: number, seed: number): Matrix {
 export function changeBasis(data: ArrayLike<number>, n: number, R: Matrix): Float64Array {
   if (R.rows !== n || R.columns !== n)
     throw new Error(`changeBasis: R is [${R.rows}, ${R.columns}], rows have ${n} values`);
-  const rows = Math.floor(data.length / n);
-  const r = R.to1DArray();
-  const out = new Float64Array(rows * n);
-  for (let i = 0; i < rows; i++) {
-    for (let k = 0; k < n; k++) {
-      const x = data[i * n + k];
-      if (x === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += x * r[k * n + j];
+  return matmul(data, Math.floor(data.length / n), n, R.to1DArray(), n);
+}
+
+/** `a @ b` for row-major `a: [n, k]` and `b: [k, m]`, accumulated in float64 (zeros of `a` skipped). */
+export function matmul(
+  a: ArrayLike<number>,
+  n: number,
+  k: number,
+  b: ArrayLike<number>,
+  m: number,
+): Float64Array {
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < k; r++) {
+      const air = a[i * k + r];
+      if (air === 0) continue;
+      for (let j = 0; j < m; j++) out[i * m + j] += air * b[r * m + j];
     }
   }
   return out;

@@ -15,6 +15,7 @@
  * exactly (to float precision). Terms are returned in the residual stream
  * [pos, d_model] so a figure projects only the positions and tokens it shows.
  */
+import { matmul } from './basis';
 import type { HeadRef } from './circuits';
 import type { Activation } from './hooked-model';
 import type { ModelWeights } from './weights';
@@ -137,25 +138,6 @@ export function termLogits(w: ModelWeights, term: PathTerm, pos: number): Float6
   for (let i = 0; i < d_model; i++) {
     const x = term.resid[pos * d_model + i];
     for (let j = 0; j < d_vocab; j++) out[j] += x * W_U[i * d_vocab + j];
-  }
-  return out;
-}
-
-/** `[n, k] x [k, m]` row-major, float64. */
-function matmul(
-  a: ArrayLike<number>,
-  n: number,
-  k: number,
-  b: ArrayLike<number>,
-  m: number,
-): Float64Array {
-  const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    for (let r = 0; r < k; r++) {
-      const air = a[i * k + r];
-      if (air === 0) continue;
-      for (let j = 0; j < m; j++) out[i * m + j] += air * b[r * m + j];
-    }
   }
   return out;
 }

@@ -2,21 +2,20 @@ import Figure from '../kit/Figure';
 import { useUrlState } from '../kit/use-url-state';
 import {
   DEFAULT_PROMPT,
-  fitToContext,
   formatCount,
   formatNumber,
+  HeadChoice,
   headField,
+  headIn,
   headName,
-  HeadPicker,
   Heatmap,
-  parseHead,
   promptField,
   PromptInput,
   RunState,
   signedScale,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import './ch1.css';
 
@@ -49,49 +48,40 @@ interface Grouped {
  * model's own `hook_attn_scores`, and the multiply-adds each costs.
  */
 export default function GroupingFigure() {
-  const [state, update] = useUrlState(schema, 'gr');
-  const m = useModels([MODEL]);
-  const cfg = m.model?.config;
-  const nCtx = cfg?.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
-  const head =
-    cfg && state.head.layer < cfg.n_layers && state.head.head < cfg.n_heads
-      ? state.head
-      : { layer: 0, head: 0 };
+  const [state, update, reset] = useUrlState(schema, 'gr');
+  const m = useModelPrompt([MODEL], state.prompt, (prompt) => update({ prompt }));
+  const cfg = m.config;
+  const head = headIn(cfg, state.head, { layer: 0, head: 0 });
 
-  const run = useComputation<Grouped>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const l = head.layer;
-            const r = await model.runLatest('ch1-grouping', ids, {
-              hooks: [`blocks.${l}.hook_resid_pre`, `blocks.${l}.attn.hook_attn_scores`],
-              logits: false,
-            });
-            if (!r) return null;
-            const g = await import('../../model/grouping');
-            const X = g.layerInput(r.hooks, l);
-            const a = g.scoresQueriesFirst(model.weights, X, l, head.head);
-            const b = g.scoresBilinearFirst(model.weights, X, l, head.head);
-            const n = r.length;
-            let maxAbs = 0;
-            for (let q = 0; q < n; q++)
-              for (let k = 0; k <= q; k++) maxAbs = Math.max(maxAbs, Math.abs(a.scores[q * n + k]));
-            return {
-              n,
-              tokens: ids,
-              scores: a.scores,
-              qFirst: { multiplyAdds: a.multiplyAdds, ms: a.ms },
-              bFirst: { multiplyAdds: b.multiplyAdds, ms: b.ms },
-              diffGroupings: g.maxCausalDiff(a.scores, b.scores, n),
-              diffModel: g.maxCausalDiff(a.scores, g.modelScores(r.hooks, l, head.head), n),
-              maxAbs,
-            };
-          })()
-        : undefined,
-    [m.model, ids.join(','), headName(head), m.backendVersion],
+  const run = usePromptRun<Grouped>(
+    m,
+    async (model, ids) => {
+      const l = head.layer;
+      const r = await model.runLatest('ch1-grouping', ids, {
+        hooks: [`blocks.${l}.hook_resid_pre`, `blocks.${l}.attn.hook_attn_scores`],
+        logits: false,
+      });
+      if (!r) return null;
+      const g = await import('../../model/grouping');
+      const X = g.layerInput(r.hooks, l);
+      const a = g.scoresQueriesFirst(model.weights, X, l, head.head);
+      const b = g.scoresBilinearFirst(model.weights, X, l, head.head);
+      const n = r.length;
+      let maxAbs = 0;
+      for (let q = 0; q < n; q++)
+        for (let k = 0; k <= q; k++) maxAbs = Math.max(maxAbs, Math.abs(a.scores[q * n + k]));
+      return {
+        n,
+        tokens: ids,
+        scores: a.scores,
+        qFirst: { multiplyAdds: a.multiplyAdds, ms: a.ms },
+        bFirst: { multiplyAdds: b.multiplyAdds, ms: b.ms },
+        diffGroupings: g.maxCausalDiff(a.scores, b.scores, n),
+        diffModel: g.maxCausalDiff(a.scores, g.modelScores(r.hooks, l, head.head), n),
+        maxAbs,
+      };
+    },
+    [headName(head)],
   );
   const res = run.value;
   const labels = res && m.tokenizer ? m.tokenizer.tokenStrings(res.tokens) : [];
@@ -112,29 +102,11 @@ export default function GroupingFigure() {
         </>
       }
     >
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
-      />
+      <PromptInput {...m.input} />
       {cfg && (
-        <HeadPicker
-          nLayers={cfg.n_layers}
-          nHeads={cfg.n_heads}
-          mode="single"
-          label="Head"
-          selected={[headName(head)]}
-          onChange={(s) => {
-            const h = parseHead(s[0]);
-            if (h) update({ head: h });
-          }}
-        />
+        <HeadChoice config={cfg} head={head} label="Head" onChange={(h) => update({ head: h })} />
       )}
-      <RunState
-        run={run}
-        onReset={() => update({ prompt: DEFAULT_PROMPT, head: { layer: 0, head: 0 } })}
-      />
+      <RunState run={run} onReset={reset} />
       {res && (
         <div data-testid="grouping" data-output={`${res.n}|${res.scores[res.n * res.n - 1]}`}>
           <div class="ch1-gr-stats">

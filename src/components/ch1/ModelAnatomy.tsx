@@ -2,17 +2,15 @@ import Figure from '../kit/Figure';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
-  fitToContext,
   formatCount,
   formatShape,
-  MODEL_IDS,
-  ModelSelect,
-  PromptInput,
-  promptField,
+  modelPromptFields,
+  ModelPromptInput,
   RunState,
+  Table,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import type { ModelPart } from '../../model/anatomy';
 import { useId } from 'preact/hooks';
@@ -21,8 +19,7 @@ import './ch1.css';
 const DEFAULT_PROMPT = 'The cat sat on the mat.';
 
 const schema = {
-  prompt: promptField(DEFAULT_PROMPT),
-  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  ...modelPromptFields(DEFAULT_PROMPT),
   part: field.text('attn.0', 20),
 };
 
@@ -45,36 +42,26 @@ const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
  * from a live run with every hook).
  */
 export default function ModelAnatomy() {
-  const [state, update] = useUrlState(schema, 'an');
-  const m = useModels([state.model]);
-  const nCtx = m.model?.config.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
+  const [state, update, reset] = useUrlState(schema, 'an');
+  const m = useModelPrompt([state.model], state.prompt, (prompt) => update({ prompt }));
   const partsId = useId();
 
-  const run = useComputation<Anatomy>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const hooks = model.config.hook_names.filter((n) => n !== 'logits');
-            const r = await model.runLatest('ch1-anatomy', ids, { hooks });
-            if (!r) return null;
-            const { modelParts, parameterCount } = await import('../../model/anatomy');
-            const shapes: Record<string, readonly number[]> = { logits: r.logits!.shape };
-            for (const [k, v] of Object.entries(r.hooks)) shapes[k] = v.shape;
-            const activationCount = Object.values(shapes).reduce((s, sh) => s + count(sh), 0);
-            return {
-              parts: modelParts(model.weights),
-              total: parameterCount(model.weights),
-              shapes,
-              activationCount,
-              length: r.length,
-            };
-          })()
-        : undefined,
-    [m.model, ids.join(','), m.backendVersion],
-  );
+  const run = usePromptRun<Anatomy>(m, async (model, ids) => {
+    const hooks = model.config.hook_names.filter((n) => n !== 'logits');
+    const r = await model.runLatest('ch1-anatomy', ids, { hooks });
+    if (!r) return null;
+    const { modelParts, parameterCount } = await import('../../model/anatomy');
+    const shapes: Record<string, readonly number[]> = { logits: r.logits!.shape };
+    for (const [k, v] of Object.entries(r.hooks)) shapes[k] = v.shape;
+    const activationCount = Object.values(shapes).reduce((s, sh) => s + count(sh), 0);
+    return {
+      parts: modelParts(model.weights),
+      total: parameterCount(model.weights),
+      shapes,
+      activationCount,
+      length: r.length,
+    };
+  });
   const res = run.value;
   const part = res?.parts.find((p) => p.id === state.part) ?? res?.parts[0];
   const partParams = part ? part.parameters.reduce((s, p) => s + p.count, 0) : 0;
@@ -92,20 +79,13 @@ export default function ModelAnatomy() {
         </>
       }
     >
-      <div class="kit-row">
-        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
-      </div>
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
+      <ModelPromptInput
+        model={state.model}
+        onModel={(model) => update({ model })}
+        {...m.input}
         rows={1}
       />
-      <RunState
-        run={run}
-        onReset={() => update({ prompt: DEFAULT_PROMPT, part: 'attn.0', model: 'attn-only-2l' })}
-      />
+      <RunState run={run} onReset={reset} />
       {res && part && (
         <div
           class="ch1-an-layout"
@@ -162,53 +142,19 @@ export default function ModelAnatomy() {
               Parameters: fixed after training, the same for every prompt ({formatCount(partParams)}{' '}
               values).
             </p>
-            <div class="kit-scroll">
-              <table class="kit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">parameter</th>
-                    <th scope="col">shape</th>
-                    <th scope="col">values</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {part.parameters.map((p) => (
-                    <tr key={p.name}>
-                      <td>
-                        <code>{p.name}</code>
-                      </td>
-                      <td>{formatShape(p.shape)}</td>
-                      <td>{formatCount(p.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <TensorTable what="parameter" rows={part.parameters} />
             <p class="kit-note">
               Activations: computed from your prompt, recomputed whenever it changes.
             </p>
-            <div class="kit-scroll">
-              <table class="kit-table" data-testid="activation-table">
-                <thead>
-                  <tr>
-                    <th scope="col">activation</th>
-                    <th scope="col">shape</th>
-                    <th scope="col">values</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {part.hooks.map((h) => (
-                    <tr key={h}>
-                      <td>
-                        <code>{h}</code>
-                      </td>
-                      <td>{res.shapes[h] ? formatShape(res.shapes[h]) : '—'}</td>
-                      <td>{res.shapes[h] ? formatCount(count(res.shapes[h])) : '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <TensorTable
+              what="activation"
+              testId="activation-table"
+              rows={part.hooks.map((h) => ({
+                name: h,
+                shape: res.shapes[h],
+                count: res.shapes[h] && count(res.shapes[h]),
+              }))}
+            />
           </div>
         </div>
       )}
@@ -229,5 +175,31 @@ export default function ModelAnatomy() {
         ]}
       />
     </Figure>
+  );
+}
+
+/** Tensors by name with their shapes and sizes ("—" for one the run did not give). */
+function TensorTable({
+  what,
+  rows,
+  testId,
+}: {
+  /** What the first column names: "parameter" or "activation". */
+  what: string;
+  rows: readonly { name: string; shape?: readonly number[]; count?: number }[];
+  testId?: string;
+}) {
+  return (
+    <Table columns={[what, 'shape', 'values']} testId={testId}>
+      {rows.map((t) => (
+        <tr key={t.name}>
+          <td>
+            <code>{t.name}</code>
+          </td>
+          <td>{t.shape ? formatShape(t.shape) : '—'}</td>
+          <td>{t.count !== undefined ? formatCount(t.count) : '—'}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }

@@ -1,25 +1,23 @@
 import Figure from '../kit/Figure';
-import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
-  fitToContext,
   formatNumber,
   formatPercent,
   Legend,
-  MODEL_IDS,
-  ModelSelect,
+  modelPromptFields,
+  ModelPromptInput,
   positionField,
-  PromptInput,
-  promptField,
+  PredictionBars,
+  probabilityScale,
   resolvePosition,
   RunState,
+  shadeStyle,
+  Table,
   TokenStrip,
   TryThis,
   unsignedScale,
-  useComputation,
-  useModels,
-  probabilityScale,
-  shadeStyle,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 
@@ -27,8 +25,7 @@ const DEFAULT_PROMPT = 'In the beginning God created the heaven and the earth. A
 const K = 5;
 
 const schema = {
-  prompt: promptField(DEFAULT_PROMPT),
-  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  ...modelPromptFields(DEFAULT_PROMPT),
   pos: positionField(-1),
 };
 
@@ -49,40 +46,28 @@ interface Predictions {
  * token shaded by its loss (how surprised the model was to see it).
  */
 export default function TokensPredictions() {
-  const [state, update] = useUrlState(schema, 'tp');
-  const m = useModels([state.model]);
-  const nCtx = m.model?.config.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
-  const key = ids.join(',');
+  const [state, update, reset] = useUrlState(schema, 'tp');
+  const m = useModelPrompt([state.model], state.prompt, (prompt) => update({ prompt }));
 
-  const run = useComputation<Predictions>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const r = await model.runLatest('ch1-predictions', ids);
-            if (!r) return null;
-            const { logitsAt, topPredictions, probabilityOf } =
-              await import('../../model/predictions');
-            const top: TokenPrediction[][] = [];
-            const loss: number[] = [];
-            const pNext: number[] = [];
-            for (let p = 0; p < ids.length; p++) {
-              const row = logitsAt(r.logits!, p);
-              top.push(topPredictions(row, K));
-              if (p + 1 < ids.length) {
-                const pr = probabilityOf(row, ids[p + 1]);
-                pNext.push(pr);
-                loss.push(-Math.log(pr));
-              }
-            }
-            const meanLoss = loss.length ? loss.reduce((a, b) => a + b, 0) / loss.length : NaN;
-            return { ids, top, loss, pNext, meanLoss };
-          })()
-        : undefined,
-    [m.model, key, m.backendVersion],
-  );
+  const run = usePromptRun<Predictions>(m, async (model, ids) => {
+    const r = await model.runLatest('ch1-predictions', ids);
+    if (!r) return null;
+    const { logitsAt, topPredictions, probabilityOf } = await import('../../model/predictions');
+    const top: TokenPrediction[][] = [];
+    const loss: number[] = [];
+    const pNext: number[] = [];
+    for (let p = 0; p < ids.length; p++) {
+      const row = logitsAt(r.logits!, p);
+      top.push(topPredictions(row, K));
+      if (p + 1 < ids.length) {
+        const pr = probabilityOf(row, ids[p + 1]);
+        pNext.push(pr);
+        loss.push(-Math.log(pr));
+      }
+    }
+    const meanLoss = loss.length ? loss.reduce((a, b) => a + b, 0) / loss.length : NaN;
+    return { ids, top, loss, pNext, meanLoss };
+  });
 
   const res = run.value;
   const tok = m.tokenizer;
@@ -106,19 +91,8 @@ export default function TokensPredictions() {
         </>
       }
     >
-      <div class="kit-row">
-        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
-      </div>
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
-      />
-      <RunState
-        run={run}
-        onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
-      />
+      <ModelPromptInput model={state.model} onModel={(model) => update({ model })} {...m.input} />
+      <RunState run={run} onReset={reset} />
       {res && tok && (
         <div
           data-testid="predictions"
@@ -149,22 +123,15 @@ export default function TokensPredictions() {
           <h4 class="kit-subhead">
             After “{strings[pos]}” (position {pos}), the model predicts
           </h4>
-          <ol class="kit-bars" aria-label={`Top ${K} predictions after position ${pos}`}>
-            {res.top[pos].map((t) => (
-              <li key={t.id}>
-                <span class="kit-bar-label">
-                  <code>{show(t.id)}</code>
-                  {pos + 1 < res.ids.length && t.id === res.ids[pos + 1] && (
-                    <span class="kit-tag"> actual next</span>
-                  )}
-                </span>
-                <span class="kit-bar-track">
-                  <span class="kit-bar" style={{ width: `${Math.max(0.5, t.prob * 100)}%` }} />
-                </span>
-                <span class="kit-bar-value">{formatPercent(t.prob)}</span>
-              </li>
-            ))}
-          </ol>
+          <PredictionBars
+            label={`Top ${K} predictions after position ${pos}`}
+            predictions={res.top[pos]}
+            show={show}
+            tag={(id) =>
+              pos + 1 < res.ids.length &&
+              id === res.ids[pos + 1] && <span class="kit-tag"> actual next</span>
+            }
+          />
           {pos + 1 < res.ids.length && (
             <p class="kit-note">
               The real next token “{strings[pos + 1]}” got {formatPercent(res.pNext[pos])} (loss{' '}
@@ -173,48 +140,36 @@ export default function TokensPredictions() {
           )}
           <details class="kit-details" open>
             <summary>Top {K} at every position</summary>
-            <div
-              class="kit-scroll kit-table-scroll"
-              tabIndex={0}
-              aria-label="Predictions at every position"
+            <Table
+              label="Predictions at every position"
+              columns={[
+                'pos',
+                'token',
+                'next',
+                'p(next)',
+                ...Array.from({ length: K }, (_, i) => <>#{i + 1}</>),
+              ]}
             >
-              <table class="kit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">pos</th>
-                    <th scope="col">token</th>
-                    <th scope="col">next</th>
-                    <th scope="col">p(next)</th>
-                    {Array.from({ length: K }, (_, i) => (
-                      <th scope="col" key={i}>
-                        #{i + 1}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {res.top.map((top, p) => (
-                    <tr key={p} class={p === pos ? 'kit-row-selected' : undefined}>
-                      <td>{p}</td>
-                      <td>
-                        <code>{strings[p]}</code>
-                      </td>
-                      <td>{p + 1 < res.ids.length ? <code>{strings[p + 1]}</code> : '—'}</td>
-                      <td>{p + 1 < res.ids.length ? formatPercent(res.pNext[p]) : '—'}</td>
-                      {top.map((t) => (
-                        <td
-                          key={t.id}
-                          style={shadeStyle(probabilityScale, t.prob)}
-                          title={`${show(t.id)}: ${formatPercent(t.prob)}`}
-                        >
-                          <code>{show(t.id)}</code> {formatPercent(t.prob)}
-                        </td>
-                      ))}
-                    </tr>
+              {res.top.map((top, p) => (
+                <tr key={p} class={p === pos ? 'kit-row-selected' : undefined}>
+                  <td>{p}</td>
+                  <td>
+                    <code>{strings[p]}</code>
+                  </td>
+                  <td>{p + 1 < res.ids.length ? <code>{strings[p + 1]}</code> : '—'}</td>
+                  <td>{p + 1 < res.ids.length ? formatPercent(res.pNext[p]) : '—'}</td>
+                  {top.map((t) => (
+                    <td
+                      key={t.id}
+                      style={shadeStyle(probabilityScale, t.prob)}
+                      title={`${show(t.id)}: ${formatPercent(t.prob)}`}
+                    >
+                      <code>{show(t.id)}</code> {formatPercent(t.prob)}
+                    </td>
                   ))}
-                </tbody>
-              </table>
-            </div>
+                </tr>
+              ))}
+            </Table>
             <Legend
               scale={probabilityScale}
               title="Probability of a prediction"

@@ -2,34 +2,29 @@ import Figure from '../kit/Figure';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
-  DEFAULT_PROMPT,
-  fitToContext,
   formatNumber,
-  formatPercent,
   formatSigned,
   HeadPicker,
   headSetField,
   Legend,
-  MODEL_IDS,
-  ModelSelect,
+  modelPromptFields,
+  ModelPromptInput,
   parseHead,
   positionField,
-  promptField,
-  PromptInput,
+  PredictionBars,
   resolvePosition,
   RunState,
   signedScale,
   TokenStrip,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 import './ch2.css';
 
 const schema = {
-  prompt: promptField(DEFAULT_PROMPT),
-  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  ...modelPromptFields(),
   pos: positionField(-1),
   off: headSetField([]),
   sweep: field.bool(false),
@@ -57,12 +52,9 @@ interface AblationResult {
  * every head, one at a time, in a single batched run.
  */
 export default function HeadAblation() {
-  const [state, update] = useUrlState(schema, 'ab');
-  const m = useModels([state.model]);
-  const cfg = m.model?.config;
-  const nCtx = cfg?.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
+  const [state, update, reset] = useUrlState(schema, 'ab');
+  const m = useModelPrompt([state.model], state.prompt, (prompt) => update({ prompt, pos: -1 }));
+  const cfg = m.config;
   const off = state.off
     .map(parseHead)
     .filter(
@@ -70,50 +62,47 @@ export default function HeadAblation() {
         !!h && !!cfg && h.layer < cfg.n_layers && h.head < cfg.n_heads,
     );
 
-  const run = useComputation<AblationResult>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const { n_layers, n_heads } = model.config;
-            const { headMaskWithout } = await import('../../model/head-mask');
-            const { eachHeadAblatedMask } = await import('../../model/interventions');
-            const { perPositionLoss } = await import('../../model/metrics');
-            const { logitsAt, topPredictions } = await import('../../model/predictions');
-            // One batch: row 0 clean, row 1 the reader's ablation, then (sweep) one row per head.
-            const per = n_layers * n_heads;
-            const sweepMask = state.sweep
-              ? eachHeadAblatedMask(n_layers, n_heads).subarray(per)
-              : new Float32Array(0);
-            const rows = 2 + (state.sweep ? per : 0);
-            const mask = new Float32Array(rows * per).fill(1);
-            mask.set(headMaskWithout(model.config, off), per);
-            mask.set(sweepMask, 2 * per);
-            const r = await model.runLatest(
-              'ch2-ablate',
-              Array.from({ length: rows }, () => ids),
-              { headMask: mask },
-            );
-            if (!r) return null;
-            const pos = resolvePosition(state.pos, r.length);
-            const mean = (row: number) => {
-              const l = perPositionLoss(r.logits!, ids, row);
-              return l.length ? l.reduce((a, b) => a + b, 0) / l.length : NaN;
-            };
-            const outcome = (row: number): Outcome => ({
-              top: topPredictions(logitsAt(r.logits!, pos, row), 5),
-              meanLoss: mean(row),
-            });
-            const clean = outcome(0);
-            let sweep: Float64Array | undefined;
-            if (state.sweep) {
-              sweep = new Float64Array(per);
-              for (let i = 0; i < per; i++) sweep[i] = mean(2 + i) - clean.meanLoss;
-            }
-            return { ids, pos, clean, ablated: outcome(1), sweep };
-          })()
-        : undefined,
-    [m.model, ids.join(','), state.pos, state.off.join(','), state.sweep, m.backendVersion],
+  const run = usePromptRun<AblationResult>(
+    m,
+    async (model, ids) => {
+      const { n_layers, n_heads } = model.config;
+      const { headMaskWithout } = await import('../../model/head-mask');
+      const { eachHeadAblatedMask } = await import('../../model/interventions');
+      const { perPositionLoss } = await import('../../model/metrics');
+      const { logitsAt, topPredictions } = await import('../../model/predictions');
+      // One batch: row 0 clean, row 1 the reader's ablation, then (sweep) one row per head.
+      const per = n_layers * n_heads;
+      const sweepMask = state.sweep
+        ? eachHeadAblatedMask(n_layers, n_heads).subarray(per)
+        : new Float32Array(0);
+      const rows = 2 + (state.sweep ? per : 0);
+      const mask = new Float32Array(rows * per).fill(1);
+      mask.set(headMaskWithout(model.config, off), per);
+      mask.set(sweepMask, 2 * per);
+      const r = await model.runLatest(
+        'ch2-ablate',
+        Array.from({ length: rows }, () => ids),
+        { headMask: mask },
+      );
+      if (!r) return null;
+      const pos = resolvePosition(state.pos, r.length);
+      const mean = (row: number) => {
+        const l = perPositionLoss(r.logits!, ids, row);
+        return l.length ? l.reduce((a, b) => a + b, 0) / l.length : NaN;
+      };
+      const outcome = (row: number): Outcome => ({
+        top: topPredictions(logitsAt(r.logits!, pos, row), 5),
+        meanLoss: mean(row),
+      });
+      const clean = outcome(0);
+      let sweep: Float64Array | undefined;
+      if (state.sweep) {
+        sweep = new Float64Array(per);
+        for (let i = 0; i < per; i++) sweep[i] = mean(2 + i) - clean.meanLoss;
+      }
+      return { ids, pos, clean, ablated: outcome(1), sweep };
+    },
+    [state.pos, state.off.join(','), state.sweep],
   );
   const res = run.value;
   const tok = m.tokenizer;
@@ -137,19 +126,7 @@ export default function HeadAblation() {
       <p class="kit-note">
         <strong>{title}</strong>: mean loss {formatNumber(o.meanLoss)} nats
       </p>
-      <ol class="kit-bars" aria-label={`${title}: top predictions`}>
-        {o.top.map((t) => (
-          <li key={t.id}>
-            <span class="kit-bar-label">
-              <code>{show(t.id)}</code>
-            </span>
-            <span class="kit-bar-track">
-              <span class="kit-bar" style={{ width: `${Math.max(0.5, t.prob * 100)}%` }} />
-            </span>
-            <span class="kit-bar-value">{formatPercent(t.prob)}</span>
-          </li>
-        ))}
-      </ol>
+      <PredictionBars label={`${title}: top predictions`} predictions={o.top} show={show} />
     </div>
   );
 
@@ -166,14 +143,10 @@ export default function HeadAblation() {
         </>
       }
     >
-      <div class="kit-row">
-        <ModelSelect value={state.model} onChange={(model) => update({ model, off: [] })} />
-      </div>
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt, pos: -1 })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
+      <ModelPromptInput
+        model={state.model}
+        onModel={(model) => update({ model, off: [] })}
+        {...m.input}
       />
       {cfg && (
         <>
@@ -217,12 +190,7 @@ export default function HeadAblation() {
           </div>
         </>
       )}
-      <RunState
-        run={run}
-        onReset={() =>
-          update({ prompt: DEFAULT_PROMPT, pos: -1, off: [], sweep: false, model: 'attn-only-2l' })
-        }
-      />
+      <RunState run={run} onReset={reset} />
       {res && (
         <div
           data-testid="ablation"

@@ -4,32 +4,27 @@ import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
   colourFor,
-  DEFAULT_PROMPT,
-  fitToContext,
   formatNumber,
   formatPercent,
   formatSigned,
   Legend,
-  MODEL_IDS,
-  ModelSelect,
+  modelPromptFields,
+  ModelPromptInput,
   positionField,
-  promptField,
-  PromptInput,
   resolvePosition,
   RunState,
   signedScale,
   TokenStrip,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import type { Attribution } from '../../model/metrics';
 import type { ModelConfig } from '../../model/config';
 import './ch2.css';
 
 const schema = {
-  prompt: promptField(DEFAULT_PROMPT),
-  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  ...modelPromptFields(),
   pos: positionField(-1),
   /** Which token's logit: the model's top prediction, the real next token, or one the reader types. */
   target: field.oneOf(['top', 'next', 'custom'] as const, 'top'),
@@ -66,43 +61,36 @@ const label = (c: string) =>
  * LayerNorm.
  */
 export default function LogitAttribution() {
-  const [state, update] = useUrlState(schema, 'dla');
-  const m = useModels([state.model]);
+  const [state, update, reset] = useUrlState(schema, 'dla');
+  const m = useModelPrompt([state.model], state.prompt, (prompt) => update({ prompt, pos: -1 }));
   const tokenInputId = useId();
-  const nCtx = m.model?.config.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
   const customIds = m.tokenizer ? m.tokenizer.encode(state.token) : [];
 
-  const run = useComputation<DlaResult>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const r = await model.runLatest('ch2-dla', ids, { hooks: hooksFor(model.config) });
-            if (!r) return null;
-            const { directLogitAttribution } = await import('../../model/metrics');
-            const { logitsAt, topPredictions, probabilityOf } =
-              await import('../../model/predictions');
-            const pos = resolvePosition(state.pos, r.length);
-            const row = logitsAt(r.logits!, pos);
-            let target = topPredictions(row, 1)[0].id;
-            if (state.target === 'next' && pos + 1 < ids.length) target = ids[pos + 1];
-            if (state.target === 'custom' && customIds.length > 0) target = customIds[0];
-            const parts = directLogitAttribution(model.weights, r.hooks, pos, target);
-            const sum = parts.reduce((s, p) => s + p.value, 0);
-            return {
-              ids,
-              pos,
-              target,
-              parts,
-              sum,
-              logit: row[target],
-              prob: probabilityOf(row, target),
-            };
-          })()
-        : undefined,
-    [m.model, ids.join(','), state.pos, state.target, customIds.join(','), m.backendVersion],
+  const run = usePromptRun<DlaResult>(
+    m,
+    async (model, ids) => {
+      const r = await model.runLatest('ch2-dla', ids, { hooks: hooksFor(model.config) });
+      if (!r) return null;
+      const { directLogitAttribution } = await import('../../model/metrics');
+      const { logitsAt, topPredictions, probabilityOf } = await import('../../model/predictions');
+      const pos = resolvePosition(state.pos, r.length);
+      const row = logitsAt(r.logits!, pos);
+      let target = topPredictions(row, 1)[0].id;
+      if (state.target === 'next' && pos + 1 < ids.length) target = ids[pos + 1];
+      if (state.target === 'custom' && customIds.length > 0) target = customIds[0];
+      const parts = directLogitAttribution(model.weights, r.hooks, pos, target);
+      const sum = parts.reduce((s, p) => s + p.value, 0);
+      return {
+        ids,
+        pos,
+        target,
+        parts,
+        sum,
+        logit: row[target],
+        prob: probabilityOf(row, target),
+      };
+    },
+    [state.pos, state.target, customIds.join(',')],
   );
   const res = run.value;
   const tok = m.tokenizer;
@@ -123,15 +111,7 @@ export default function LogitAttribution() {
         </>
       }
     >
-      <div class="kit-row">
-        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
-      </div>
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt, pos: -1 })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
-      />
+      <ModelPromptInput model={state.model} onModel={(model) => update({ model })} {...m.input} />
       <fieldset class="kit-row dla-target">
         <legend class="kit-label">Whose logit</legend>
         {(
@@ -161,18 +141,7 @@ export default function LogitAttribution() {
           onInput={(e) => update({ token: e.currentTarget.value, target: 'custom' })}
         />
       </fieldset>
-      <RunState
-        run={run}
-        onReset={() =>
-          update({
-            prompt: DEFAULT_PROMPT,
-            pos: -1,
-            target: 'top',
-            token: ' mat',
-            model: 'attn-only-2l',
-          })
-        }
-      />
+      <RunState run={run} onReset={reset} />
       {res && tok && (
         <div
           data-testid="dla"

@@ -1,24 +1,20 @@
 import { useEffect, useRef } from 'preact/hooks';
 import Figure from '../kit/Figure';
-import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
-  DEFAULT_PROMPT,
-  fitToContext,
   formatPercent,
   Legend,
-  MODEL_IDS,
-  ModelSelect,
+  modelPromptFields,
+  ModelPromptInput,
   positionField,
+  PredictionBars,
   probabilityScale,
-  promptField,
-  PromptInput,
   resolvePosition,
   RunState,
   shadeStyle,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import type { TokenPrediction } from '../../model/predictions';
 import './ch2.css';
@@ -26,8 +22,7 @@ import './ch2.css';
 const K = 5;
 
 const schema = {
-  prompt: promptField(DEFAULT_PROMPT),
-  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  ...modelPromptFields(),
   pos: positionField(-1),
 };
 
@@ -51,49 +46,43 @@ interface LensResult {
  * deleted.
  */
 export default function LogitLens() {
-  const [state, update] = useUrlState(schema, 'll');
-  const m = useModels([state.model]);
-  const nCtx = m.model?.config.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
+  const [state, update, reset] = useUrlState(schema, 'll');
+  const m = useModelPrompt([state.model], state.prompt, (prompt) => update({ prompt, pos: -1 }));
 
-  const run = useComputation<LensResult>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const { n_layers } = model.config;
-            const hooks = [
-              'blocks.0.hook_resid_pre',
-              ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`),
-            ];
-            const r = await model.runLatest('ch2-lens', ids, { hooks, logits: false });
-            if (!r) return null;
-            const { logitLens } = await import('../../model/metrics');
-            const { topPredictions, probabilityOf } = await import('../../model/predictions');
-            const pos = resolvePosition(state.pos, r.length);
-            const top: TokenPrediction[][][] = Array.from({ length: n_layers + 1 }, () => []);
-            let finalRank: { rank: number; prob: number }[] = [];
-            for (let p = 0; p < r.length; p++) {
-              const lens = logitLens(model.weights, r.hooks, p);
-              lens.forEach((row, s) => top[s].push(topPredictions(row, K)));
-              if (p === pos) {
-                const final = top[n_layers][p][0].id;
-                finalRank = lens.map((row) => {
-                  let rank = 0;
-                  for (let i = 0; i < row.length; i++) if (row[i] > row[final]) rank++;
-                  return { rank, prob: probabilityOf(row, final) };
-                });
-              }
-            }
-            const stages = [
-              'embedding',
-              ...Array.from({ length: n_layers }, (_, l) => `after layer ${l}`),
-            ];
-            return { ids, stages, top, finalRank, pos };
-          })()
-        : undefined,
-    [m.model, ids.join(','), state.pos, m.backendVersion],
+  const run = usePromptRun<LensResult>(
+    m,
+    async (model, ids) => {
+      const { n_layers } = model.config;
+      const hooks = [
+        'blocks.0.hook_resid_pre',
+        ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`),
+      ];
+      const r = await model.runLatest('ch2-lens', ids, { hooks, logits: false });
+      if (!r) return null;
+      const { logitLens } = await import('../../model/metrics');
+      const { topPredictions, probabilityOf } = await import('../../model/predictions');
+      const pos = resolvePosition(state.pos, r.length);
+      const top: TokenPrediction[][][] = Array.from({ length: n_layers + 1 }, () => []);
+      let finalRank: { rank: number; prob: number }[] = [];
+      for (let p = 0; p < r.length; p++) {
+        const lens = logitLens(model.weights, r.hooks, p);
+        lens.forEach((row, s) => top[s].push(topPredictions(row, K)));
+        if (p === pos) {
+          const final = top[n_layers][p][0].id;
+          finalRank = lens.map((row) => {
+            let rank = 0;
+            for (let i = 0; i < row.length; i++) if (row[i] > row[final]) rank++;
+            return { rank, prob: probabilityOf(row, final) };
+          });
+        }
+      }
+      const stages = [
+        'embedding',
+        ...Array.from({ length: n_layers }, (_, l) => `after layer ${l}`),
+      ];
+      return { ids, stages, top, finalRank, pos };
+    },
+    [state.pos],
   );
   const res = run.value;
   const tok = m.tokenizer;
@@ -122,19 +111,8 @@ export default function LogitLens() {
         </>
       }
     >
-      <div class="kit-row">
-        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
-      </div>
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt, pos: -1 })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
-      />
-      <RunState
-        run={run}
-        onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
-      />
+      <ModelPromptInput model={state.model} onModel={(model) => update({ model })} {...m.input} />
+      <RunState run={run} onReset={reset} />
       {res && (
         <div
           data-testid="lens"
@@ -208,22 +186,11 @@ export default function LogitLens() {
                   {stage}: the final prediction <code>{show(finalTop)}</code> is ranked #
                   {res.finalRank[s].rank + 1} ({formatPercent(res.finalRank[s].prob)})
                 </p>
-                <ol class="kit-bars" aria-label={`Top ${K} read ${stage}`}>
-                  {res.top[s][res.pos].map((t) => (
-                    <li key={t.id}>
-                      <span class="kit-bar-label">
-                        <code>{show(t.id)}</code>
-                      </span>
-                      <span class="kit-bar-track">
-                        <span
-                          class="kit-bar"
-                          style={{ width: `${Math.max(0.5, t.prob * 100)}%` }}
-                        />
-                      </span>
-                      <span class="kit-bar-value">{formatPercent(t.prob)}</span>
-                    </li>
-                  ))}
-                </ol>
+                <PredictionBars
+                  label={`Top ${K} read ${stage}`}
+                  predictions={res.top[s][res.pos]}
+                  show={show}
+                />
               </div>
             ))}
           </div>

@@ -1,33 +1,28 @@
 import Figure from '../kit/Figure';
-import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import {
-  DEFAULT_PROMPT,
-  fitToContext,
   formatNumber,
   formatSigned,
   Legend,
-  MODEL_IDS,
-  ModelSelect,
+  modelPromptFields,
+  ModelPromptInput,
   positionField,
-  promptField,
-  PromptInput,
   resolvePosition,
   RunState,
   shadeStyle,
   signedScale,
+  Table,
   TokenStrip,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import type { StreamStage } from '../../model/residual-terms';
 import type { ModelConfig } from '../../model/config';
 import './ch2.css';
 
 const schema = {
-  prompt: promptField(DEFAULT_PROMPT),
-  model: field.oneOf(MODEL_IDS, 'attn-only-2l'),
+  ...modelPromptFields(),
   pos: positionField(-1),
 };
 
@@ -223,40 +218,34 @@ function Channel({ res }: { res: StreamResult }) {
  * the same numbers, to scale.
  */
 export default function StreamSum() {
-  const [state, update] = useUrlState(schema, 'ss');
-  const m = useModels([state.model]);
-  const nCtx = m.model?.config.n_ctx ?? 128;
-  const allIds = m.tokenizer ? m.tokenizer.encode(state.prompt) : [];
-  const ids = fitToContext(allIds, nCtx);
+  const [state, update, reset] = useUrlState(schema, 'ss');
+  const m = useModelPrompt([state.model], state.prompt, (prompt) => update({ prompt, pos: -1 }));
 
-  const run = useComputation<StreamResult>(
-    () =>
-      m.model && ids.length > 0
-        ? (async () => {
-            const model = m.model!;
-            const r = await model.runLatest('ch2-stream', ids, {
-              hooks: hooksFor(model.config),
-              logits: false,
-            });
-            if (!r) return null;
-            const { residualTerms, streamStages, norm, sumOfTerms, projectTerms } =
-              await import('../../model/residual-terms');
-            const pos = resolvePosition(state.pos, r.length);
-            const terms = residualTerms(model.weights, r.hooks, pos);
-            const stages = streamStages(model.weights, r.hooks, terms, pos);
-            const final = sumOfTerms(terms, model.config.d_model);
-            const finalNorm = norm(final);
-            const along = projectTerms(terms, final);
-            const rows = terms.map((t, k) => ({
-              component: t.component,
-              layer: t.layer,
-              norm: t.norm,
-              along: along[k],
-            }));
-            return { ids, pos, rows, stages, finalNorm, config: model.config };
-          })()
-        : undefined,
-    [m.model, ids.join(','), state.pos, m.backendVersion],
+  const run = usePromptRun<StreamResult>(
+    m,
+    async (model, ids) => {
+      const r = await model.runLatest('ch2-stream', ids, {
+        hooks: hooksFor(model.config),
+        logits: false,
+      });
+      if (!r) return null;
+      const { residualTerms, streamStages, norm, sumOfTerms, projectTerms } =
+        await import('../../model/residual-terms');
+      const pos = resolvePosition(state.pos, r.length);
+      const terms = residualTerms(model.weights, r.hooks, pos);
+      const stages = streamStages(model.weights, r.hooks, terms, pos);
+      const final = sumOfTerms(terms, model.config.d_model);
+      const finalNorm = norm(final);
+      const along = projectTerms(terms, final);
+      const rows = terms.map((t, k) => ({
+        component: t.component,
+        layer: t.layer,
+        norm: t.norm,
+        along: along[k],
+      }));
+      return { ids, pos, rows, stages, finalNorm, config: model.config };
+    },
+    [state.pos],
   );
   const res = run.value;
   const strings = res && m.tokenizer ? m.tokenizer.tokenStrings(res.ids) : [];
@@ -279,19 +268,8 @@ export default function StreamSum() {
         </>
       }
     >
-      <div class="kit-row">
-        <ModelSelect value={state.model} onChange={(model) => update({ model })} />
-      </div>
-      <PromptInput
-        value={state.prompt}
-        onInput={(prompt) => update({ prompt, pos: -1 })}
-        tokenCount={allIds.length}
-        nCtx={nCtx}
-      />
-      <RunState
-        run={run}
-        onReset={() => update({ prompt: DEFAULT_PROMPT, pos: -1, model: 'attn-only-2l' })}
-      />
+      <ModelPromptInput model={state.model} onModel={(model) => update({ model })} {...m.input} />
+      <RunState run={run} onReset={reset} />
       {res && (
         <div data-testid="stream" data-output={`${res.ids.join(',')}|${res.pos}|${res.finalNorm}`}>
           <TokenStrip
@@ -314,63 +292,42 @@ export default function StreamSum() {
             <strong>{formatNumber(maxHead)}</strong>.
           </p>
           <div class="ch2-grid">
-            <div class="kit-scroll">
-              <table class="kit-table" data-testid="stages">
-                <caption class="kit-note">
-                  The stream after each stage, and the check that the terms sum to it
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">after</th>
-                    <th scope="col">‖stream‖</th>
-                    <th scope="col">max |Σ terms − stream|</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {res.stages.map((s) => (
-                    <tr key={s.hook}>
-                      <td>{s.label}</td>
-                      <td>{formatNumber(s.norm)}</td>
-                      <td>{formatNumber(s.maxError, 2)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div
-              class="kit-scroll kit-table-scroll"
-              tabIndex={0}
-              aria-label="Every term of the stream"
+            <Table
+              testId="stages"
+              caption="The stream after each stage, and the check that the terms sum to it"
+              columns={['after', '‖stream‖', 'max |Σ terms − stream|']}
             >
-              <table class="kit-table" data-testid="terms">
-                <thead>
-                  <tr>
-                    <th scope="col">term</th>
-                    <th scope="col">‖term‖</th>
-                    <th scope="col">along final</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {res.rows.map((r) => (
-                    <tr key={r.component}>
-                      <td>{label(r.component)}</td>
-                      <td>{formatNumber(r.norm)}</td>
-                      <td style={shadeStyle(alongScale, r.along)}>{formatSigned(r.along)}</td>
-                    </tr>
-                  ))}
-                  <tr>
-                    <td>
-                      <strong>sum</strong>
-                    </td>
-                    <td />
-                    <td>
-                      <strong>{formatSigned(res.rows.reduce((s, r) => s + r.along, 0))}</strong>
-                    </td>
-                  </tr>
-                </tbody>
-              </table>
-              <Legend scale={alongScale} title="signed length along the final stream" />
-            </div>
+              {res.stages.map((s) => (
+                <tr key={s.hook}>
+                  <td>{s.label}</td>
+                  <td>{formatNumber(s.norm)}</td>
+                  <td>{formatNumber(s.maxError, 2)}</td>
+                </tr>
+              ))}
+            </Table>
+            <Table
+              testId="terms"
+              label="Every term of the stream"
+              columns={['term', '‖term‖', 'along final']}
+              after={<Legend scale={alongScale} title="signed length along the final stream" />}
+            >
+              {res.rows.map((r) => (
+                <tr key={r.component}>
+                  <td>{label(r.component)}</td>
+                  <td>{formatNumber(r.norm)}</td>
+                  <td style={shadeStyle(alongScale, r.along)}>{formatSigned(r.along)}</td>
+                </tr>
+              ))}
+              <tr>
+                <td>
+                  <strong>sum</strong>
+                </td>
+                <td />
+                <td>
+                  <strong>{formatSigned(res.rows.reduce((s, r) => s + r.along, 0))}</strong>
+                </td>
+              </tr>
+            </Table>
           </div>
         </div>
       )}

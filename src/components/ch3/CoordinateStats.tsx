@@ -2,17 +2,18 @@ import Figure from '../kit/Figure';
 import {
   formatNumber,
   formatPercent,
+  LiveResult,
   loadRuntime,
-  NumberField,
   promptField,
   PromptInput,
   RadioChoice,
   RunState,
+  seedField,
+  SeedField,
   Stat,
   TryThis,
   useComputation,
-  useModels,
-  usePromptTokens,
+  useModelPrompt,
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
@@ -46,7 +47,7 @@ export const LONG_PROMPT =
 const schema = {
   prompt: promptField(LONG_PROMPT),
   where: field.oneOf(PLACES, 'resid-2l'),
-  seed: field.int(1, 0, 99999),
+  seed: seedField(),
   skip0: field.bool(true),
 };
 
@@ -90,18 +91,16 @@ const countAbove = (x: Float64Array, t: number) => Array.from(x).filter((v) => v
 export default function CoordinateStats() {
   const [s, set] = useUrlState(schema, 'cs');
   const where = WHERE[s.where];
-  const m = useModels([where.model]);
+  const m = useModelPrompt([where.model], s.prompt, (prompt) => set({ prompt }));
   const model = m.model;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
   const first = s.skip0 ? 1 : 0;
 
   const run = useComputation<Result>(
     () =>
-      model && model.config.model_name === where.model && tok.ids.length - first >= 8
+      model && model.config.model_name === where.model && m.ids.length - first >= 8
         ? (async () => {
             const L = await loadRuntime();
-            const r = await model.runLatest('cs', tok.ids, { hooks: [where.hook], logits: false });
+            const r = await model.runLatest('cs', m.ids, { hooks: [where.hook], logits: false });
             if (!r) return null;
             const act = r.hooks[where.hook]; // [batch, pos, n]
             const n = act.shape[2];
@@ -137,7 +136,7 @@ export default function CoordinateStats() {
             };
           })()
         : undefined,
-    [model, tok.ids.join(','), s.where, s.seed, s.skip0, m.backendVersion],
+    [model, m.ids.join(','), s.where, s.seed, s.skip0, m.backendVersion],
   );
   const r = run.value;
 
@@ -156,10 +155,7 @@ export default function CoordinateStats() {
       }
     >
       <PromptInput
-        value={s.prompt}
-        onInput={(prompt) => set({ prompt })}
-        tokenCount={tok.total}
-        nCtx={nCtx}
+        {...m.input}
         rows={4}
         hint="Every position is one sample: longer prompts give steadier statistics."
       />
@@ -170,11 +166,9 @@ export default function CoordinateStats() {
           options={PLACES.map((p) => ({ value: p, label: WHERE[p].label }))}
           onChange={(w) => set({ where: w })}
         />
-        <NumberField
+        <SeedField
           label="Seed of the random basis"
           value={s.seed}
-          min={0}
-          max={99999}
           onChange={(seed) => set({ seed })}
         />
         <label class="kit-inline">
@@ -188,12 +182,12 @@ export default function CoordinateStats() {
           </span>
         </label>
       </div>
-      {tok.ids.length - first < 8 && m.status.kind === 'ready' && (
+      {m.ids.length - first < 8 && m.status.kind === 'ready' && (
         <p class="kit-warning">Type a longer prompt: the statistics need at least 8 positions.</p>
       )}
       <RunState run={run} />
       {r && (
-        <div data-testid="cs-result" data-prompt={s.prompt} data-backend={r.backend}>
+        <LiveResult testId="cs-result" prompt={s.prompt} backend={r.backend}>
           <div class="kit-stats">
             <Stat
               testId="cs-standard"
@@ -245,7 +239,7 @@ export default function CoordinateStats() {
             xTitle="standard deviations from the coordinate's mean"
             log
           />
-        </div>
+        </LiveResult>
       )}
       <TryThis
         items={[

@@ -1,60 +1,54 @@
-import { useRef } from 'preact/hooks';
-import type { LogitComparison } from '../../model/predictions';
-import type { ModelWeights } from '../../model/weights';
 import Figure from '../kit/Figure';
 import {
   DEFAULT_PROMPT,
   Fit,
   formatNumber,
   Heatmap,
+  LiveResult,
   loadRuntime,
-  NumberField,
   positionField,
+  PositionStrip,
   promptField,
   PromptInput,
-  RadioChoice,
   resolvePosition,
   RunState,
   Stat,
-  Strip,
-  TokenStrip,
   TryThis,
   unsignedScale,
-  useComputation,
-  useModels,
-  usePromptTokens,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
-import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
-import { PlaneRotationControls } from './parts';
+import {
+  rotationFields,
+  RotationControls,
+  TokenLogit,
+  TopComparison,
+  type BasisChoice,
+} from './parts';
+import { runBothWays, useWeightsCache, type LogitChange } from './rotated-run';
 
 const MODES = ['random', 'plane', 'permute'] as const;
+const BASIS: BasisChoice<(typeof MODES)[number]> = {
+  legend: 'Change of neuron basis P',
+  options: [
+    { value: 'random', label: 'random rotation' },
+    { value: 'plane', label: 'rotate two neurons' },
+    { value: 'permute', label: 'permutation' },
+  ],
+  noun: 'Neuron',
+};
 const D_MLP = 512;
 
 const schema = {
   prompt: promptField(DEFAULT_PROMPT),
-  mode: field.oneOf(MODES, 'random'),
-  seed: field.int(1, 0, 99999),
-  i: field.int(0, 0, D_MLP - 1),
-  j: field.int(1, 0, D_MLP - 1),
-  deg: field.int(45, -180, 180),
+  ...rotationFields(MODES, D_MLP, 45),
   pos: positionField(),
 };
 
-interface Result {
-  length: number;
-  maxDiff: number;
-  scale: number;
-  epsilon: number;
-  /** KL(original || rotated) of the next-token distribution at each position, nats. */
-  kl: Float64Array;
-  /** Positions whose top prediction changed. */
-  flips: number;
+interface Result extends LogitChange {
   /** Mean next-token loss on the prompt, original and rotated (nats). */
   loss: [number, number];
-  /** The top 3 tokens at each position, original and with the neurons changed. */
-  top: LogitComparison['top'];
-  backend: string;
 }
 
 /**
@@ -64,61 +58,32 @@ interface Result {
  */
 export default function RotateNeurons() {
   const [s, set] = useUrlState(schema, 'rn');
-  const m = useModels(['gelu-1l']);
-  const model = m.model;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const dMlp = model?.config.d_mlp ?? D_MLP;
-  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
-  const cache = useRef<{ key: string; weights: ModelWeights } | undefined>(undefined);
+  const m = useModelPrompt(['gelu-1l'], s.prompt, (prompt) => set({ prompt }));
+  const dMlp = m.config?.d_mlp ?? D_MLP;
+  const rotated = useWeightsCache();
   const j = s.j === s.i ? (s.i + 1) % dMlp : s.j;
   const key = `${s.mode} ${s.mode === 'plane' ? `${s.i} ${j} ${s.deg}` : s.seed}`;
 
-  const run = useComputation<Result>(
-    () =>
-      model && tok.ids.length
-        ? (async () => {
-            const L = await loadRuntime();
-            if (cache.current?.key !== key) {
-              const P =
-                s.mode === 'random'
-                  ? L.randomOrthogonal(dMlp, s.seed)
-                  : s.mode === 'permute'
-                    ? L.randomPermutation(dMlp, s.seed)
-                    : L.planeRotation(dMlp, s.i, j, (s.deg * Math.PI) / 180);
-              cache.current = { key, weights: L.rotateMlpNeurons(model.weights, 0, P) };
-            }
-            const base = await model.runLatest('rn-original', tok.ids);
-            const rot = await model.runLatest('rn-rotated', tok.ids, {
-              weights: cache.current.weights,
-            });
-            if (!base?.logits || !rot?.logits) return null;
-            const n = base.length;
-            const { kl, flips, top } = L.compareLogits(
-              base.logits.data,
-              rot.logits.data,
-              model.config.d_vocab,
-              3,
-            );
-            const mean = (x: Float64Array) =>
-              x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN;
-            const scale = L.maxAbs(base.logits.data);
-            return {
-              length: n,
-              maxDiff: L.maxAbsDiff(rot.logits.data, base.logits.data),
-              scale,
-              epsilon: L.FLOAT32_EPSILON * scale,
-              kl,
-              flips,
-              loss: [
-                mean(L.perPositionLoss(base.logits, tok.ids)),
-                mean(L.perPositionLoss(rot.logits, tok.ids)),
-              ],
-              top,
-              backend: rot.backend,
-            };
-          })()
-        : undefined,
-    [model, tok.ids.join(','), key, m.backendVersion],
+  const run = usePromptRun<Result>(
+    m,
+    async (model, ids) => {
+      const L = await loadRuntime();
+      const weights = rotated(key, () => {
+        const P =
+          s.mode === 'random'
+            ? L.randomOrthogonal(dMlp, s.seed)
+            : s.mode === 'permute'
+              ? L.randomPermutation(dMlp, s.seed)
+              : L.planeRotation(dMlp, s.i, j, (s.deg * Math.PI) / 180);
+        return L.rotateMlpNeurons(model.weights, 0, P);
+      });
+      const both = await runBothWays(L, model, ids, 'rn', weights);
+      if (!both) return null;
+      const mean = (x: Float64Array) => (x.length ? x.reduce((a, b) => a + b, 0) / x.length : NaN);
+      const loss = (r: typeof both.base) => mean(L.perPositionLoss(r.logits!, ids));
+      return { ...both.change, loss: [loss(both.base), loss(both.rot)] };
+    },
+    [key],
   );
 
   const r = run.value;
@@ -139,45 +104,11 @@ export default function RotateNeurons() {
         </>
       }
     >
-      <PromptInput
-        value={s.prompt}
-        onInput={(prompt) => set({ prompt })}
-        tokenCount={tok.total}
-        nCtx={nCtx}
-      />
-      <div class="kit-controls">
-        <RadioChoice
-          legend="Change of neuron basis P"
-          value={s.mode}
-          options={[
-            { value: 'random', label: 'random rotation' },
-            { value: 'plane', label: 'rotate two neurons' },
-            { value: 'permute', label: 'permutation' },
-          ]}
-          onChange={(mode) => set({ mode })}
-        />
-        {s.mode === 'plane' ? (
-          <PlaneRotationControls
-            noun="Neuron"
-            i={s.i}
-            j={j}
-            deg={s.deg}
-            max={dMlp - 1}
-            onChange={set}
-          />
-        ) : (
-          <NumberField
-            label="Seed"
-            value={s.seed}
-            min={0}
-            max={99999}
-            onChange={(seed) => set({ seed })}
-          />
-        )}
-      </div>
+      <PromptInput {...m.input} />
+      <RotationControls basis={BASIS} max={dMlp - 1} state={s} j={j} onChange={set} />
       <RunState run={run} />
       {r && (
-        <div data-testid="rn-result" data-prompt={s.prompt} data-backend={r.backend}>
+        <LiveResult testId="rn-result" prompt={s.prompt} backend={r.backend}>
           <div class="kit-stats">
             <Stat
               testId="rn-maxdiff"
@@ -205,15 +136,12 @@ export default function RotateNeurons() {
           <p class="kit-section-title">
             How far each position's prediction moved: KL(original ‖ changed)
           </p>
-          <Strip>
-            <TokenStrip
-              tokens={tok.strings}
-              label="Position to inspect"
-              selected={pos}
-              onSelect={(p) => set({ pos: p })}
-              describe={(p) => `KL ${formatNumber(r.kl[p])} nats`}
-            />
-          </Strip>
+          <PositionStrip
+            tokens={m.strings}
+            selected={pos}
+            onSelect={(p) => set({ pos: p })}
+            describe={(p) => `KL ${formatNumber(r.kl[p])} nats`}
+          />
           <Fit cols={r.length} cell={30}>
             <Heatmap
               label="KL divergence of the next-token distribution at each position, original against changed neurons"
@@ -223,39 +151,30 @@ export default function RotateNeurons() {
               scale={klScale}
               legendTitle="KL divergence of the next-token distribution (nats)"
               rowLabels={['KL']}
-              colLabels={tok.strings}
+              colLabels={m.strings}
               colTitle="position"
               highlight={{ row: 0, col: pos }}
               onSelect={(_, c) => set({ pos: c })}
             />
           </Fit>
-          <div class="kit-scroll">
-            <table class="kit-table" data-testid="rn-top">
-              <caption class="visually-hidden">Top predictions at position {pos}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Rank</th>
-                  <th scope="col">original model</th>
-                  <th scope="col">neurons changed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.top[pos].original.map((t, k) => (
-                  <tr key={k}>
-                    <td>{k + 1}</td>
-                    <td>
-                      <code>{name(t.index)}</code> {t.value.toFixed(3)}
-                    </td>
-                    <td>
-                      <code>{name(r.top[pos].changed[k].index)}</code>{' '}
-                      {r.top[pos].changed[k].value.toFixed(3)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+          <TopComparison
+            testId="rn-top"
+            pos={pos}
+            top={r.top[pos]}
+            columns={['Rank', 'original model', 'neurons changed']}
+            cells={(t, c, k) => (
+              <>
+                <td>{k + 1}</td>
+                <td>
+                  <TokenLogit text={name(t.index)} value={t.value} digits={3} />
+                </td>
+                <td>
+                  <TokenLogit text={name(c.index)} value={c.value} digits={3} />
+                </td>
+              </>
+            )}
+          />
+        </LiveResult>
       )}
       <TryThis
         items={[

@@ -1,64 +1,60 @@
-import { useRef } from 'preact/hooks';
-import type { LogitComparison } from '../../model/predictions';
-import type { ModelWeights } from '../../model/weights';
 import Figure from '../kit/Figure';
 import {
   DEFAULT_PROMPT,
   Fit,
   formatNumber,
   Heatmap,
+  LiveResult,
   loadRuntime,
-  NumberField,
   positionField,
+  PositionStrip,
   promptField,
   PromptInput,
-  RadioChoice,
   resolvePosition,
   RunState,
   Select,
   signedScale,
   Stat,
-  Strip,
-  TokenStrip,
   TryThis,
   useComputation,
-  useModels,
-  usePromptTokens,
+  useModelPrompt,
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
-import { PlaneRotationControls } from './parts';
+import {
+  rotationFields,
+  RotationControls,
+  TokenLogit,
+  TopComparison,
+  type BasisChoice,
+} from './parts';
+import { runBothWays, useWeightsCache, type LogitChange } from './rotated-run';
 
 const MODELS = ['attn-only-2l', 'gelu-1l'] as const;
 const MODES = ['random', 'plane'] as const;
+const BASIS: BasisChoice<(typeof MODES)[number]> = {
+  legend: 'Rotation R',
+  options: [
+    { value: 'random', label: 'random (seeded)' },
+    { value: 'plane', label: 'in the plane of two axes' },
+  ],
+  noun: 'Axis',
+};
 
 const schema = {
   prompt: promptField(DEFAULT_PROMPT),
   model: field.oneOf(MODELS, 'attn-only-2l'),
-  mode: field.oneOf(MODES, 'random'),
-  seed: field.int(1, 0, 99999),
-  i: field.int(0, 0, 127),
-  j: field.int(1, 0, 127),
-  deg: field.int(90, -180, 180),
+  ...rotationFields(MODES, 128, 90),
   pos: positionField(),
 };
 
-interface Result {
-  /** max |logits(rotated) - logits(original)| over every position and token. */
-  maxDiff: number;
-  /** max |logits|, the scale float32 rounding is relative to. */
-  scale: number;
-  epsilon: number;
+interface Result extends LogitChange {
   /** max |x_rotated - x R|: the rotated model's stream is the rotated stream. */
   streamError: number;
-  length: number;
   /** `[2, d_model]`: the final stream at each position, original then rotated (position-major). */
   coords: Float32Array[];
   rotCoords: Float32Array[];
   norms: [number, number][];
-  /** The top 3 tokens at each position, original and rotated. */
-  top: LogitComparison['top'];
-  backend: string;
 }
 
 /**
@@ -69,57 +65,43 @@ interface Result {
  */
 export default function RotateResidual() {
   const [s, set] = useUrlState(schema, 'rr');
-  const m = useModels([s.model]);
+  const m = useModelPrompt([s.model], s.prompt, (prompt) => set({ prompt }));
   const model = m.model;
-  const nCtx = model?.config.n_ctx ?? 128;
   const d = model?.config.d_model ?? 128;
-  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
-  const cache = useRef<{ key: string; weights: ModelWeights } | undefined>(undefined);
+  const rotated = useWeightsCache();
   const j = s.j === s.i ? (s.i + 1) % d : s.j;
   const key = `${s.model} ${s.mode} ${s.mode === 'random' ? s.seed : `${s.i} ${j} ${s.deg}`}`;
 
   const run = useComputation<Result>(
     () =>
-      model && tok.ids.length && model.config.model_name === s.model
+      model && m.ids.length && model.config.model_name === s.model
         ? (async () => {
             const L = await loadRuntime();
             const R =
               s.mode === 'random'
                 ? L.randomOrthogonal(d, s.seed)
                 : L.planeRotation(d, s.i, j, (s.deg * Math.PI) / 180);
-            if (cache.current?.key !== key)
-              cache.current = { key, weights: L.rotateResidualStream(model.weights, R) };
+            const weights = rotated(key, () => L.rotateResidualStream(model.weights, R));
             const hook = `blocks.${model.config.n_layers - 1}.hook_resid_post`;
-            const base = await model.runLatest('rr-original', tok.ids, { hooks: [hook] });
-            const rot = await model.runLatest('rr-rotated', tok.ids, {
-              hooks: [hook],
-              weights: cache.current.weights,
-            });
-            if (!base || !rot || !base.logits || !rot.logits) return null;
-            const x = base.hooks[hook].data;
-            const xr = rot.hooks[hook].data;
+            const both = await runBothWays(L, model, m.ids, 'rr', weights, [hook]);
+            if (!both) return null;
+            const x = both.base.hooks[hook].data;
+            const xr = both.rot.hooks[hook].data;
             const expected = L.changeBasis(x, d, R);
-            const V = model.config.d_vocab;
-            const scale = L.maxAbs(base.logits.data);
-            const n = base.length;
+            const n = both.change.length;
             return {
-              maxDiff: L.maxAbsDiff(rot.logits.data, base.logits.data),
-              scale,
-              epsilon: L.FLOAT32_EPSILON * scale,
+              ...both.change,
               streamError: L.maxAbsDiff(xr, expected) / L.maxAbs(expected),
-              length: n,
               coords: Array.from({ length: n }, (_, p) => x.slice(p * d, (p + 1) * d)),
               rotCoords: Array.from({ length: n }, (_, p) => xr.slice(p * d, (p + 1) * d)),
               norms: Array.from({ length: n }, (_, p) => [
                 L.rowNorms(x.subarray(p * d, (p + 1) * d), d)[0],
                 L.rowNorms(xr.subarray(p * d, (p + 1) * d), d)[0],
               ]),
-              top: L.compareLogits(base.logits.data, rot.logits.data, V, 3).top,
-              backend: rot.backend,
             };
           })()
         : undefined,
-    [model, tok.ids.join(','), key, m.backendVersion],
+    [model, m.ids.join(','), key, m.backendVersion],
   );
 
   const r = run.value;
@@ -141,43 +123,18 @@ export default function RotateResidual() {
         </>
       }
     >
-      <PromptInput
-        value={s.prompt}
-        onInput={(prompt) => set({ prompt })}
-        tokenCount={tok.total}
-        nCtx={nCtx}
-      />
-      <div class="kit-controls">
+      <PromptInput {...m.input} />
+      <RotationControls basis={BASIS} max={d - 1} state={s} j={j} onChange={set}>
         <Select
           label="Model"
           value={s.model}
           options={MODELS.map((v) => ({ value: v, label: v }))}
           onChange={(model) => set({ model })}
         />
-        <RadioChoice
-          legend="Rotation R"
-          value={s.mode}
-          options={[
-            { value: 'random', label: 'random (seeded)' },
-            { value: 'plane', label: 'in the plane of two axes' },
-          ]}
-          onChange={(mode) => set({ mode })}
-        />
-        {s.mode === 'random' ? (
-          <NumberField
-            label="Seed"
-            value={s.seed}
-            min={0}
-            max={99999}
-            onChange={(seed) => set({ seed })}
-          />
-        ) : (
-          <PlaneRotationControls noun="Axis" i={s.i} j={j} deg={s.deg} max={d - 1} onChange={set} />
-        )}
-      </div>
+      </RotationControls>
       <RunState run={run} />
       {r && (
-        <div data-testid="rr-result" data-prompt={s.prompt} data-backend={r.backend}>
+        <LiveResult testId="rr-result" prompt={s.prompt} backend={r.backend}>
           <div class="kit-stats">
             <Stat
               testId="rr-maxdiff"
@@ -203,14 +160,7 @@ export default function RotateResidual() {
               note="largest difference, relative: the new stream is the old one rotated"
             />
           </div>
-          <Strip>
-            <TokenStrip
-              tokens={tok.strings}
-              label="Position to inspect"
-              selected={pos}
-              onSelect={(p) => set({ pos: p })}
-            />
-          </Strip>
+          <PositionStrip tokens={m.strings} selected={pos} onSelect={(p) => set({ pos: p })} />
           <p class="kit-section-title">
             Final residual stream at position {pos}, coordinate by coordinate
           </p>
@@ -237,33 +187,24 @@ export default function RotateResidual() {
               ))}
             </div>
           )}
-          <div class="kit-scroll">
-            <table class="kit-table" data-testid="rr-top">
-              <caption class="visually-hidden">Top predictions at position {pos}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Next token at {pos}</th>
-                  <th scope="col">original logit</th>
-                  <th scope="col">rotated model</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.top[pos].original.map((t, k) => (
-                  <tr key={t.index}>
-                    <td>
-                      <code>{name(t.index)}</code>
-                    </td>
-                    <td>{t.value.toFixed(4)}</td>
-                    <td>
-                      <code>{name(r.top[pos].changed[k].index)}</code>{' '}
-                      {r.top[pos].changed[k].value.toFixed(4)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+          <TopComparison
+            testId="rr-top"
+            pos={pos}
+            top={r.top[pos]}
+            columns={[<>Next token at {pos}</>, 'original logit', 'rotated model']}
+            cells={(t, c) => (
+              <>
+                <td>
+                  <code>{name(t.index)}</code>
+                </td>
+                <td>{t.value.toFixed(4)}</td>
+                <td>
+                  <TokenLogit text={name(c.index)} value={c.value} digits={4} />
+                </td>
+              </>
+            )}
+          />
+        </LiveResult>
       )}
       <TryThis
         items={[

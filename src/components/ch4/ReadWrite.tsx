@@ -4,25 +4,26 @@ import {
   Fit,
   formatNumber,
   formatPercent,
+  HeadChoice,
   headField,
+  headIn,
   headName,
-  HeadPicker,
   Heatmap,
+  LiveResult,
   loadRuntime,
-  parseHead,
   positionField,
+  PositionStrip,
   promptField,
   PromptInput,
   resolvePosition,
+  type RunInfo,
   RunState,
   Stat,
-  Strip,
-  TokenStrip,
+  Table,
   TryThis,
   unsignedScale,
-  useComputation,
-  useModels,
-  usePromptTokens,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import { useUrlState } from '../kit/use-url-state';
 
@@ -34,10 +35,9 @@ const schema = {
 
 const KINDS = ['Q', 'K', 'V'] as const;
 
-interface Result {
+interface Result extends RunInfo {
   layer: number;
   head: number;
-  length: number;
   /** `[4, d_head]`: singular values of W_Q, W_K, W_V, W_O. */
   singular: Float64Array;
   /** `[3, pos]`: share of the stream's squared norm inside the Q, K, V read subspaces. */
@@ -45,7 +45,6 @@ interface Result {
   /** Tokens whose embedding lies most in each read subspace, and whose unembedding most in the write subspace. */
   topTokens: { kind: string; tokens: { id: number; share: number }[] }[];
   baseline: number;
-  backend: string;
 }
 
 /**
@@ -56,71 +55,60 @@ interface Result {
  */
 export default function ReadWrite() {
   const [s, set] = useUrlState(schema, 'rw');
-  const m = useModels(['attn-only-2l']);
-  const model = m.model;
-  const cfg = model?.config;
-  const nCtx = cfg?.n_ctx ?? 128;
-  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
-  const head =
-    cfg && s.head.layer < cfg.n_layers && s.head.head < cfg.n_heads
-      ? s.head
-      : { layer: 1, head: 0 };
+  const m = useModelPrompt(['attn-only-2l'], s.prompt, (prompt) => set({ prompt }));
+  const cfg = m.config;
+  const head = headIn(cfg, s.head, { layer: 1, head: 0 });
 
-  const run = useComputation<Result>(
-    () =>
-      model && tok.ids.length
-        ? (async () => {
-            const L = await loadRuntime();
-            const { d_model, d_head, d_vocab } = model.config;
-            const w = model.weights;
-            const subs = [
-              ...KINDS.map((k) => L.readSubspace(w, head.layer, head.head, k)),
-              L.writeSubspace(w, head.layer, head.head),
-            ];
-            const hook = `blocks.${head.layer}.hook_resid_pre`;
-            const r = await model.runLatest('rw', tok.ids, { hooks: [hook], logits: false });
-            if (!r) return null;
-            const x = r.hooks[hook].data;
-            const fractions = new Float64Array(3 * r.length);
-            KINDS.forEach((_, k) => {
-              for (let p = 0; p < r.length; p++)
-                fractions[k * r.length + p] = L.projectionFraction(
-                  x.subarray(p * d_model, (p + 1) * d_model),
-                  subs[k].basis,
-                );
-            });
-            // Token directions: rows of W_E for what a head reads, columns of W_U for what it writes.
-            const WE = w.get('embed.W_E').data;
-            const WU = w.get('unembed.W_U').data;
-            const v = new Float64Array(d_model);
-            const topTokens = subs.map((sub, k) => {
-              const shares = new Float64Array(d_vocab);
-              for (let t = 0; t < d_vocab; t++) {
-                for (let i = 0; i < d_model; i++)
-                  v[i] = k < 3 ? WE[t * d_model + i] : WU[i * d_vocab + t];
-                shares[t] = L.projectionFraction(v, sub.basis);
-              }
-              return {
-                kind:
-                  k < 3
-                    ? `reads (${KINDS[k]}) from embeddings of`
-                    : 'writes towards unembeddings of',
-                tokens: L.topK(shares, 6).map((e) => ({ id: e.index, share: e.value })),
-              };
-            });
-            return {
-              layer: head.layer,
-              head: head.head,
-              length: r.length,
-              singular: Float64Array.from(subs.flatMap((sub) => sub.singularValues)),
-              fractions,
-              topTokens,
-              baseline: d_head / d_model,
-              backend: r.backend,
-            };
-          })()
-        : undefined,
-    [model, tok.ids.join(','), headName(head), m.backendVersion],
+  const run = usePromptRun<Result>(
+    m,
+    async (model, ids) => {
+      const L = await loadRuntime();
+      const { d_model, d_head, d_vocab } = model.config;
+      const w = model.weights;
+      const subs = [
+        ...KINDS.map((k) => L.readSubspace(w, head.layer, head.head, k)),
+        L.writeSubspace(w, head.layer, head.head),
+      ];
+      const hook = `blocks.${head.layer}.hook_resid_pre`;
+      const r = await model.runLatest('rw', ids, { hooks: [hook], logits: false });
+      if (!r) return null;
+      const x = r.hooks[hook].data;
+      const fractions = new Float64Array(3 * r.length);
+      KINDS.forEach((_, k) => {
+        for (let p = 0; p < r.length; p++)
+          fractions[k * r.length + p] = L.projectionFraction(
+            x.subarray(p * d_model, (p + 1) * d_model),
+            subs[k].basis,
+          );
+      });
+      // Token directions: rows of W_E for what a head reads, columns of W_U for what it writes.
+      const WE = w.get('embed.W_E').data;
+      const WU = w.get('unembed.W_U').data;
+      const v = new Float64Array(d_model);
+      const topTokens = subs.map((sub, k) => {
+        const shares = new Float64Array(d_vocab);
+        for (let t = 0; t < d_vocab; t++) {
+          for (let i = 0; i < d_model; i++)
+            v[i] = k < 3 ? WE[t * d_model + i] : WU[i * d_vocab + t];
+          shares[t] = L.projectionFraction(v, sub.basis);
+        }
+        return {
+          kind: k < 3 ? `reads (${KINDS[k]}) from embeddings of` : 'writes towards unembeddings of',
+          tokens: L.topK(shares, 6).map((e) => ({ id: e.index, share: e.value })),
+        };
+      });
+      return {
+        layer: head.layer,
+        head: head.head,
+        length: r.length,
+        singular: Float64Array.from(subs.flatMap((sub) => sub.singularValues)),
+        fractions,
+        topTokens,
+        baseline: d_head / d_model,
+        backend: r.backend,
+      };
+    },
+    [headName(head)],
   );
 
   const r = run.value;
@@ -145,31 +133,16 @@ export default function ReadWrite() {
         </>
       }
     >
-      <PromptInput
-        value={s.prompt}
-        onInput={(prompt) => set({ prompt })}
-        tokenCount={tok.total}
-        nCtx={nCtx}
-      />
+      <PromptInput {...m.input} />
       {cfg && (
-        <HeadPicker
-          nLayers={cfg.n_layers}
-          nHeads={cfg.n_heads}
-          selected={[headName(head)]}
-          onChange={(sel) => {
-            const h = sel[0] && parseHead(sel[0]);
-            if (h) set({ head: h });
-          }}
-          mode="single"
-          label="Head"
-        />
+        <HeadChoice config={cfg} head={head} label="Head" onChange={(h) => set({ head: h })} />
       )}
       <RunState run={run} />
       {r && (
-        <div
-          data-testid="rw-result"
-          data-prompt={s.prompt}
-          data-backend={r.backend}
+        <LiveResult
+          testId="rw-result"
+          prompt={s.prompt}
+          backend={r.backend}
           data-head={`${r.layer}.${r.head}`}
         >
           <p class="kit-section-title">
@@ -193,14 +166,7 @@ export default function ReadWrite() {
           <p class="kit-section-title">
             How much of the stream entering layer {r.layer} each input reads, position by position
           </p>
-          <Strip>
-            <TokenStrip
-              tokens={tok.strings}
-              label="Position to inspect"
-              selected={pos}
-              onSelect={(p) => set({ pos: p })}
-            />
-          </Strip>
+          <PositionStrip tokens={m.strings} selected={pos} onSelect={(p) => set({ pos: p })} />
           <div class="kit-stats">
             {KINDS.map((k, i) => (
               <Stat
@@ -221,35 +187,32 @@ export default function ReadWrite() {
               scale={fracScale}
               legendTitle="share of ‖x‖² in the read subspace"
               rowLabels={['Q', 'K', 'V']}
-              colLabels={tok.strings}
+              colLabels={m.strings}
               colTitle="position"
               format={formatPercent}
               highlight={{ row: 0, col: pos }}
               onSelect={(_, c) => set({ pos: c })}
             />
           </Fit>
-          <div class="kit-scroll">
-            <table class="kit-table" data-testid="rw-tokens">
-              <caption class="visually-hidden">
-                Tokens whose directions lie most in the head's subspaces
-              </caption>
-              <tbody>
-                {r.topTokens.map((t) => (
-                  <tr key={t.kind}>
-                    <th scope="row">{t.kind}</th>
-                    <td>
-                      {t.tokens.map((e) => (
-                        <span key={e.id}>
-                          <code>{name(e.id)}</code> {formatPercent(e.share)}{' '}
-                        </span>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </div>
+          <Table
+            testId="rw-tokens"
+            caption="Tokens whose directions lie most in the head's subspaces"
+            captionHidden
+          >
+            {r.topTokens.map((t) => (
+              <tr key={t.kind}>
+                <th scope="row">{t.kind}</th>
+                <td>
+                  {t.tokens.map((e) => (
+                    <span key={e.id}>
+                      <code>{name(e.id)}</code> {formatPercent(e.share)}{' '}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </LiveResult>
       )}
       <TryThis
         items={[

@@ -7,18 +7,19 @@ import {
   Fit,
   formatNumber,
   Heatmap,
+  LiveResult,
   loadRuntime,
   promptField,
   PromptInput,
   RadioChoice,
+  type RunInfo,
   RunState,
   signedScale,
   Stat,
   TryThis,
   unsignedScale,
-  useComputation,
-  useModels,
-  usePromptTokens,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
@@ -45,15 +46,13 @@ interface Weights {
   effective: { layer0: number; layer1: number; all: number };
 }
 
-interface Result {
+interface Result extends RunInfo {
   weights: Weights;
   cosines: number[];
   /** Cosine between the vectors heads a and b actually write, at each position. */
   outputCos: Float64Array;
   /** Participation ratio of the final stream's PCA over the prompt's positions. */
   streamDims: number;
-  length: number;
-  backend: string;
 }
 
 /**
@@ -64,102 +63,96 @@ interface Result {
  */
 export default function Subspaces() {
   const [s, set] = useUrlState(schema, 'ss');
-  const m = useModels(['attn-only-2l']);
-  const model = m.model;
-  const cfg = model?.config;
-  const nCtx = cfg?.n_ctx ?? 128;
-  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
+  const m = useModelPrompt(['attn-only-2l'], s.prompt, (prompt) => set({ prompt }));
+  const cfg = m.config;
   const weightCache = useRef<Weights | undefined>(undefined);
 
-  const run = useComputation<Result>(
-    () =>
-      model && tok.ids.length
-        ? (async () => {
-            const L = await loadRuntime();
-            const w = model.weights;
-            const { n_heads, n_layers, d_model, d_head } = w.config;
-            if (!weightCache.current) {
-              const writes: Matrix[] = [];
-              for (let l = 0; l < n_layers; l++)
-                for (let h = 0; h < n_heads; h++) writes.push(L.writeSubspace(w, l, h).basis);
-              const n = writes.length;
-              const overlaps = new Float64Array(n * n);
-              for (let i = 0; i < n; i++)
-                for (let j = 0; j < n; j++)
-                  overlaps[i * n + j] = L.subspaceOverlap(writes[i], writes[j]);
-              const writeRead: Record<string, Float64Array> = {};
-              for (const k of INPUTS) {
-                const g = new Float64Array(n_heads * n_heads);
-                for (let b = 0; b < n_heads; b++) {
-                  const read = L.readSubspace(w, 1, b, k).basis;
-                  for (let a = 0; a < n_heads; a++)
-                    g[a * n_heads + b] = L.subspaceOverlap(writes[a], read);
-                }
-                writeRead[k] = g;
-              }
-              const l0 = writes.slice(0, n_heads);
-              const l1 = writes.slice(n_heads, 2 * n_heads);
-              weightCache.current = {
-                writes,
-                overlaps,
-                writeRead,
-                baseline: L.randomOverlapBaseline(d_model, d_head, d_head, 48, 0),
-                spanned: {
-                  layer0: L.spannedDimensions(l0),
-                  layer1: L.spannedDimensions(l1),
-                  all: L.spannedDimensions(writes),
-                },
-                effective: {
-                  layer0: L.effectiveDimensions(l0),
-                  layer1: L.effectiveDimensions(l1),
-                  all: L.effectiveDimensions(writes),
-                },
-              };
-            }
-            const W = weightCache.current;
-            const ia = HEADS.indexOf(s.a);
-            const ib = HEADS.indexOf(s.b);
-            const cosines = L.principalCosines(W.writes[ia], W.writes[ib]);
-            const hooks = [
-              ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.attn.hook_result`),
-              `blocks.${n_layers - 1}.hook_resid_post`,
-            ];
-            const r = await model.runLatest('ss', tok.ids, { hooks, logits: false });
-            if (!r) return null;
-            const out = (i: number, p: number) => {
-              const l = Math.floor(i / n_heads);
-              const h = i % n_heads;
-              const at = (p * n_heads + h) * d_model;
-              return r.hooks[`blocks.${l}.attn.hook_result`].data.subarray(at, at + d_model);
-            };
-            const outputCos = new Float64Array(r.length);
-            for (let p = 0; p < r.length; p++) {
-              const x = out(ia, p);
-              const y = out(ib, p);
-              let xy = 0;
-              let xx = 0;
-              let yy = 0;
-              for (let i = 0; i < d_model; i++) {
-                xy += x[i] * y[i];
-                xx += x[i] * x[i];
-                yy += y[i] * y[i];
-              }
-              outputCos[p] = xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0;
-            }
-            const resid = r.hooks[`blocks.${n_layers - 1}.hook_resid_post`].data;
-            const streamDims =
-              r.length >= 3 ? L.participationRatio(L.pca(resid, d_model).variances) : NaN;
-            return {
-              weights: W,
-              cosines,
-              outputCos,
-              streamDims,
-              length: r.length,
-              backend: r.backend,
-            };
-          })()
-        : undefined,
-    [model, tok.ids.join(','), s.a, s.b, m.backendVersion],
+  const run = usePromptRun<Result>(
+    m,
+    async (model, ids) => {
+      const L = await loadRuntime();
+      const w = model.weights;
+      const { n_heads, n_layers, d_model, d_head } = w.config;
+      if (!weightCache.current) {
+        const writes: Matrix[] = [];
+        for (let l = 0; l < n_layers; l++)
+          for (let h = 0; h < n_heads; h++) writes.push(L.writeSubspace(w, l, h).basis);
+        const n = writes.length;
+        const overlaps = new Float64Array(n * n);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < n; j++) overlaps[i * n + j] = L.subspaceOverlap(writes[i], writes[j]);
+        const writeRead: Record<string, Float64Array> = {};
+        for (const k of INPUTS) {
+          const g = new Float64Array(n_heads * n_heads);
+          for (let b = 0; b < n_heads; b++) {
+            const read = L.readSubspace(w, 1, b, k).basis;
+            for (let a = 0; a < n_heads; a++)
+              g[a * n_heads + b] = L.subspaceOverlap(writes[a], read);
+          }
+          writeRead[k] = g;
+        }
+        const l0 = writes.slice(0, n_heads);
+        const l1 = writes.slice(n_heads, 2 * n_heads);
+        weightCache.current = {
+          writes,
+          overlaps,
+          writeRead,
+          baseline: L.randomOverlapBaseline(d_model, d_head, d_head, 48, 0),
+          spanned: {
+            layer0: L.spannedDimensions(l0),
+            layer1: L.spannedDimensions(l1),
+            all: L.spannedDimensions(writes),
+          },
+          effective: {
+            layer0: L.effectiveDimensions(l0),
+            layer1: L.effectiveDimensions(l1),
+            all: L.effectiveDimensions(writes),
+          },
+        };
+      }
+      const W = weightCache.current;
+      const ia = HEADS.indexOf(s.a);
+      const ib = HEADS.indexOf(s.b);
+      const cosines = L.principalCosines(W.writes[ia], W.writes[ib]);
+      const hooks = [
+        ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.attn.hook_result`),
+        `blocks.${n_layers - 1}.hook_resid_post`,
+      ];
+      const r = await model.runLatest('ss', ids, { hooks, logits: false });
+      if (!r) return null;
+      const out = (i: number, p: number) => {
+        const l = Math.floor(i / n_heads);
+        const h = i % n_heads;
+        const at = (p * n_heads + h) * d_model;
+        return r.hooks[`blocks.${l}.attn.hook_result`].data.subarray(at, at + d_model);
+      };
+      const outputCos = new Float64Array(r.length);
+      for (let p = 0; p < r.length; p++) {
+        const x = out(ia, p);
+        const y = out(ib, p);
+        let xy = 0;
+        let xx = 0;
+        let yy = 0;
+        for (let i = 0; i < d_model; i++) {
+          xy += x[i] * y[i];
+          xx += x[i] * x[i];
+          yy += y[i] * y[i];
+        }
+        outputCos[p] = xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0;
+      }
+      const resid = r.hooks[`blocks.${n_layers - 1}.hook_resid_post`].data;
+      const streamDims =
+        r.length >= 3 ? L.participationRatio(L.pca(resid, d_model).variances) : NaN;
+      return {
+        weights: W,
+        cosines,
+        outputCos,
+        streamDims,
+        length: r.length,
+        backend: r.backend,
+      };
+    },
+    [s.a, s.b],
   );
 
   const r = run.value;
@@ -187,15 +180,10 @@ export default function Subspaces() {
         </>
       }
     >
-      <PromptInput
-        value={s.prompt}
-        onInput={(prompt) => set({ prompt })}
-        tokenCount={tok.total}
-        nCtx={nCtx}
-      />
+      <PromptInput {...m.input} />
       <RunState run={run} />
       {r && W && base && (
-        <div data-testid="ss-result" data-prompt={s.prompt} data-backend={r.backend}>
+        <LiveResult testId="ss-result" prompt={s.prompt} backend={r.backend}>
           <div class="kit-stats">
             <Stat
               testId="ss-bandwidth"
@@ -268,7 +256,7 @@ export default function Subspaces() {
               scale={cosScale}
               legendTitle="cosine between the two heads' outputs"
               rowLabels={['cos']}
-              colLabels={tok.strings}
+              colLabels={m.strings}
               colTitle="position"
               format={(v) => formatNumber(v, 2)}
             />
@@ -301,7 +289,7 @@ export default function Subspaces() {
               />
             </Fit>
           )}
-        </div>
+        </LiveResult>
       )}
       <TryThis
         items={[

@@ -8,20 +8,22 @@ import {
   formatNumber,
   formatPercent,
   Heatmap,
+  LiveResult,
   loadRuntime,
-  NumberField,
   promptField,
   PromptInput,
   RadioChoice,
+  type RunInfo,
   RunState,
+  seedField,
+  SeedField,
   Select,
   signedScale,
   Stat,
   TryThis,
   unsignedScale,
-  useComputation,
-  useModels,
-  usePromptTokens,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
@@ -36,7 +38,7 @@ const schema = {
   writer: field.oneOf(WRITERS, '0.0'),
   reader: field.oneOf(READERS, '1.0'),
   input: field.oneOf(INPUTS, 'K'),
-  seed: field.int(0, 0, 99999),
+  seed: seedField(0),
 };
 
 function toWriter(name: string): Writer {
@@ -50,7 +52,7 @@ interface Grid {
   baselines: Record<(typeof INPUTS)[number], Baseline>;
 }
 
-interface Result {
+interface Result extends RunInfo {
   /** The virtual weight matrix `[rows, d_head]` and its row labels. */
   vw: Float64Array;
   vwRows: number;
@@ -61,9 +63,7 @@ interface Result {
   /** `[writers, pos]` shares of what the reader reads, and the writer names. */
   shares: Float64Array;
   shareWriters: string[];
-  length: number;
   grid: Grid;
-  backend: string;
 }
 
 /**
@@ -74,93 +74,84 @@ interface Result {
  */
 export default function VirtualWeights() {
   const [s, set] = useUrlState(schema, 'vw');
-  const m = useModels(['attn-only-2l']);
-  const model = m.model;
-  const cfg = model?.config;
-  const nCtx = cfg?.n_ctx ?? 128;
+  const m = useModelPrompt(['attn-only-2l'], s.prompt, (prompt) => set({ prompt }));
+  const cfg = m.config;
   const dHead = cfg?.d_head ?? 16;
-  const tok = usePromptTokens(m.tokenizer, s.prompt, nCtx);
   const gridCache = useRef<{ seed: number; grid: Grid } | undefined>(undefined);
   const baseCache = useRef(new Map<string, Baseline>());
 
-  const run = useComputation<Result>(
-    () =>
-      model && tok.ids.length
-        ? (async () => {
-            const L = await loadRuntime();
-            const w = model.weights;
-            const writer = toWriter(s.writer);
-            const [rl, rh] = s.reader.split('.').map(Number);
-            const reader: Reader = { layer: rl, head: rh, input: s.input };
-            const rows =
-              writer.kind === 'embed'
-                ? tok.ids
-                : writer.kind === 'pos'
-                  ? tok.ids.map((_, p) => p)
-                  : [];
-            const V = L.virtualWeights(w, writer, reader, rows);
-            const score = L.writerCompositionScore(w, writer, reader);
-            const bKey = `${s.writer === 'embed' || s.writer === 'pos' ? s.writer : 'head'} ${s.input} ${s.seed}`;
-            let baseline = baseCache.current.get(bKey);
-            if (!baseline) {
-              // Head to head: the same baseline as the grid below (and the text).
-              baseline =
-                writer.kind === 'head'
-                  ? L.compositionBaseline(w.config.d_model, w.config.d_head, s.input, 64, s.seed)
-                  : L.writerCompositionBaseline(w, writer, reader, 12, s.seed);
-              baseCache.current.set(bKey, baseline);
-            }
-            if (gridCache.current?.seed !== s.seed) {
-              const grid: Grid = {
-                scores: {
-                  Q: L.compositionScores(w, 0, 1, 'Q'),
-                  K: L.compositionScores(w, 0, 1, 'K'),
-                  V: L.compositionScores(w, 0, 1, 'V'),
-                },
-                baselines: {
-                  Q: L.compositionBaseline(w.config.d_model, w.config.d_head, 'Q', 64, s.seed),
-                  K: L.compositionBaseline(w.config.d_model, w.config.d_head, 'K', 64, s.seed),
-                  V: L.compositionBaseline(w.config.d_model, w.config.d_head, 'V', 64, s.seed),
-                },
-              };
-              gridCache.current = { seed: s.seed, grid };
-            }
-            const hooks = [
-              'hook_embed',
-              'hook_pos_embed',
-              'blocks.0.attn.hook_result',
-              `blocks.${rl}.hook_resid_pre`,
-            ];
-            const r = await model.runLatest('vw', tok.ids, { hooks, logits: false });
-            if (!r) return null;
-            const shares = L.readShares(w, r.hooks, reader);
-            const labels = m.tokenizer ? m.tokenizer.tokenStrings(tok.ids) : tok.ids.map(String);
-            return {
-              vw: Float64Array.from(V.to1DArray()),
-              vwRows: V.rows,
-              vwRowLabels:
-                writer.kind === 'embed'
-                  ? labels
-                  : writer.kind === 'pos'
-                    ? rows.map(String)
-                    : Array.from({ length: V.rows }, (_, i) => `z${i}`),
-              vwRowTitle:
-                writer.kind === 'embed'
-                  ? 'token of the prompt'
-                  : writer.kind === 'pos'
-                    ? 'position'
-                    : `head ${s.writer}'s z`,
-              score,
-              baseline,
-              shares: Float64Array.from(shares.flatMap((x) => Array.from(x.share))),
-              shareWriters: shares.map((x) => x.writer),
-              length: r.length,
-              grid: gridCache.current.grid,
-              backend: r.backend,
-            };
-          })()
-        : undefined,
-    [model, tok.ids.join(','), s.writer, s.reader, s.input, s.seed, m.backendVersion],
+  const run = usePromptRun<Result>(
+    m,
+    async (model, ids) => {
+      const L = await loadRuntime();
+      const w = model.weights;
+      const writer = toWriter(s.writer);
+      const [rl, rh] = s.reader.split('.').map(Number);
+      const reader: Reader = { layer: rl, head: rh, input: s.input };
+      const rows =
+        writer.kind === 'embed' ? ids : writer.kind === 'pos' ? ids.map((_, p) => p) : [];
+      const V = L.virtualWeights(w, writer, reader, rows);
+      const score = L.writerCompositionScore(w, writer, reader);
+      const bKey = `${s.writer === 'embed' || s.writer === 'pos' ? s.writer : 'head'} ${s.input} ${s.seed}`;
+      let baseline = baseCache.current.get(bKey);
+      if (!baseline) {
+        // Head to head: the same baseline as the grid below (and the text).
+        baseline =
+          writer.kind === 'head'
+            ? L.compositionBaseline(w.config.d_model, w.config.d_head, s.input, 64, s.seed)
+            : L.writerCompositionBaseline(w, writer, reader, 12, s.seed);
+        baseCache.current.set(bKey, baseline);
+      }
+      if (gridCache.current?.seed !== s.seed) {
+        const grid: Grid = {
+          scores: {
+            Q: L.compositionScores(w, 0, 1, 'Q'),
+            K: L.compositionScores(w, 0, 1, 'K'),
+            V: L.compositionScores(w, 0, 1, 'V'),
+          },
+          baselines: {
+            Q: L.compositionBaseline(w.config.d_model, w.config.d_head, 'Q', 64, s.seed),
+            K: L.compositionBaseline(w.config.d_model, w.config.d_head, 'K', 64, s.seed),
+            V: L.compositionBaseline(w.config.d_model, w.config.d_head, 'V', 64, s.seed),
+          },
+        };
+        gridCache.current = { seed: s.seed, grid };
+      }
+      const hooks = [
+        'hook_embed',
+        'hook_pos_embed',
+        'blocks.0.attn.hook_result',
+        `blocks.${rl}.hook_resid_pre`,
+      ];
+      const r = await model.runLatest('vw', ids, { hooks, logits: false });
+      if (!r) return null;
+      const shares = L.readShares(w, r.hooks, reader);
+      const labels = m.tokenizer ? m.tokenizer.tokenStrings(ids) : ids.map(String);
+      return {
+        vw: Float64Array.from(V.to1DArray()),
+        vwRows: V.rows,
+        vwRowLabels:
+          writer.kind === 'embed'
+            ? labels
+            : writer.kind === 'pos'
+              ? rows.map(String)
+              : Array.from({ length: V.rows }, (_, i) => `z${i}`),
+        vwRowTitle:
+          writer.kind === 'embed'
+            ? 'token of the prompt'
+            : writer.kind === 'pos'
+              ? 'position'
+              : `head ${s.writer}'s z`,
+        score,
+        baseline,
+        shares: Float64Array.from(shares.flatMap((x) => Array.from(x.share))),
+        shareWriters: shares.map((x) => x.writer),
+        length: r.length,
+        grid: gridCache.current.grid,
+        backend: r.backend,
+      };
+    },
+    [s.writer, s.reader, s.input, s.seed],
   );
 
   const r = run.value;
@@ -185,12 +176,7 @@ export default function VirtualWeights() {
         </>
       }
     >
-      <PromptInput
-        value={s.prompt}
-        onInput={(prompt) => set({ prompt })}
-        tokenCount={tok.total}
-        nCtx={nCtx}
-      />
+      <PromptInput {...m.input} />
       <div class="kit-controls">
         <Select
           label="Writer"
@@ -218,17 +204,15 @@ export default function VirtualWeights() {
           options={INPUTS.map((k) => ({ value: k, label: k }))}
           onChange={(input) => set({ input })}
         />
-        <NumberField
+        <SeedField
           label="Seed of the random baseline"
           value={s.seed}
-          min={0}
-          max={99999}
           onChange={(seed) => set({ seed })}
         />
       </div>
       <RunState run={run} />
       {r && (
-        <div data-testid="vw-result" data-prompt={s.prompt} data-backend={r.backend}>
+        <LiveResult testId="vw-result" prompt={s.prompt} backend={r.backend}>
           <div class="kit-stats">
             <Stat
               testId="vw-score"
@@ -283,7 +267,7 @@ export default function VirtualWeights() {
               scale={shareScale}
               legendTitle="share of the reader's input"
               rowLabels={r.shareWriters}
-              colLabels={m.tokenizer ? m.tokenizer.tokenStrings(tok.ids) : undefined}
+              colLabels={m.strings}
               rowTitle="writer"
               colTitle="position"
               highlight={writerRow >= 0 ? { row: writerRow, col: r.length - 1 } : undefined}
@@ -327,7 +311,7 @@ export default function VirtualWeights() {
               </div>
             ))}
           </div>
-        </div>
+        </LiveResult>
       )}
       <TryThis
         items={[

@@ -1,9 +1,10 @@
 import Figure from '../kit/Figure';
 import {
-  fitToContext,
+  AttentionPattern,
+  HeadChoice,
   headField,
+  headIn,
   headName,
-  HeadPicker,
   Heatmap,
   ModelSelect,
   positionField,
@@ -14,8 +15,8 @@ import {
   RunState,
   TokenStrip,
   TryThis,
-  useComputation,
-  useModels,
+  useModelPrompt,
+  usePromptRun,
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
@@ -39,30 +40,22 @@ const schema = {
  */
 export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModels([state.model]);
-  const { model, tokenizer } = m;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const all = tokenizer ? tokenizer.encode(state.text) : [];
-  const ids = fitToContext(all, nCtx);
-  const run = useComputation(
-    () =>
-      model && ids.length > 0
-        ? model.runLatest(`${prefix}-${model.config.model_name}`, ids, {
-            hooks: Array.from(
-              { length: model.config.n_layers },
-              (_, l) => `blocks.${l}.attn.hook_pattern`,
-            ),
-            logits: false,
-          })
-        : undefined,
-    [model, ids.join(','), m.backendVersion],
+  const m = useModelPrompt([state.model], state.text, (text) => update({ text, pos: -1 }));
+  const { model, ids, strings } = m;
+  const run = usePromptRun(m, (model, ids) =>
+    model.runLatest(`${prefix}-${model.config.model_name}`, ids, {
+      hooks: Array.from(
+        { length: model.config.n_layers },
+        (_, l) => `blocks.${l}.attn.hook_pattern`,
+      ),
+      logits: false,
+    }),
   );
   const r = run.value;
   const cfg = model?.config;
   const fresh =
     r && cfg && r.length === ids.length && r.hooks[`blocks.${cfg.n_layers - 1}.attn.hook_pattern`];
   const n = fresh ? r.length : 0;
-  const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
   // With no position chosen, start at the first full stop: where a sentence's gist could be kept.
   const firstStop = strings.slice(0, n).findIndex((t) => t.includes('.'));
   const pos = state.pos === -1 && firstStop >= 0 ? firstStop : resolvePosition(state.pos, n);
@@ -72,10 +65,7 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
         head: i % cfg.n_heads,
       }))
     : [];
-  const chosen =
-    cfg && state.head.layer < cfg.n_layers && state.head.head < cfg.n_heads
-      ? state.head
-      : { layer: 0, head: 0 };
+  const chosen = headIn(cfg, state.head, { layer: 0, head: 0 });
 
   let from: Float64Array | undefined;
   let to: Float64Array | undefined;
@@ -100,8 +90,24 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
   }
   const headLabels = heads.map(headName);
   const posLabels = strings.map((s, i) => `${i} ${s}`);
-  const masked = (values: Float64Array | undefined, cols: number) => (row: number, col: number) =>
-    Number.isNaN(values?.[row * cols + col] ?? NaN);
+  // Every head (rows) against the positions (columns): attention from the chosen token, or to it.
+  const byHead = (label: string, values: Float64Array, colTitle: string, maskedText: string) => (
+    <Heatmap
+      label={label}
+      values={values}
+      rows={heads.length}
+      cols={n}
+      rowLabels={headLabels}
+      colLabels={posLabels}
+      rowTitle="head"
+      colTitle={colTitle}
+      legendTitle="attention probability"
+      scale={probabilityScale}
+      isMasked={(row, col) => Number.isNaN(values[row * n + col])}
+      maskedText={maskedText}
+      onSelect={(row) => update({ head: heads[row] })}
+    />
+  );
 
   return (
     <Figure
@@ -118,16 +124,9 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       <ModelSelect
         value={state.model}
         models={MODELS}
-        onChange={(id) =>
-          update({ model: id as (typeof MODELS)[number], head: { layer: 0, head: 0 } })
-        }
+        onChange={(model) => update({ model, head: { layer: 0, head: 0 } })}
       />
-      <PromptInput
-        value={state.text}
-        onInput={(text) => update({ text, pos: -1 })}
-        tokenCount={all.length}
-        nCtx={nCtx}
-      />
+      <PromptInput {...m.input} />
       <RunState run={run} onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })} />
       {n > 0 && (
         <p class="kit-note">
@@ -143,62 +142,30 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       {from && to && full && cfg && (
         <div data-testid="attention-ready" data-key={`${n}:${pos}:${ids.join(',')}`}>
           <p class="kit-subhead">Where each head attends from “{strings[pos]}”</p>
-          <Heatmap
-            label={`Attention from position ${pos} for every head`}
-            values={from}
-            rows={heads.length}
-            cols={n}
-            rowLabels={headLabels}
-            colLabels={posLabels}
-            rowTitle="head"
-            colTitle="key"
-            legendTitle="attention probability"
-            scale={probabilityScale}
-            isMasked={masked(from, n)}
-            maskedText="in the future (masked)"
-            onSelect={(row) => update({ head: heads[row] })}
-          />
+          {byHead(
+            `Attention from position ${pos} for every head`,
+            from,
+            'key',
+            'in the future (masked)',
+          )}
           <p class="kit-subhead">What attends to “{strings[pos]}”</p>
-          <Heatmap
-            label={`Attention paid to position ${pos} by later queries, every head`}
-            values={to}
-            rows={heads.length}
-            cols={n}
-            rowLabels={headLabels}
-            colLabels={posLabels}
-            rowTitle="head"
-            colTitle="query"
-            legendTitle="attention probability"
-            scale={probabilityScale}
-            isMasked={masked(to, n)}
-            maskedText="before the token (cannot see it)"
-            onSelect={(row) => update({ head: heads[row] })}
-          />
+          {byHead(
+            `Attention paid to position ${pos} by later queries, every head`,
+            to,
+            'query',
+            'before the token (cannot see it)',
+          )}
           <p class="kit-subhead">Full pattern of head {headName(chosen)}</p>
-          <HeadPicker
-            nLayers={cfg.n_layers}
-            nHeads={cfg.n_heads}
-            selected={[headName(chosen)]}
-            onChange={(names) => {
-              const [l, h] = (names[0] ?? '0.0').split('.').map(Number);
-              update({ head: { layer: l, head: h } });
-            }}
-            mode="single"
+          <HeadChoice
+            config={cfg}
+            head={chosen}
             label="Head whose full pattern is shown"
+            onChange={(head) => update({ head })}
           />
-          <Heatmap
+          <AttentionPattern
             label={`Attention pattern of head ${headName(chosen)}`}
             values={full}
-            rows={n}
-            cols={n}
-            rowLabels={posLabels}
-            colLabels={posLabels}
-            rowTitle="query"
-            colTitle="key"
-            legendTitle="attention probability"
-            scale={probabilityScale}
-            isMasked={(q, k) => k > q}
-            maskedText="in the future (masked)"
+            labels={posLabels}
             highlight={{ row: pos, col: pos }}
             onSelect={(q) => update({ pos: q })}
           />

@@ -1,14 +1,16 @@
 import Figure from '../kit/Figure';
 import {
   formatNumber,
+  HeadChoice,
   headField,
+  headIn,
   headName,
-  HeadPicker,
   loadRuntime,
   ModelSelect,
   promptField,
   PromptInput,
   RunState,
+  TokenTable,
   TryThis,
   useComputation,
   useModels,
@@ -42,10 +44,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
   const m = useModels([state.model]);
   const { model, tokenizer } = m;
   const cfg = model?.config;
-  const head =
-    cfg && state.head.layer < cfg.n_layers && state.head.head < cfg.n_heads
-      ? state.head
-      : { layer: 0, head: 0 };
+  const head = headIn(cfg, state.head, { layer: 0, head: 0 });
   const ids = tokenizer ? tokenizer.encode(state.token) : [];
   const token = ids[ids.length - 1];
 
@@ -100,22 +99,10 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       <ModelSelect
         value={state.model}
         models={MODELS}
-        onChange={(id) =>
-          update({ model: id as (typeof MODELS)[number], head: { layer: 0, head: 0 } })
-        }
+        onChange={(model) => update({ model, head: { layer: 0, head: 0 } })}
       />
       {cfg && (
-        <HeadPicker
-          nLayers={cfg.n_layers}
-          nHeads={cfg.n_heads}
-          selected={[selectedName]}
-          onChange={(names) => {
-            const [l, h] = (names[0] ?? '0.0').split('.').map(Number);
-            update({ head: { layer: l, head: h } });
-          }}
-          mode="single"
-          label="Head"
-        />
+        <HeadChoice config={cfg} head={head} label="Head" onChange={(h) => update({ head: h })} />
       )}
       <PromptInput
         label="Token"
@@ -131,11 +118,17 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
           <div class="kit-grid">
             <div>
               <p class="kit-subhead">QK: as a query, “{name(c.token)}” attends most to…</p>
-              <RankTable rows={c.qk.map((r) => [name(r.index), r.value])} value="score" />
+              <TokenTable
+                value="score"
+                rows={c.qk.map((r) => [name(r.index), formatNumber(r.value)])}
+              />
             </div>
             <div>
               <p class="kit-subhead">OV: attending to “{name(c.token)}” raises the logits of…</p>
-              <RankTable rows={c.ov.map((r) => [name(r.index), r.value])} value="logit" />
+              <TokenTable
+                value="logit"
+                rows={c.ov.map((r) => [name(r.index), formatNumber(r.value)])}
+              />
             </div>
           </div>
           <p class="kit-note">
@@ -178,27 +171,6 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
         ]}
       />
     </Figure>
-  );
-}
-
-function RankTable({ rows, value }: { rows: [string, number][]; value: string }) {
-  return (
-    <table class="kit-num-table">
-      <thead>
-        <tr>
-          <th scope="col">token</th>
-          <th scope="col">{value}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map(([t, v], i) => (
-          <tr key={i}>
-            <td>{t}</td>
-            <td>{formatNumber(v)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 

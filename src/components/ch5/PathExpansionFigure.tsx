@@ -1,8 +1,8 @@
 import Figure from '../kit/Figure';
 import {
-  fitToContext,
   formatNumber,
   loadRuntime,
+  NumTable,
   positionField,
   promptField,
   PromptInput,
@@ -12,7 +12,7 @@ import {
   TokenStrip,
   TryThis,
   useComputation,
-  useModels,
+  useModelPrompt,
 } from '../kit';
 import { useUrlState } from '../kit/use-url-state';
 
@@ -35,11 +35,8 @@ const schema = {
  */
 export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModels(['attn-only-1l']);
-  const { model, tokenizer } = m;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const all = tokenizer ? tokenizer.encode(state.text) : [];
-  const ids = fitToContext(all, nCtx);
+  const m = useModelPrompt(['attn-only-1l'], state.text, (text) => update({ text, pos: -1 }));
+  const { model, tokenizer, ids, strings } = m;
   const nextIds = tokenizer && state.next ? tokenizer.encode(state.next) : [];
   const pos = resolvePosition(state.pos, ids.length);
 
@@ -82,7 +79,6 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
     return rt.skipTrigrams(model.weights, 0, cands, 12);
   }, [model, cands.join(',')]);
 
-  const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
   const name = (id: number) => (tokenizer ? tokenizer.tokenStrings([id])[0] : String(id));
   const s = split.value;
   return (
@@ -98,12 +94,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
         </>
       }
     >
-      <PromptInput
-        value={state.text}
-        onInput={(text) => update({ text, pos: -1 })}
-        tokenCount={all.length}
-        nCtx={nCtx}
-      />
+      <PromptInput {...m.input} />
       <RunState run={split} onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })} />
       <p class="kit-note">Choose the position whose next-token logit to split (now {pos}).</p>
       <TokenStrip
@@ -146,44 +137,30 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       />
       <RunState run={trigrams} onReset={() => update({ cands: DEFAULT_CANDS })} />
       {trigrams.value && (
-        <div
-          class="kit-table-scroll"
-          tabIndex={0}
-          role="region"
-          aria-label="Skip-trigram table (scrolls sideways)"
+        <NumTable
+          label="Skip-trigram table (scrolls sideways)"
           data-testid="trigrams-ready"
           data-key={cands.join(',')}
-        >
-          <table class="kit-num-table">
-            <caption class="kit-note">
+          caption={
+            <>
               Strongest A … B → C among your tokens. Attention: B's softmax share over the
               candidates from the token-level QK circuit. Boost: how much attending to A raises C
               above the average logit (full OV circuit).
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">head</th>
-                <th scope="col">A</th>
-                <th scope="col">B</th>
-                <th scope="col">→ C</th>
-                <th scope="col">attention</th>
-                <th scope="col">boost</th>
-              </tr>
-            </thead>
-            <tbody>
-              {trigrams.value.map((t, i) => (
-                <tr key={i}>
-                  <td>{`${t.layer}.${t.head}`}</td>
-                  <td>{name(t.a)}</td>
-                  <td>{name(t.b)}</td>
-                  <td>{name(t.c)}</td>
-                  <td>{formatNumber(t.attention, 2)}</td>
-                  <td>{formatNumber(t.boost)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+          columns={['head', 'A', 'B', '→ C', 'attention', 'boost']}
+        >
+          {trigrams.value.map((t, i) => (
+            <tr key={i}>
+              <td>{`${t.layer}.${t.head}`}</td>
+              <td>{name(t.a)}</td>
+              <td>{name(t.b)}</td>
+              <td>{name(t.c)}</td>
+              <td>{formatNumber(t.attention, 2)}</td>
+              <td>{formatNumber(t.boost)}</td>
+            </tr>
+          ))}
+        </NumTable>
       )}
       <TryThis
         items={[

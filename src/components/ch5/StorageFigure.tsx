@@ -1,17 +1,17 @@
 import Figure from '../kit/Figure';
 import {
-  fitToContext,
   formatNumber,
   Heatmap,
   loadRuntime,
   ModelSelect,
+  NumTable,
   probabilityScale,
   promptField,
   PromptInput,
   RunState,
   TryThis,
   useComputation,
-  useModels,
+  useModelPrompt,
 } from '../kit';
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
@@ -41,12 +41,8 @@ interface HeadRow {
  */
 export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
   const [state, update] = useUrlState(schema, prefix);
-  const m = useModels([state.model]);
-  const { model, tokenizer } = m;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const all = tokenizer ? tokenizer.encode(state.text) : [];
-  const ids = fitToContext(all, nCtx);
-  const strings = tokenizer ? tokenizer.tokenStrings(ids) : [];
+  const m = useModelPrompt([state.model], state.text, (text) => update({ text }));
+  const { model, tokenizer, ids, strings } = m;
   const marks = [...state.marks].filter((c) => c.trim() !== '');
   const isTarget = strings.map((s) => marks.some((mk) => s.includes(mk)));
 
@@ -105,11 +101,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
         </>
       }
     >
-      <ModelSelect
-        value={state.model}
-        models={MODELS}
-        onChange={(id) => update({ model: id as (typeof MODELS)[number] })}
-      />
+      <ModelSelect value={state.model} models={MODELS} onChange={(model) => update({ model })} />
       <span class="kit-control">
         <label for={`${prefix}-marks`}>Punctuation marks</label>
         <input
@@ -120,12 +112,9 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
         />
       </span>
       <PromptInput
+        {...m.input}
         label="Text (several sentences)"
-        value={state.text}
         rows={3}
-        onInput={(text) => update({ text })}
-        tokenCount={all.length}
-        nCtx={nCtx}
         hint={`${nTargets} of the tokens contain punctuation.`}
       />
       <RunState run={stats} onReset={() => update({ text: DEFAULT_TEXT, marks: '.,;:!?' })} />
@@ -155,35 +144,20 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
               cellSize={28}
             />
           </div>
-          <div
-            class="kit-table-scroll"
-            tabIndex={0}
-            role="region"
-            aria-label="Punctuation table per head (scrolls sideways)"
+          <NumTable
+            label="Punctuation table per head (scrolls sideways)"
+            columns={['head', 'attention', '÷ uniform', 'output share', 'moved vector raises']}
           >
-            <table class="kit-num-table">
-              <thead>
-                <tr>
-                  <th scope="col">head</th>
-                  <th scope="col">attention</th>
-                  <th scope="col">÷ uniform</th>
-                  <th scope="col">output share</th>
-                  <th scope="col">moved vector raises</th>
-                </tr>
-              </thead>
-              <tbody>
-                {v.rows.map((r) => (
-                  <tr key={r.name}>
-                    <td>{r.name}</td>
-                    <td>{formatNumber(r.attention, 2)}</td>
-                    <td>{formatNumber(r.attention / (v.uniform || 1), 2)}</td>
-                    <td>{formatNumber(r.moved, 2)}</td>
-                    <td style={{ textAlign: 'left' }}>{r.top.join(' ')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {v.rows.map((r) => (
+              <tr key={r.name}>
+                <td>{r.name}</td>
+                <td>{formatNumber(r.attention, 2)}</td>
+                <td>{formatNumber(r.attention / (v.uniform || 1), 2)}</td>
+                <td>{formatNumber(r.moved, 2)}</td>
+                <td style={{ textAlign: 'left' }}>{r.top.join(' ')}</td>
+              </tr>
+            ))}
+          </NumTable>
         </div>
       )}
       <TryThis

@@ -2,21 +2,21 @@ import Figure, { type FigureStatus } from '../kit/Figure';
 import {
   formatNumber as fmt,
   loadRuntime,
-  NumberField,
+  NumTable,
   RunState,
-  SeedField,
+  seedField,
   TryThis,
   useComputation,
   useModels,
 } from '../kit';
 
-import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
+import { periodField, RepeatControls } from './RepeatControls';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
 
 const schema = {
-  seed: field.int(1, 0, 999999),
-  period: field.int(40, 5, 63),
+  seed: seedField(),
+  period: periodField(),
 };
 
 /**
@@ -24,7 +24,7 @@ const schema = {
  * (no induction head possible) beside the two-layer one, on the same tokens.
  */
 export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
-  const [state, update] = useUrlState(schema, prefix);
+  const [state, update, reset] = useUrlState(schema, prefix);
   const live = useModels(['attn-only-1l', 'attn-only-2l']);
   const [oneModel, twoModel] = live.models ?? [];
 
@@ -59,56 +59,33 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
         </>
       }
     >
-      <div class="ch6-row">
-        <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
-        <NumberField
-          label="Block length"
-          value={state.period}
-          min={5}
-          max={63}
-          onChange={(period) => update({ period })}
-        />
-      </div>
-      <RunState run={run} onReset={() => update({ seed: 1, period: 40 })} />
+      <RepeatControls state={state} onChange={update} />
+      <RunState run={run} onReset={reset} />
       {v && (
         <div
           data-testid="control-ready"
           data-key={`${state.seed}:${state.period}:${fmt(v.one.m.secondCopyLoss, 6)}`}
         >
-          <div
-            class="kit-table-scroll"
-            tabIndex={0}
-            role="region"
-            aria-label="Losses of the two models (scrolls sideways)"
+          <NumTable
+            label="Losses of the two models (scrolls sideways)"
+            columns={['model', 'first copy', 'second copy', 'best induction score']}
           >
-            <table class="kit-num-table">
-              <thead>
-                <tr>
-                  <th scope="col">model</th>
-                  <th scope="col">first copy</th>
-                  <th scope="col">second copy</th>
-                  <th scope="col">best induction score</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(
-                  [
-                    ['attn-only-1l', v.one],
-                    ['attn-only-2l', v.two],
-                  ] as const
-                ).map(([id, x]) => (
-                  <tr key={id}>
-                    <td>{id}</td>
-                    <td>{fmt(x.m.firstCopyLoss)}</td>
-                    <td data-testid={`second-${id}`}>{fmt(x.m.secondCopyLoss)}</td>
-                    <td>
-                      {fmt(x.best.score, 3)} ({x.best.layer}.{x.best.head})
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {(
+              [
+                ['attn-only-1l', v.one],
+                ['attn-only-2l', v.two],
+              ] as const
+            ).map(([id, x]) => (
+              <tr key={id}>
+                <td>{id}</td>
+                <td>{fmt(x.m.firstCopyLoss)}</td>
+                <td data-testid={`second-${id}`}>{fmt(x.m.secondCopyLoss)}</td>
+                <td>
+                  {fmt(x.best.score, 3)} ({x.best.layer}.{x.best.head})
+                </td>
+              </tr>
+            ))}
+          </NumTable>
           <LinePlot
             label="Loss per token, one-layer and two-layer models"
             xLabel="position"

@@ -2,12 +2,10 @@ import { useId, useRef, useState } from 'preact/hooks';
 import Figure, { type FigureStatus } from '../kit/Figure';
 import {
   formatNumber as fmt,
-  Heatmap,
   loadRuntime,
   modelsUrl,
-  probabilityScale,
   RunState,
-  SeedField,
+  seedField,
   TryThis,
   useComputation,
   useModels,
@@ -16,16 +14,18 @@ import {
 import { field } from '../kit/url-state';
 import { useLoader } from '../kit/use-loader';
 import { useUrlState } from '../kit/use-url-state';
+import { HeadScoreGrid } from './HeadScoreGrid';
+import { RepeatControls } from './RepeatControls';
 import type { CheckpointInfo } from '../../model/loader';
 import type { PhaseChange } from '../../model/phase-change';
 import type { ModelWeights } from '../../model/weights';
-import { LinePlot, SERIES_COLOURS } from './LinePlot';
+import { LinePlot, SERIES_COLOURS, type Series } from './LinePlot';
 
 const ID = 'attn-only-2l';
 const PERIOD = 40;
 const schema = {
   ckpt: field.int(-1, -1, 999),
-  seed: field.int(1, 0, 999999),
+  seed: seedField(),
 };
 
 async function loadIndex(): Promise<{ list: CheckpointInfo[]; phase?: PhaseChange }> {
@@ -43,7 +43,7 @@ async function loadIndex(): Promise<{ list: CheckpointInfo[]; phase?: PhaseChang
  * phase change marked.
  */
 export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) {
-  const [state, update] = useUrlState(schema, prefix);
+  const [state, update, reset] = useUrlState(schema, prefix);
   const live = useModels([ID]);
   const index = useLoader(loadIndex, { what: 'the checkpoint index' });
   const { model } = live;
@@ -101,6 +101,20 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
   const v = run.value;
   const steps = list?.map((c) => Math.max(c.step, 1)) ?? [];
   const cfg = model?.config;
+  // Every curve is over the checkpoints' steps, with the largest rise shaded and the chosen step marked.
+  const overTraining = { xLabel: 'training step', logX: true, band, marker: steps[i] };
+  const curve = (
+    name: string,
+    colour: number,
+    y: (c: CheckpointInfo) => number | undefined,
+    dashed = false,
+  ): Series => ({
+    name,
+    colour: SERIES_COLOURS[colour],
+    x: steps,
+    y: (list ?? []).map((c) => y(c) ?? NaN),
+    dashed,
+  });
 
   return (
     <Figure
@@ -121,7 +135,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       }
     >
       {list && (
-        <div class="ch6-row">
+        <RepeatControls state={state} onChange={update}>
           <span class="kit-control">
             <label for={sliderId}>
               Checkpoint {i + 1} of {list.length}: step {list[i].step}
@@ -137,8 +151,7 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               onInput={(e) => update({ ckpt: Number(e.currentTarget.value) })}
             />
           </span>
-          <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
-        </div>
+        </RepeatControls>
       )}
       {loading !== undefined && (
         <div role="status" class="kit-note">
@@ -150,75 +163,35 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
           />
         </div>
       )}
-      <RunState run={run} onReset={() => update({ ckpt: -1, seed: 1 })} />
+      <RunState run={run} onReset={reset} />
       {list && (
         <div>
           <LinePlot
             label="Validation loss over training"
-            xLabel="training step"
             yLabel="loss (nats)"
-            logX
+            {...overTraining}
             series={[
-              {
-                name: 'validation loss',
-                colour: SERIES_COLOURS[0],
-                x: steps,
-                y: list.map((c) => c.val_loss ?? NaN),
-              },
+              curve('validation loss', 0, (c) => c.val_loss),
               ...(list.every((c) => secondCopy(c) !== undefined)
-                ? [
-                    {
-                      name: 'second-copy loss (repeats)',
-                      colour: SERIES_COLOURS[1],
-                      x: steps,
-                      y: list.map((c) => secondCopy(c) as number),
-                      dashed: true,
-                    },
-                  ]
+                ? [curve('second-copy loss (repeats)', 1, secondCopy, true)]
                 : []),
             ]}
-            band={band}
-            marker={steps[i]}
             zero={false}
           />
           <LinePlot
             label="Head scores over training"
-            xLabel="training step"
             yLabel="score"
-            logX
+            {...overTraining}
             series={[
-              {
-                name: 'best induction score (layer 1)',
-                colour: SERIES_COLOURS[2],
-                x: steps,
-                y: list.map((c) => c.induction_score ?? NaN),
-              },
-              {
-                name: 'best previous-token score (layer 0)',
-                colour: SERIES_COLOURS[3],
-                x: steps,
-                y: list.map((c) => c.prev_token_score ?? NaN),
-                dashed: true,
-              },
+              curve('best induction score (layer 1)', 2, (c) => c.induction_score),
+              curve('best previous-token score (layer 0)', 3, (c) => c.prev_token_score, true),
             ]}
-            band={band}
-            marker={steps[i]}
           />
           <LinePlot
             label="In-context-learning score over training"
-            xLabel="training step"
             yLabel="ICL score (nats)"
-            logX
-            series={[
-              {
-                name: 'loss at token 100 − loss at token 10',
-                colour: SERIES_COLOURS[4],
-                x: steps,
-                y: list.map((c) => c.icl_score ?? NaN),
-              },
-            ]}
-            band={band}
-            marker={steps[i]}
+            {...overTraining}
+            series={[curve('loss at token 100 − loss at token 10', 4, (c) => c.icl_score)]}
             height={140}
           />
         </div>
@@ -238,23 +211,12 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
               {fmt(v.best.score, 2)})
             </li>
           </ul>
-          <div class="kit-fit" style={{ maxWidth: '28rem' }}>
-            <Heatmap
-              values={v.m.induction.flatMap((r) => Array.from(r))}
-              rows={cfg.n_layers}
-              cols={cfg.n_heads}
-              rowLabels={Array.from({ length: cfg.n_layers }, (_, l) => `layer ${l}`)}
-              colLabels={Array.from({ length: cfg.n_heads }, (_, h) => `head ${h}`)}
-              rowTitle="layer"
-              colTitle="head"
-              legendTitle="induction score"
-              label={`Induction score of every head at step ${v.step}, measured live`}
-              scale={probabilityScale}
-              showValues
-              format={(x) => x.toFixed(2)}
-              cellSize={44}
-            />
-          </div>
+          <HeadScoreGrid
+            config={cfg}
+            scores={v.m.induction}
+            label={`Induction score of every head at step ${v.step}, measured live`}
+            legendTitle="induction score"
+          />
         </div>
       )}
       <TryThis

@@ -1,26 +1,24 @@
 import Figure from '../kit/Figure';
 import {
-  fitToContext,
-  Heatmap,
   loadRuntime,
-  probabilityScale,
   promptField,
   PromptInput,
   RunState,
-  SeedField,
+  seedField,
   TryThis,
   useComputation,
-  useModels,
+  useModelPrompt,
 } from '../kit';
 
-import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
+import { HeadScoreGrid } from './HeadScoreGrid';
+import { RepeatControls } from './RepeatControls';
 
 const DEFAULT_TEXT =
   'Mr Dursley was the director of a firm called Grunnings. Mr Dursley had a small son called Dudley, and Mr Dursley thought Dudley was the finest boy anywhere.';
 const schema = {
   text: promptField(DEFAULT_TEXT),
-  seed: field.int(1, 0, 999999),
+  seed: seedField(),
 };
 
 const PERIOD = 40;
@@ -30,17 +28,14 @@ const PERIOD = 40;
  * head, on the reader's own prompt and on a seeded repeated random sequence.
  */
 export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string }) {
-  const [state, update] = useUrlState(schema, prefix);
-  const live = useModels(['attn-only-2l']);
-  const { model, tokenizer } = live;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const all = tokenizer ? tokenizer.encode(state.text) : [];
-  const prompt = { tokens: fitToContext(all, nCtx) };
+  const [state, update, reset] = useUrlState(schema, prefix);
+  const live = useModelPrompt(['attn-only-2l'], state.text, (text) => update({ text }));
+  const { model, ids } = live;
 
   const own = useComputation(async () => {
-    if (!model || prompt.tokens.length < 2) return undefined;
+    if (!model || ids.length < 2) return undefined;
     const { n_layers } = model.config;
-    const r = await model.runLatest(`${prefix}-own`, prompt.tokens, {
+    const r = await model.runLatest(`${prefix}-own`, ids, {
       hooks: Array.from({ length: n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`),
       logits: false,
     });
@@ -50,14 +45,14 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       { length: n_layers },
       (_, l) => r.hooks[`blocks.${l}.attn.hook_pattern`],
     );
-    const ind = pats.map((p) => rt.prefixMatchingScores(p, prompt.tokens));
+    const ind = pats.map((p) => rt.prefixMatchingScores(p, ids));
     return {
       prev: pats.map((p) => rt.prevTokenScores(p)),
-      dup: pats.map((p) => rt.duplicateScoresOn(p, prompt.tokens).scores),
+      dup: pats.map((p) => rt.duplicateScoresOn(p, ids).scores),
       ind: ind.map((s) => s.scores),
       queries: ind[0].queries,
     };
-  }, [model, prompt.tokens.join(','), live.backendVersion]);
+  }, [model, ids.join(','), live.backendVersion]);
 
   const rand = useComputation(async () => {
     if (!model) return undefined;
@@ -69,29 +64,11 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
   }, [model, state.seed, live.backendVersion]);
 
   const cfg = model?.config;
-  const headLabels = cfg ? Array.from({ length: cfg.n_layers }, (_, l) => `layer ${l}`) : [];
-  const cols = cfg ? Array.from({ length: cfg.n_heads }, (_, h) => `head ${h}`) : [];
   const grid = (title: string, rows: Float64Array[]) =>
     cfg && (
       <div>
         <p class="kit-subhead">{title}</p>
-        <div class="kit-fit" style={{ maxWidth: '28rem' }}>
-          <Heatmap
-            values={rows.flatMap((r) => Array.from(r))}
-            rows={cfg.n_layers}
-            cols={cfg.n_heads}
-            rowLabels={headLabels}
-            colLabels={cols}
-            rowTitle="layer"
-            colTitle="head"
-            legendTitle="mean attention"
-            label={title}
-            scale={probabilityScale}
-            showValues
-            format={(x) => x.toFixed(2)}
-            cellSize={44}
-          />
-        </div>
+        <HeadScoreGrid config={cfg} scores={rows} label={title} legendTitle="mean attention" />
       </div>
     );
   return (
@@ -107,22 +84,9 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
         </>
       }
     >
-      <PromptInput
-        label="Your prompt (repeat some words)"
-        value={state.text}
-        rows={3}
-        onInput={(text) => update({ text })}
-        tokenCount={all.length}
-        nCtx={nCtx}
-      />
-      <div class="ch6-row">
-        <SeedField
-          label="Seed of the random repeat"
-          value={state.seed}
-          onChange={(seed) => update({ seed })}
-        />
-      </div>
-      <RunState run={[own, rand]} onReset={() => update({ text: DEFAULT_TEXT, seed: 1 })} />
+      <PromptInput {...live.input} label="Your prompt (repeat some words)" rows={3} />
+      <RepeatControls seedLabel="Seed of the random repeat" state={state} onChange={update} />
+      <RunState run={[own, rand]} onReset={reset} />
       {own.value && (
         <div
           data-testid="scores-own"

@@ -1,12 +1,13 @@
 import Figure from '../kit/Figure';
 import {
   formatNumber as fmt,
+  HeadChoice,
   headName,
-  HeadPicker,
   loadRuntime,
+  NumTable,
   parseHead,
   RunState,
-  SeedField,
+  seedField,
   SignedBars,
   TryThis,
   useComputation,
@@ -15,9 +16,10 @@ import {
 
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
+import { RepeatControls } from './RepeatControls';
 
 const schema = {
-  seed: field.int(1, 0, 999999),
+  seed: seedField(),
   target: field.text('', 5),
 };
 
@@ -30,7 +32,7 @@ const PERIOD = 40;
  * score of that pair computed from the weights alone.
  */
 export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string }) {
-  const [state, update] = useUrlState(schema, prefix);
+  const [state, update, reset] = useUrlState(schema, prefix);
   const live = useModels(['attn-only-2l']);
   const { model } = live;
 
@@ -71,20 +73,16 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
         </>
       }
     >
-      <div class="ch6-row">
-        <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
-      </div>
+      <RepeatControls state={state} onChange={update} />
       {cfg && target && (
-        <HeadPicker
-          nLayers={cfg.n_layers}
-          nHeads={cfg.n_heads}
-          selected={[headName(target)]}
-          onChange={(names) => update({ target: names[0] ?? '' })}
-          mode="single"
+        <HeadChoice
+          config={cfg}
+          head={target}
           label="Layer-1 head to watch (a layer-0 choice falls back to the best induction head)"
+          onChange={(h) => update({ target: headName(h) })}
         />
       )}
-      <RunState run={run} onReset={() => update({ seed: 1, target: '' })} />
+      <RunState run={run} onReset={reset} />
       {v && target && cfg && (
         <div
           data-testid="kcomp-ready"
@@ -96,41 +94,34 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
             loss <strong>{fmt(v.rows[0].secondCopyLoss, 3)}</strong> (first copy{' '}
             {fmt(v.rows[0].firstCopyLoss, 3)}).
           </p>
-          <div
-            class="kit-table-scroll"
-            tabIndex={0}
-            role="region"
-            aria-label="Ablation table (scrolls sideways)"
-          >
-            <table class="kit-num-table">
-              <caption class="kit-note">
+          <NumTable
+            label="Ablation table (scrolls sideways)"
+            caption={
+              <>
                 With each layer-0 head ablated (random K-composition baseline:{' '}
                 {fmt(v.baseline.mean, 3)} ± {fmt(v.baseline.std, 2)})
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">ablated</th>
-                  <th scope="col">
-                    induction score of {target.layer}.{target.head}
-                  </th>
-                  <th scope="col">second-copy loss</th>
-                  <th scope="col">
-                    K-comp. 0.h → {target.layer}.{target.head}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {Array.from({ length: cfg.n_heads }, (_, h) => (
-                  <tr key={h}>
-                    <td>0.{h}</td>
-                    <td>{fmt(v.rows[1 + h].induction[target.layer][target.head], 3)}</td>
-                    <td>{fmt(v.rows[1 + h].secondCopyLoss, 3)}</td>
-                    <td>{fmt(v.comp[h * cfg.n_heads + target.head], 3)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              </>
+            }
+            columns={[
+              'ablated',
+              <>
+                induction score of {target.layer}.{target.head}
+              </>,
+              'second-copy loss',
+              <>
+                K-comp. 0.h → {target.layer}.{target.head}
+              </>,
+            ]}
+          >
+            {Array.from({ length: cfg.n_heads }, (_, h) => (
+              <tr key={h}>
+                <td>0.{h}</td>
+                <td>{fmt(v.rows[1 + h].induction[target.layer][target.head], 3)}</td>
+                <td>{fmt(v.rows[1 + h].secondCopyLoss, 3)}</td>
+                <td>{fmt(v.comp[h * cfg.n_heads + target.head], 3)}</td>
+              </tr>
+            ))}
+          </NumTable>
           <p class="kit-subhead">
             Change in second-copy loss (nats) when each layer-0 head is ablated
           </p>

@@ -1,6 +1,5 @@
 import Figure from '../kit/Figure';
 import {
-  fitToContext,
   formatNumber as fmt,
   formatPercent,
   loadRuntime,
@@ -11,9 +10,10 @@ import {
   RunState,
   SignedBars,
   TokenStrip,
+  TokenTable,
   TryThis,
   useComputation,
-  useModels,
+  useModelPrompt,
 } from '../kit';
 
 import { useUrlState } from '../kit/use-url-state';
@@ -32,17 +32,14 @@ const schema = {
  * actual next token (direct logit attribution, exact with no LayerNorm).
  */
 export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
-  const [state, update] = useUrlState(schema, prefix);
-  const live = useModels(['attn-only-2l']);
-  const { model, tokenizer } = live;
-  const nCtx = model?.config.n_ctx ?? 128;
-  const all = tokenizer ? tokenizer.encode(state.text) : [];
-  const prompt = { tokens: fitToContext(all, nCtx) };
+  const [state, update, reset] = useUrlState(schema, prefix);
+  const live = useModelPrompt(['attn-only-2l'], state.text, (text) => update({ text, pos: -1 }));
+  const { model, tokenizer, ids, strings } = live;
 
   const run = useComputation(async () => {
-    if (!model || prompt.tokens.length < 2) return undefined;
+    if (!model || ids.length < 2) return undefined;
     const { n_layers, d_vocab } = model.config;
-    const r = await model.runLatest(`${prefix}-run`, prompt.tokens, {
+    const r = await model.runLatest(`${prefix}-run`, ids, {
       hooks: [
         'hook_embed',
         'hook_pos_embed',
@@ -54,28 +51,26 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
     });
     if (!r || !r.logits) return null;
     const rt = await loadRuntime();
-    const loss = rt.perPositionLoss(r.logits, prompt.tokens);
+    const loss = rt.perPositionLoss(r.logits, ids);
     // prob[i] = p(token i | tokens before it), for i >= 1.
     const prob = [NaN, ...Array.from(loss, (l) => Math.exp(-l))];
     // Positions whose next token the model could copy by induction: the current token occurred
     // before, followed by the true next token.
-    const inductive = prompt.tokens.map(
-      (t, i) =>
-        i + 1 < prompt.tokens.length &&
-        rt.prefixMatches(prompt.tokens, i).some((k) => prompt.tokens[k] === prompt.tokens[i + 1]),
+    const inductive = ids.map(
+      (t, i) => i + 1 < ids.length && rt.prefixMatches(ids, i).some((k) => ids[k] === ids[i + 1]),
     );
-    return { r, loss, prob, inductive, d_vocab, key: prompt.tokens.join(',') };
-  }, [model, prompt.tokens.join(','), live.backendVersion]);
+    return { r, loss, prob, inductive, d_vocab, key: ids.join(',') };
+  }, [model, ids.join(','), live.backendVersion]);
 
-  const v = run.value && run.value.key === prompt.tokens.join(',') ? run.value : undefined;
-  const n = prompt.tokens.length;
+  const v = run.value && run.value.key === ids.join(',') ? run.value : undefined;
+  const n = ids.length;
   const defaultPos = v ? Math.max(0, v.inductive.lastIndexOf(true)) : 0;
   const pos = state.pos >= 0 && state.pos < n - 1 ? state.pos : defaultPos;
 
   const detail = useComputation(async () => {
-    if (!model || !v || pos >= prompt.tokens.length - 1) return undefined;
+    if (!model || !v || pos >= ids.length - 1) return undefined;
     const rt = await loadRuntime();
-    const next = prompt.tokens[pos + 1];
+    const next = ids[pos + 1];
     const logits = v.r.logits!.data.subarray(pos * v.d_vocab, (pos + 1) * v.d_vocab);
     const lse = rt.logSumExp(logits, 0, v.d_vocab);
     const top = rt.topK(logits, 5).map((t) => ({ index: t.index, p: Math.exp(t.value - lse) }));
@@ -88,7 +83,6 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
     return { next, top, dla, pos };
   }, [model, v, pos]);
 
-  const strings = tokenizer ? tokenizer.tokenStrings(prompt.tokens) : [];
   const name = (id: number) => (tokenizer ? tokenizer.tokenStrings([id])[0] : String(id));
   const d = detail.value && detail.value.pos === pos ? detail.value : undefined;
   const repeatedMean =
@@ -110,14 +104,11 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
       }
     >
       <PromptInput
+        {...live.input}
         label="Text with an invented name or phrase, used twice"
-        value={state.text}
         rows={3}
-        onInput={(text) => update({ text, pos: -1 })}
-        tokenCount={all.length}
-        nCtx={nCtx}
       />
-      <RunState run={[run, detail]} onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })} />
+      <RunState run={[run, detail]} onReset={reset} />
       {v && (
         <div data-testid="own-ready" data-key={`${n}:${fmt(repeatedMean ?? -1, 6)}`}>
           <TokenStrip
@@ -146,22 +137,10 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
                 <p class="kit-subhead">
                   After “{strings[pos]}” the model predicts (actual: “{name(d.next)}”)
                 </p>
-                <table class="kit-num-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">token</th>
-                      <th scope="col">probability</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.top.map((t) => (
-                      <tr key={t.index}>
-                        <td>{name(t.index)}</td>
-                        <td>{formatPercent(t.p)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <TokenTable
+                  value="probability"
+                  rows={d.top.map((t) => [name(t.index), formatPercent(t.p)])}
+                />
               </div>
               <div>
                 <p class="kit-subhead">Heads that move the logit of “{name(d.next)}” most</p>

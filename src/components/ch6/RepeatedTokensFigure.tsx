@@ -1,16 +1,15 @@
 import Figure from '../kit/Figure';
 import {
+  AttentionPattern,
   formatNumber as fmt,
+  HeadChoice,
+  headIn,
   headName,
-  HeadPicker,
-  Heatmap,
   loadRuntime,
   type ModelId,
-  NumberField,
   parseHead,
-  probabilityScale,
   RunState,
-  SeedField,
+  seedField,
   TryThis,
   useComputation,
   useModels,
@@ -18,11 +17,12 @@ import {
 
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
+import { periodField, RepeatControls } from './RepeatControls';
 import { LinePlot, SERIES_COLOURS } from './LinePlot';
 
 const schema = {
-  seed: field.int(1, 0, 999999),
-  period: field.int(40, 5, 63),
+  seed: seedField(),
+  period: periodField(),
   /** `layer.head`, or empty for the best induction head. */
   head: field.text('', 5),
 };
@@ -39,7 +39,7 @@ export default function RepeatedTokensFigure({
   prefix?: string;
   model?: ModelId;
 }) {
-  const [state, update] = useUrlState(schema, prefix);
+  const [state, update, reset] = useUrlState(schema, prefix);
   const live = useModels([modelId]);
   const { model, tokenizer } = live;
   const run = useComputation(async () => {
@@ -54,8 +54,7 @@ export default function RepeatedTokensFigure({
   const v = run.value;
   const cfg = model?.config;
   const asked = parseHead(state.head);
-  const chosen =
-    cfg && asked && asked.layer < cfg.n_layers && asked.head < cfg.n_heads ? asked : v?.best;
+  const chosen = headIn(cfg, asked, v?.best);
   const n = v ? v.tokens.length : 0;
   const pattern =
     v && chosen
@@ -84,27 +83,16 @@ export default function RepeatedTokensFigure({
         </>
       }
     >
-      <div class="ch6-row">
-        <SeedField value={state.seed} onChange={(seed) => update({ seed })} />
-        <NumberField
-          label="Block length"
-          value={state.period}
-          min={5}
-          max={63}
-          onChange={(period) => update({ period })}
-        />
-      </div>
+      <RepeatControls state={state} onChange={update} />
       {cfg && chosen && (
-        <HeadPicker
-          nLayers={cfg.n_layers}
-          nHeads={cfg.n_heads}
-          selected={[headName(chosen)]}
-          onChange={(names) => update({ head: names[0] ?? '' })}
-          mode="single"
+        <HeadChoice
+          config={cfg}
+          head={chosen}
           label="Head whose pattern is shown"
+          onChange={(h) => update({ head: headName(h) })}
         />
       )}
-      <RunState run={run} onReset={() => update({ seed: 1, period: 40, head: '' })} />
+      <RunState run={run} onReset={reset} />
       {v && m && chosen && pattern && (
         <div
           data-testid="repeat-ready"
@@ -149,19 +137,10 @@ export default function RepeatedTokensFigure({
             Attention pattern of head {chosen.layer}.{chosen.head}
             {!state.head && ' (the best induction head)'}
           </p>
-          <Heatmap
-            values={pattern}
-            rows={n}
-            cols={n}
-            rowLabels={labels}
-            colLabels={labels}
-            rowTitle="query"
-            colTitle="key"
-            legendTitle="attention probability"
+          <AttentionPattern
             label={`Attention pattern of head ${headName(chosen)} on the repeated sequence`}
-            scale={probabilityScale}
-            isMasked={(q, k) => k > q}
-            maskedText="in the future (masked)"
+            values={pattern}
+            labels={labels}
           />
         </div>
       )}

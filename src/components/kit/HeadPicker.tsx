@@ -1,7 +1,7 @@
 import type { JSX } from 'preact';
 import { useRef } from 'preact/hooks';
 import { shadeStyle, type Scale } from './colour';
-import { headName } from './fields';
+import { headName, parseHead, type HeadId } from './fields';
 import './kit.css';
 
 /** Props of the head picker. */
@@ -137,5 +137,33 @@ export function HeadPicker({
         </div>
       ))}
     </div>
+  );
+}
+
+/** One head of a model to choose, on its layer.head grid (a single-choice `HeadPicker`). */
+export function HeadChoice({
+  config,
+  head,
+  label,
+  onChange,
+}: {
+  config: { n_layers: number; n_heads: number };
+  head: HeadId;
+  /** Accessible name and visible legend, e.g. "Head". */
+  label: string;
+  onChange: (head: HeadId) => void;
+}) {
+  return (
+    <HeadPicker
+      nLayers={config.n_layers}
+      nHeads={config.n_heads}
+      mode="single"
+      label={label}
+      selected={[headName(head)]}
+      onChange={(names) => {
+        const h = parseHead(names[0] ?? '');
+        if (h) onChange(h);
+      }}
+    />
   );
 }

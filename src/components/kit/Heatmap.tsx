@@ -368,27 +368,8 @@ export function Heatmap({
             ) : null,
           )}
           {raster ? <RasterCells {...cellsProps} showValues={false} /> : <Cells {...cellsProps} />}
-          {highlight && (
-            <rect
-              class="kit-cursor"
-              x={x0 + highlight.col * cell}
-              y={y0 + highlight.row * cell}
-              width={cell}
-              height={cell}
-              stroke-width={Math.max(1.5, cell * 0.12)}
-              style={{ stroke: 'var(--accent)' }}
-            />
-          )}
-          {cursor && (
-            <rect
-              class="kit-cursor"
-              x={x0 + cursor.col * cell}
-              y={y0 + cursor.row * cell}
-              width={cell}
-              height={cell}
-              stroke-width={Math.max(1.5, cell * 0.12)}
-            />
-          )}
+          {highlight && <CellOutline at={highlight} x0={x0} y0={y0} cell={cell} accent />}
+          {cursor && <CellOutline at={cursor} x0={x0} y0={y0} cell={cell} />}
         </svg>
       </div>
       <p id={readoutId} class="kit-readout" aria-live="polite">
@@ -396,5 +377,32 @@ export function Heatmap({
       </p>
       <Legend scale={scale} title={legendTitle} format={format} />
     </div>
+  );
+}
+
+/** The outline of one cell: the figure's highlighted cell (`accent`) or the reader's cursor. */
+function CellOutline({
+  at,
+  x0,
+  y0,
+  cell,
+  accent = false,
+}: {
+  at: { row: number; col: number };
+  x0: number;
+  y0: number;
+  cell: number;
+  accent?: boolean;
+}) {
+  return (
+    <rect
+      class="kit-cursor"
+      x={x0 + at.col * cell}
+      y={y0 + at.row * cell}
+      width={cell}
+      height={cell}
+      stroke-width={Math.max(1.5, cell * 0.12)}
+      style={accent ? { stroke: 'var(--accent)' } : undefined}
+    />
   );
 }

@@ -3,6 +3,7 @@ import type { Tokenizer } from '../../model/tokenizer';
 import { MAX_PROMPT_CHARS } from './fields';
 import { formatCount } from './format';
 import { loadTokenizer } from './runtime';
+import { ModelSelect, type ModelId } from './RunState';
 import './kit.css';
 
 /** Props of the prompt box. */
@@ -91,6 +92,26 @@ export function PromptInput({
         </p>
       )}
     </div>
+  );
+}
+
+/** Props of the model chooser over the prompt box. */
+export interface ModelPromptInputProps extends PromptInputProps {
+  /** The model the figure runs (from its URL state). */
+  model: ModelId;
+  /** Called with the model the reader chooses. */
+  onModel: (id: ModelId) => void;
+}
+
+/** The model chooser on a row of its own, then the prompt box: how most prompt figures open. */
+export function ModelPromptInput({ model, onModel, ...prompt }: ModelPromptInputProps) {
+  return (
+    <>
+      <div class="kit-row">
+        <ModelSelect value={model} onChange={onModel} />
+      </div>
+      <PromptInput {...prompt} />
+    </>
   );
 }
 

@@ -72,25 +72,26 @@ export function RunState({
 
 export { MODEL_IDS, type ModelId } from '../../model/config';
 
-/** Props of the model chooser. */
-export interface ModelSelectProps {
-  value: ModelId;
-  onChange: (id: ModelId) => void;
+/** Props of the model chooser over models `M` (a figure may offer only some). */
+export interface ModelSelectProps<M extends ModelId = ModelId> {
+  value: M;
+  onChange: (id: M) => void;
   /** Which models to offer (default all three). */
-  models?: readonly ModelId[];
+  models?: readonly M[];
 }
 
 /** A labelled select for the model a figure runs. */
-export function ModelSelect({ value, onChange, models = MODEL_IDS }: ModelSelectProps) {
+export function ModelSelect<M extends ModelId>({ value, onChange, models }: ModelSelectProps<M>) {
+  const offered: readonly ModelId[] = models ?? MODEL_IDS;
   return (
     <label class="kit-row">
       <span>Model</span>
       <select
         class="kit-select"
         value={value}
-        onChange={(e) => onChange(e.currentTarget.value as ModelId)}
+        onChange={(e) => onChange(e.currentTarget.value as M)}
       >
-        {models.map((m) => (
+        {offered.map((m) => (
           <option key={m} value={m}>
             {m}
           </option>

@@ -3,6 +3,7 @@
  * group. Each is one control with its own label, styled by kit.css.
  */
 import { useId } from 'preact/hooks';
+import { MAX_SEED } from './fields';
 import './kit.css';
 
 /** One option of a select or radio group. */
@@ -47,9 +48,6 @@ export function NumberField({
   );
 }
 
-/** The largest seed a figure takes (and its URL keeps). */
-export const MAX_SEED = 999999;
-
 /** A seed for a figure's random draw (a random sequence, basis or baseline): an integer in [0, MAX_SEED]. */
 export function SeedField({
   label = 'Seed',
@@ -63,18 +61,20 @@ export function SeedField({
   return <NumberField label={label} value={value} min={0} max={MAX_SEED} onChange={onChange} />;
 }
 
+/** Props of a choice among fixed options (a select or a radio group). */
+export interface ChoiceProps<T extends string> {
+  value: T;
+  options: readonly Option<T>[];
+  onChange: (v: T) => void;
+}
+
 /** A labelled select over fixed options. */
 export function Select<T extends string>({
   label,
   value,
   options,
   onChange,
-}: {
-  label: string;
-  value: T;
-  options: readonly Option<T>[];
-  onChange: (v: T) => void;
-}) {
+}: ChoiceProps<T> & { label: string }) {
   const id = useId();
   return (
     <span class="kit-control">
@@ -101,12 +101,7 @@ export function RadioChoice<T extends string>({
   value,
   options,
   onChange,
-}: {
-  legend: string;
-  value: T;
-  options: readonly Option<T>[];
-  onChange: (v: T) => void;
-}) {
+}: ChoiceProps<T> & { legend: string }) {
   const name = useId();
   return (
     <fieldset class="kit-radios">

@@ -3,7 +3,8 @@
  * a prompt, one head, a set of heads. Head references are written as the book
  * names heads, `layer.head` (e.g. `1.4`), so a URL reads like the prose.
  */
-import type { Field } from './url-state';
+import { MODEL_IDS, type ModelId } from '../../model/config';
+import { field, type Field } from './url-state';
 
 /**
  * The book's default prompt: a repeated sentence, so both the next-word
@@ -13,6 +14,14 @@ export const DEFAULT_PROMPT = 'The cat sat on the mat. The cat sat on the';
 
 /** The longest prompt the URL keeps, in characters. */
 export const MAX_PROMPT_CHARS = 2000;
+
+/** The largest seed a figure takes (and its URL keeps). */
+export const MAX_SEED = 999999;
+
+/** A seed for a figure's random draw, an integer in [0, MAX_SEED] (the range `SeedField` offers). */
+export function seedField(defaultValue = 1): Field<number> {
+  return field.int(defaultValue, 0, MAX_SEED);
+}
 
 /** A head as `{ layer, head }`, both counted from 0. */
 export interface HeadId {
@@ -29,6 +38,20 @@ export function headName(h: HeadId): string {
 export function parseHead(raw: string): HeadId | undefined {
   const m = /^(\d{1,2})\.(\d{1,2})$/.exec(raw);
   return m ? { layer: Number(m[1]), head: Number(m[2]) } : undefined;
+}
+
+/**
+ * `head` if a model with `config`'s layers and heads has it, else `fallback`:
+ * a URL (or a model switch) may name a head the model does not have.
+ */
+export function headIn<F>(
+  config: { n_layers: number; n_heads: number } | undefined,
+  head: HeadId | undefined,
+  fallback: F,
+): HeadId | F {
+  return config && head && head.layer < config.n_layers && head.head < config.n_heads
+    ? head
+    : fallback;
 }
 
 /**
@@ -49,6 +72,14 @@ export function promptField(defaultValue: string): Field<string> {
     },
     format: (v) => v,
   };
+}
+
+/**
+ * The URL fields of a figure that runs a model the reader chooses on the
+ * reader's prompt (see `useModelPrompt` and `ModelPromptInput`).
+ */
+export function modelPromptFields(prompt = DEFAULT_PROMPT, model: ModelId = 'attn-only-2l') {
+  return { prompt: promptField(prompt), model: field.oneOf(MODEL_IDS, model) };
 }
 
 /** One head, written `layer.head`. */

@@ -4,6 +4,7 @@
  * colour maps, number formats and URL-state codecs. Nothing here imports the
  * runtime statically (only types): the runtime loads when a figure mounts.
  */
+export * from './AttentionPattern';
 export * from './colour';
 export * from './Exercise';
 export * from './fields';
@@ -20,8 +21,11 @@ export * from './use-models';
 export * from './RunState';
 export * from './controls';
 export * from './layout';
+export * from './PredictionBars';
 export * from './SignedBars';
+export * from './Table';
 export * from './use-prompt-tokens';
+export * from './use-model-prompt';
 export { default as Figure } from './Figure';
 export * from './Figure';
 export * from './url-state';
