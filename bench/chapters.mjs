@@ -22,6 +22,15 @@
 //   tokens and the length stays put), each timed from its keydown event to
 //   the first animation frame after the run's result is on the page (the
 //   figure then turns live again, see below).
+// - skim to every figure live, cold: a new browser context per rep; once the
+//   page has loaded (nothing on screen hydrated yet), it is scrolled from top
+//   to bottom at --skim-speed px/s (default 9,000; at least 5,000 is made even
+//   when the page janks: one step an animation frame, each the distance owed
+//   at that speed but at most 90% of the viewport, so every figure is on
+//   screen in some rendered frame and hydrates), as a reader skimming does
+//   (~3,000 px/s), so the figures load their models at overlapping times;
+//   timed from the start of the skim until every figure on the page is live
+//   at once. A figure in error (or past 120 s) ends the rep as failed.
 //
 // "Live": Figure.tsx keeps `data-live="true"` on a figure that is ready with no
 // run in flight (`[data-pending="true"]` from the kit's RunState), and
@@ -43,6 +52,7 @@ const { values: args } = parseArgs({
     chapter: { type: 'string', default: '' },
     reps: { type: 'string', default: '5' },
     keys: { type: 'string', default: '30' },
+    'skim-speed': { type: 'string', default: '9000' },
     out: { type: 'string', default: '' },
     'no-isolation': { type: 'boolean', default: false },
     // Extra query for every page, e.g. `threads=1` (see src/model's backend choice).
@@ -54,13 +64,15 @@ const origin = `http://127.0.0.1:${port}`;
 const site = `${origin}${args.base}`;
 const reps = Number(args.reps);
 const keys = Number(args.keys);
+const skimSpeed = Number(args['skim-speed']);
 const lengths = [16, 128];
 
 /**
  * Runs in every page before its scripts: the test helpers, the first-live
- * clock, and the scroll to the first figure at DOMContentLoaded.
+ * clock, and (unless `scrollToFirst` is false) the scroll to the first figure
+ * at DOMContentLoaded.
  */
-function pageHelpers() {
+function pageHelpers({ scrollToFirst = true } = {}) {
   // Only the attributes that say what a figure is doing: a 128 x 128 heatmap
   // restyles 16k cells a run, which the observers need not hear about.
   const watched = {
@@ -138,9 +150,10 @@ function pageHelpers() {
     }
   });
   watch.observe(document, { subtree: true, childList: true, characterData: true, ...watched });
-  document.addEventListener('DOMContentLoaded', () => {
-    document.querySelector('figure.widget')?.scrollIntoView({ block: 'center' });
-  });
+  if (scrollToFirst)
+    document.addEventListener('DOMContentLoaded', () => {
+      document.querySelector('figure.widget')?.scrollIntoView({ block: 'center' });
+    });
 }
 
 const median = (xs) => quantile(xs, 0.5);
@@ -189,6 +202,73 @@ async function coldVisit(browser, chapter) {
         weights: done(/\/models\/.*\.(safetensors|onnx)$/),
       };
     });
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * One cold skim: a fresh context, the loaded page skimmed top to bottom at
+ * `speed` px/s, then the time until every figure is live; ms from the start
+ * of the skim. `failed` names the figures in error, or says it timed out.
+ */
+async function skimVisit(browser, chapter, speed) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.route(
+    (url) => !url.href.startsWith(origin),
+    (route) => route.abort(),
+  );
+  await context.addInitScript(pageHelpers, { scrollToFirst: false });
+  const page = await context.newPage();
+  try {
+    await page.goto(
+      `${site}chapters/${chapter}/?backend=wasm${args.query ? `&${args.query}` : ''}`,
+    );
+    return await page.evaluate(
+      async ({ speed, limit }) => {
+        const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+        const figures = [...document.querySelectorAll('figure.widget')];
+        const failed = () =>
+          figures
+            .filter((f) => f.dataset.state === 'error' || f.querySelector('[role="alert"]'))
+            .map((f) => f.dataset.widget);
+        // The skim (as tests/e2e/skim-helpers.ts does it).
+        window.scrollTo({ top: 0, behavior: 'instant' });
+        const bottom = () => document.documentElement.scrollHeight - window.innerHeight;
+        const cap = Math.round(window.innerHeight * 0.9);
+        const t0 = await frame();
+        let last = t0;
+        let px = 0;
+        while (window.scrollY < bottom() - 1) {
+          last = await frame();
+          const owed = (speed * (last - t0)) / 1000 - px;
+          const before = window.scrollY;
+          window.scrollBy({
+            top: Math.max(1, Math.min(cap, Math.round(owed))),
+            behavior: 'instant',
+          });
+          px += window.scrollY - before;
+        }
+        const skim = { px, ms: last - t0, pxPerS: (px / (last - t0)) * 1000 };
+        // Every figure live at once, checked every frame.
+        for (;;) {
+          const now = await frame();
+          if (figures.every((f) => window.__bench.isLive(f)))
+            return { ...skim, figures: figures.length, live: now - t0 };
+          const bad = failed();
+          if (bad.length || now - t0 > limit)
+            return {
+              ...skim,
+              figures: figures.length,
+              live: NaN,
+              failed: bad.length
+                ? `error in ${bad.join(', ')}`
+                : `not all live in ${limit / 1000} s`,
+            };
+        }
+      },
+      { speed, limit: 120_000 },
+    );
   } finally {
     await context.close();
   }
@@ -283,6 +363,12 @@ async function keystrokes(browser, chapter, prompts) {
   }
 }
 
+/** The skim column: the median over reps where every figure went live, and how many failed. */
+const skimCell = (skims) => {
+  const ok = skims.filter((v) => !v.failed).map((v) => v.live);
+  const failed = skims.length - ok.length;
+  return `${s1(median(ok))}${failed ? ` (${failed} of ${skims.length} failed)` : ''}`;
+};
 const ms = (x) => (Number.isNaN(x) || x === undefined ? 'n/a' : Math.round(x).toString());
 const s1 = (x) => (Number.isNaN(x) || x === undefined ? 'n/a' : (x / 1000).toFixed(2));
 
@@ -326,7 +412,15 @@ async function main() {
           console.error(
             `${chapter} ${keys.widget} ${row.tokens} tokens: median ${ms(row.median)} ms, p95 ${ms(row.p95)} ms, ${row.missed} missed`,
           );
-        results.push({ chapter, cold, keys });
+        const skims = [];
+        for (let r = 0; r < reps; r++) {
+          const v = await skimVisit(browser, chapter, skimSpeed);
+          skims.push(v);
+          console.error(
+            `${chapter} skim ${r + 1}/${reps}: ${Math.round(v.pxPerS)} px/s, ${v.figures} figures live ${ms(v.live)} ms after the skim began${v.failed ? ` (FAILED: ${v.failed})` : ''}`,
+          );
+        }
+        results.push({ chapter, cold, keys, skims });
       } finally {
         await browser.close();
       }
@@ -347,26 +441,45 @@ async function main() {
 
 function report({ before, after, results }) {
   const lines = [];
-  lines.push('# Chapter benchmark: first live figure and keystroke to figure, on WASM', '');
+  lines.push(
+    '# Chapter benchmark: first live figure, keystroke to figure and skim to every figure live, on WASM',
+    '',
+  );
   lines.push(`Run ${new Date().toISOString()} with \`node bench/chapters.mjs\` on:`, '');
   lines.push(`- machine: ${before.host}, ${before.cpu}, ${before.memory} RAM`);
   lines.push(`- browser: ${before.chromium} (headless)`);
   lines.push(`- Node ${before.node}; load average before ${before.load}, after ${after.load}`);
   lines.push(
-    `- served by scripts/serve.mjs ${args['no-isolation'] ? 'without' : 'with'} the cross-origin isolation headers; ${reps} cold visits and ${keys} keystrokes a length per chapter`,
+    `- served by scripts/serve.mjs ${args['no-isolation'] ? 'without' : 'with'} the cross-origin isolation headers; ${reps} cold visits, ${keys} keystrokes a length and ${reps} cold skims at ${skimSpeed} px/s per chapter`,
   );
   lines.push('');
   lines.push(
-    '| chapter | first figure | first live figure, cold (s, median) | min–max (s) | figure with a prompt | backend | keystroke → figure, 16 tok. (ms, median / p95) | 128 tok. (ms, median / p95) |',
+    '| chapter | first figure | first live figure, cold (s, median) | min–max (s) | figure with a prompt | backend | keystroke → figure, 16 tok. (ms, median / p95) | 128 tok. (ms, median / p95) | skim → every figure live, cold (s, median) |',
   );
-  lines.push('|---|---|---:|---:|---|---|---:|---:|');
-  for (const { chapter, cold, keys } of results) {
+  lines.push('|---|---|---:|---:|---|---|---:|---:|---:|');
+  for (const { chapter, cold, keys, skims } of results) {
     const live = cold.map((c) => c.live);
     const at = (n) => keys.rows.find((r) => r.n === n);
     const cell = (r) =>
       `${ms(r.median)} / ${ms(r.p95)} (${r.tokens} tok.${r.missed ? `, ${r.missed} no update` : ''})`;
     lines.push(
-      `| ${chapter} | ${cold[0]?.widget} | ${s1(median(live))} | ${s1(Math.min(...live))}–${s1(Math.max(...live))} | ${keys.widget} | ${keys.badge} | ${cell(at(16))} | ${cell(at(128))} |`,
+      `| ${chapter} | ${cold[0]?.widget} | ${s1(median(live))} | ${s1(Math.min(...live))}–${s1(Math.max(...live))} | ${keys.widget} | ${keys.badge} | ${cell(at(16))} | ${cell(at(128))} | ${skimCell(skims)} |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `## Skimming: every figure live after a skim at ${skimSpeed} px/s (s from the start of the skim)`,
+    '',
+  );
+  lines.push(
+    '| chapter | figures | skim speed (px/s, median) | skim (s, median) | every figure live (s, median) | min–max (s) | failed reps |',
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---|');
+  for (const { chapter, skims } of results) {
+    const ok = skims.filter((v) => !v.failed).map((v) => v.live);
+    const failures = skims.filter((v) => v.failed).map((v) => v.failed);
+    lines.push(
+      `| ${chapter} | ${skims[0]?.figures} | ${ms(median(skims.map((v) => v.pxPerS)))}${skims.some((v) => v.pxPerS < 5000) ? ' (a rep under 5,000)' : ''} | ${s1(median(skims.map((v) => v.ms)))} | ${s1(median(ok))} | ${ok.length ? `${s1(Math.min(...ok))}–${s1(Math.max(...ok))}` : 'n/a'} | ${failures.length ? `${failures.length} of ${skims.length}: ${[...new Set(failures)].join('; ')}` : 'none'} |`,
     );
   }
   lines.push('');
