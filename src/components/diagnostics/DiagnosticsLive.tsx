@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
+import { topK } from '../../model/top-k';
 import Figure from '../kit/Figure';
 import { DEFAULT_PROMPT } from '../kit/fields';
 import { useModels } from '../kit/use-models';
@@ -37,9 +38,7 @@ export default function DiagnosticsLive({ modelId }: { modelId: string }) {
         if (!r || !r.logits) return; // overtaken by a newer prompt
         const d = model.config.d_vocab;
         const last = r.logits.data.subarray((r.length - 1) * d, r.length * d);
-        const order = Array.from(last.keys())
-          .sort((a, b) => last[b] - last[a])
-          .slice(0, 5);
+        const order = topK(last, 5).map((t) => t.index);
         setError(undefined);
         setPrediction({
           prompt,
