@@ -74,17 +74,8 @@ export async function skim(page: Page, pxPerS = 9_000): Promise<Skim> {
   }, pxPerS);
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same order on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The runtime's seeded PRNG (mulberry32): the same seed gives the same order on every run. */
+export { mulberry32 as prng } from '../../src/model/random';
 
 /** A seeded random permutation of 0..n-1 (Fisher–Yates). */
 export function shuffled(n: number, random: () => number): number[] {
