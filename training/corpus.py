@@ -157,6 +157,10 @@ def read_debref() -> Iterator[tuple[str, str]]:
         yield f"part/last", "\n\n".join(doc).strip()
 
 
+# The Debian Reference (debian-reference-en, GPL-2+) was part of the corpus of the first models; it
+# is left out since the 2026-11-29 models so that every source is public domain or permissively
+# licensed and the weights can be redistributed freely (read_debref stays for the record; the
+# shipped tokenizer was trained on the corpus that still included it).
 SOURCES = [
     Source("kjv", "bible-kjv", "/usr/bin/bible", "public domain (King James Version, 1611; the Debian package is GPL-2+)", read_kjv),
     Source("kjv-text", "bible-kjv-text", "/usr/lib/bible.data", "public domain (data used by the bible program)", lambda: iter(())),
@@ -164,7 +168,6 @@ SOURCES = [
     Source("jargon", "dict-jargon", "/usr/share/dictd/jargon.index", "public domain (The Jargon File 4.4.7)", read_jargon),
     Source("devil", "dict-devil", "/usr/share/dictd/devil.index", "public domain (Ambrose Bierce, The Devil's Dictionary, 1911)", read_devil),
     Source("pydoc", "python3-doc", PYDOC_DIR, "PSF License Version 2 (Python 3.11 documentation)", read_pydoc),
-    Source("debref", "debian-reference-en", DEBREF, "GPL-2+ (Osamu Aoki, Debian Reference 2.100)", read_debref),
 ]
 
 

@@ -3,7 +3,8 @@
     /usr/bin/python3 training/curves.py --log training/out/attn-only-2l.log \\
         --model-id attn-only-2l --out public/models/attn-only-2l/training-curve.json
 
-train.py prints, every --log-every steps, `step 50/3000 loss 7.2451 lr 4.00e-03 3878 tok/s`
+train.py prints, every --log-every steps, `step 50/3000 loss 7.2451 lr 4.00e-03 repeats 0.500 3878 tok/s`
+(older logs have no `repeats`)
 (the loss is the mean training loss of the last --log-every steps, in nats), and with
 --eval-every a behaviour line after it:
 `  behaviour: induction max/layer [0.013, 0.011] prev-token max/layer [0.115, 0.114] copy loss 7.77 -> 7.68`
@@ -19,7 +20,7 @@ import json
 import re
 from typing import Iterable
 
-STEP = re.compile(r"^step (\d+)/(\d+) loss ([\d.eE+-]+|nan) lr ([\d.eE+-]+)(?: (\d+) tok/s)?\s*$")
+STEP = re.compile(r"^step (\d+)/(\d+) loss ([\d.eE+-]+|nan) lr ([\d.eE+-]+)(?: repeats ([\d.]+))?(?: (\d+) tok/s)?\s*$")
 BEHAVIOUR = re.compile(
     r"^\s*behaviour(?: at step (\d+))?: induction max/layer \[([^\]]*)\] prev-token max/layer \[([^\]]*)\] "
     r"copy loss ([\d.eE+-]+|nan) -> ([\d.eE+-]+|nan)\s*$")
@@ -43,7 +44,9 @@ def parse_lines(lines: Iterable[str], model_id: str, source: str) -> dict:
             total = int(m[2])
             row = {"step": int(m[1]), "loss": float(m[3]), "lr": float(m[4])}
             if m[5]:
-                row["tokens_per_s"] = int(m[5])
+                row["repeat_frac"] = float(m[5])
+            if m[6]:
+                row["tokens_per_s"] = int(m[6])
             steps.append(row)
         elif m := BEHAVIOUR.match(line):
             if m[1] is None and not steps:

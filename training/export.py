@@ -214,6 +214,61 @@ def check(model_id: str, m: dict, max_parity: float, bigram: float) -> list[str]
     return failed
 
 
+SETTLED_DELTA = 0.02  # "settled": the induction score moves by less than this between shipped checkpoints
+BAND = (0.1, 0.9)  # the formation: checkpoints whose induction score lies strictly inside this share of the final one
+
+
+def select_checkpoints(points: list[tuple[int, float]], budget: int = 16, band_max: int = 9, settled: int = 3) -> list[int]:
+    """The steps to ship out of every checkpoint a run saved, from each one's measured induction
+    score ((step, score) pairs): step 0 and a few log-spaced early steps (what comes before), up to
+    `band_max` steps spread evenly over the formation (score strictly between 10% and 90% of the
+    final one), and `settled` steps after it, ending with the final step, chosen so that the score
+    moves by less than SETTLED_DELTA between them. Without a formation (no induction head) the
+    result is simply log-spaced."""
+    points = sorted(points)
+    steps = [s for s, _ in points]
+    score = dict(points)
+    final_step, final = points[-1]
+    lo, hi = BAND[0] * final, BAND[1] * final
+    band = [s for s, v in points if lo < v < hi]
+    chosen = {steps[0], final_step}
+    if band and final > 0.3:
+        if len(band) > band_max:
+            band = [band[round(i * (len(band) - 1) / (band_max - 1))] for i in range(band_max)]
+        chosen |= set(band)
+        # the settled tail: `settled` steps after the formation, ending with the final one, spread as
+        # widely as they can be while the score moves by less than SETTLED_DELTA between them
+        after = [s for s in steps if s > max(band)]
+        tail = after[-settled:]
+        for first in range(len(after) - settled + 1):
+            cand = after[first:]
+            pick = [cand[round(i * (len(cand) - 1) / (settled - 1))] for i in range(settled)] if settled > 1 else [cand[-1]]
+            if all(abs(score[x] - score[y]) < SETTLED_DELTA for x, y in zip(pick, pick[1:])):
+                tail = pick
+                break
+        chosen |= set(tail)
+        early = [s for s in steps if 0 < s < min(band)]
+    else:
+        early = steps[1:-1]
+    n_early = max(0, budget - len(chosen))
+    if early and n_early:
+        picks = np.unique(np.geomspace(1, len(early), n_early).round().astype(int) - 1)
+        chosen |= {early[i] for i in picks}
+    return sorted(chosen)
+
+
+def formation_summary(index: list[dict]) -> dict:
+    """The counts item 1 of the models issue asks of the shipped checkpoints."""
+    final = index[-1]["induction_score"]
+    in_band = [c["step"] for c in index if BAND[0] * final < c["induction_score"] < BAND[1] * final]
+    tail = [index[-1]]
+    for c in reversed(index[:-1]):
+        if abs(c["induction_score"] - tail[-1]["induction_score"]) >= SETTLED_DELTA or c["step"] in in_band:
+            break
+        tail.append(c)
+    return {"final_induction": final, "in_band": in_band, "settled_tail": [c["step"] for c in reversed(tail)]}
+
+
 def sha256(path: str) -> str:
     with open(path, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
@@ -242,7 +297,10 @@ def main() -> None:
     ap.add_argument("--stage", default="training/out/stage")
     ap.add_argument("--models-dir", default="public/models")
     ap.add_argument("--fixtures-dir", default="tests/fixtures/reference")
-    ap.add_argument("--windows", type=int, default=256, help="validation windows of n_ctx tokens")
+    ap.add_argument("--windows", type=int, default=2048, help="validation windows of n_ctx tokens")
+    ap.add_argument("--extra-checkpoints", action="append", default=[],
+                    help="the folder of a partial rerun whose checkpoints join the run's (denser around the formation)")
+    ap.add_argument("--max-checkpoints", type=int, default=16, help="checkpoints to ship (chosen by select_checkpoints)")
     ap.add_argument("--max-docs", type=int, default=0)
     ap.add_argument("--no-gate", action="store_true", help="publish even if a check fails (previews only)")
     args = ap.parse_args()
@@ -269,14 +327,44 @@ def main() -> None:
 
     with open(os.path.join(args.run, "train_log.json")) as f:
         tlog = json.load(f)
-    ckpts = tlog.get("checkpoints", [])
-    ckpt_files = []
-    if ckpts:
+    saved = [{**c, "src": os.path.join(args.run, "checkpoints", c["file"])} for c in tlog.get("checkpoints", [])]
+    for extra in args.extra_checkpoints:
+        # a partial rerun of the same schedule and seed (train.py --stop-at --checkpoint-window) for
+        # denser checkpoints; where both runs saved a step, the files must be identical
+        with open(os.path.join(extra, "train_log.json")) as f:
+            more = json.load(f)["checkpoints"]
+        have = {c["step"]: c for c in saved}
+        for c in more:
+            src = os.path.join(extra, "checkpoints", c["file"])
+            if c["step"] in have:
+                with open(src, "rb") as a, open(have[c["step"]]["src"], "rb") as b:
+                    if a.read() != b.read():
+                        sys.exit(f"error: {extra} does not reproduce {args.run} at step {c['step']}: its checkpoints differ")
+            else:
+                saved.append({**c, "src": src})
+        saved.sort(key=lambda c: c["step"])
+    ckpts = []
+    if args.max_checkpoints == 0:
+        saved = []
+    if saved:
         os.makedirs(os.path.join(mdir, "checkpoints"))
-        for c in ckpts:
-            dst = os.path.join(mdir, "checkpoints", c["file"])
-            shutil.copy(os.path.join(args.run, "checkpoints", c["file"]), dst)
-            ckpt_files.append(dst)
+    if len(saved) > args.max_checkpoints:
+        # pass 1: the induction score of every saved checkpoint (no validation windows: fast), then
+        # ship the steps select_checkpoints picks
+        print(f"{args.model_id}: scoring {len(saved)} saved checkpoints to choose {args.max_checkpoints}...", flush=True)
+        paths = [c["src"] for c in saved]
+        scan = run_measure(mdir, os.path.join(stage, "scan.json"), paths)
+        points = [(c["step"], max(r["induction"][-1])) for c, r in zip(saved, scan["results"][1:])]
+        with open(os.path.join(stage, "scan-induction.json"), "w") as f:
+            json.dump(points, f)
+        keep = set(select_checkpoints(points, args.max_checkpoints))
+        saved = [c for c in saved if c["step"] in keep]
+    ckpt_files = []
+    for c in saved:
+        dst = os.path.join(mdir, "checkpoints", c["file"])
+        shutil.copy(c.pop("src"), dst)
+        ckpt_files.append(dst)
+        ckpts.append(c)
 
     train_stream = token_stream(args.corpus, args.tokenizer, "train", args.cache, args.max_docs)
     val_stream = token_stream(args.corpus, args.tokenizer, "val", args.cache, args.max_docs)
@@ -304,10 +392,13 @@ def main() -> None:
         for c, r in zip(ckpts, meas["results"][1:]):
             index.append({**c, "val_loss": r["val_loss"], "induction_score": max(r["induction"][-1]),
                           "prev_token_score": max(r["prev_token"][0]), "icl_score": r["icl_score"],
+                          "icl_stderr": r["icl_stderr"],
                           "loss_first_copy": r["loss_first_copy"], "loss_second_copy": r["loss_second_copy"]})
         with open(os.path.join(mdir, "checkpoints", "index.json"), "w") as f:
             json.dump({"$comment": "induction_score = best last-layer head, prev_token_score = best layer-0 head, "
-                                   "icl_score = loss at token 100 - loss at token 10 on validation windows; all measured on the ONNX graph",
+                                   "icl_score = mean loss at token indices 95-105 - mean loss at indices 5-15 on the validation windows "
+                                   "(icl_stderr: its standard error over windows); all measured on the ONNX graph",
+                       "val_windows": args.windows, "formation": formation_summary(index),
                        "checkpoints": index}, f, indent=1)
     import card  # noqa: E402  (kept apart: prose and tables)
 

@@ -52,6 +52,18 @@ def lr_at(step: int, args: argparse.Namespace) -> float:
     return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
+def repeat_frac_at(step: int, args: argparse.Namespace) -> float:
+    """The repeated-span share of the batch at a step: --repeat-frac until --repeat-decay-start,
+    then linearly to --repeat-frac-end at --repeat-decay-end, then held (no schedule without them)."""
+    end = args.repeat_frac if args.repeat_frac_end is None else args.repeat_frac_end
+    if step < args.repeat_decay_start or args.repeat_decay_end <= args.repeat_decay_start:
+        return args.repeat_frac if step < args.repeat_decay_start or args.repeat_decay_start <= 0 else end
+    if step >= args.repeat_decay_end:
+        return end
+    t = (step - args.repeat_decay_start) / (args.repeat_decay_end - args.repeat_decay_start)
+    return args.repeat_frac + t * (end - args.repeat_frac)
+
+
 def train(args: argparse.Namespace) -> dict:
     if args.model not in PRESETS:
         raise SystemExit(f"error: unknown --model {args.model!r}; choose one of {sorted(PRESETS)}")
@@ -80,6 +92,12 @@ def train(args: argparse.Namespace) -> dict:
                             lr=args.lr, betas=(0.9, 0.95))
     os.makedirs(args.out, exist_ok=True)
     ckpt_steps = set(log_spaced_steps(args.steps, args.checkpoints)) if args.checkpoints else set()
+    if args.checkpoint_every:  # dense checkpoints too; export.py chooses the shipped ones from the measured curve
+        ckpt_steps |= set(range(0, args.steps + 1, args.checkpoint_every)) | {args.steps}
+    if args.checkpoint_window:  # denser still over a window A:B:E (every E steps from A to B)
+        a, b, e = (int(x) for x in args.checkpoint_window.split(":"))
+        ckpt_steps |= set(range(a, b + 1, e))
+    stop_at = args.stop_at or args.steps
     if offset:  # a continuation keeps the earlier log-spaced checkpoints and adds one at its end
         ckpt_steps = {args.steps}
     ckpt_dir = os.path.join(args.out, "checkpoints")
@@ -100,7 +118,7 @@ def train(args: argparse.Namespace) -> dict:
             ckpts.append({"step": offset + step, "tokens": (offset + step) * args.batch * cfg.n_ctx, "file": name,
                           "train_loss": float(np.mean(recent)) if recent else None})
         out_of_time = args.max_minutes and time.time() - t0 > args.max_minutes * 60
-        if step == args.steps or out_of_time:
+        if step == stop_at or out_of_time:
             if out_of_time and step not in ckpt_steps and (args.checkpoints or offset):
                 name = f"step-{offset + step:06d}.safetensors"
                 safetensors_io.save(model.state_dict(), os.path.join(ckpt_dir, name), dtype="F16")
@@ -110,6 +128,7 @@ def train(args: argparse.Namespace) -> dict:
             break
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args)
+        batches.repeat_frac = repeat_frac_at(step, args)
         tokens = batches.next()
         loss = loss_fn(model(tokens), tokens)
         opt.zero_grad(set_to_none=True)
@@ -120,6 +139,7 @@ def train(args: argparse.Namespace) -> dict:
         if (step + 1) % args.log_every == 0:
             recent = np.mean([r["loss"] for r in log[-args.log_every:]])
             printed.append(f"step {step + 1}/{args.steps} loss {recent:.4f} lr {lr_at(step, args):.2e} "
+                           f"repeats {batches.repeat_frac:.3f} "
                            f"{(step + 1) * args.batch * cfg.n_ctx / (time.time() - t0):.0f} tok/s")
             print(printed[-1], flush=True)
         if args.eval_every and (step + 1) % args.eval_every == 0 and cfg.n_ctx >= 101:
@@ -167,10 +187,17 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--repeat-frac", type=float, default=0.25, help="share of each batch that is repeated-span sequences")
+    ap.add_argument("--repeat-frac-end", type=float, default=None, help="repeated-span share after the decay (default: --repeat-frac)")
+    ap.add_argument("--repeat-decay-start", type=int, default=0, help="step where the share starts to fall linearly (0 = never)")
+    ap.add_argument("--repeat-decay-end", type=int, default=0, help="step where it reaches --repeat-frac-end")
     ap.add_argument("--repeat-min", type=int, default=8, help="shortest repeated span (tokens)")
     ap.add_argument("--repeat-max", type=int, default=60, help="longest repeated span (tokens)")
     ap.add_argument("--repeat-random", type=float, default=0.5, help="share of repeated spans that are random token ids (else natural text)")
     ap.add_argument("--checkpoints", type=int, default=0, help="number of log-spaced checkpoints to keep (0 = none)")
+    ap.add_argument("--checkpoint-every", type=int, default=0, help="also keep a checkpoint every N steps (0 = none)")
+    ap.add_argument("--checkpoint-window", default="", help="A:B:E - also keep a checkpoint every E steps from step A to B")
+    ap.add_argument("--stop-at", type=int, default=0,
+                    help="stop after this many steps of the --steps schedule (a partial rerun for denser checkpoints)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init-from", default="", help="continue from a finished run folder (weights, steps, checkpoints)")

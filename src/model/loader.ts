@@ -103,7 +103,12 @@ export interface CheckpointInfo {
   val_loss?: number;
   induction_score?: number;
   prev_token_score?: number;
+  /** Mean loss at token indices 95-105 minus 5-15 on the validation windows (nats). */
   icl_score?: number;
+  /** Standard error of `icl_score` over the validation windows. */
+  icl_stderr?: number;
+  loss_first_copy?: number;
+  loss_second_copy?: number;
 }
 
 /** The checkpoints of model `id`, in training order; empty if it has none. */

@@ -43,3 +43,43 @@ export function phaseChange(checkpoints: readonly CheckpointInfo[]): PhaseChange
   }
   return best as PhaseChange;
 }
+
+/** Share of the final induction score that bounds the formation (as in training/export.py). */
+export const FORMATION_BAND = [0.1, 0.9] as const;
+/** "Settled": the induction score moves by less than this between checkpoints. */
+export const SETTLED_DELTA = 0.02;
+
+/** When the induction heads form, read from the checkpoints. */
+export interface Formation {
+  /** Best induction score of the last checkpoint. */
+  final: number;
+  /** Steps of the checkpoints whose score is strictly between 10% and 90% of `final`. */
+  inBand: number[];
+  /** Steps of the last checkpoints after the formation between which the score moves by < SETTLED_DELTA. */
+  settledTail: number[];
+}
+
+/**
+ * The formation of the induction heads at the resolution of the checkpoints:
+ * which checkpoints lie inside it (score strictly between 10% and 90% of the
+ * final one) and which, at the end, have settled. Throws when the index lacks
+ * induction scores.
+ */
+export function formation(checkpoints: readonly CheckpointInfo[]): Formation {
+  const score = checkpoints.map((c) => {
+    if (c.induction_score === undefined)
+      throw new Error(`formation: checkpoint ${c.step} has no induction_score`);
+    return c.induction_score;
+  });
+  const final = score[score.length - 1];
+  const inBand = checkpoints
+    .filter((_, i) => FORMATION_BAND[0] * final < score[i] && score[i] < FORMATION_BAND[1] * final)
+    .map((c) => c.step);
+  const tail = [checkpoints.length - 1];
+  for (let i = checkpoints.length - 2; i >= 0; i--) {
+    const inside = inBand.includes(checkpoints[i].step);
+    if (inside || Math.abs(score[i] - score[tail[tail.length - 1]]) >= SETTLED_DELTA) break;
+    tail.push(i);
+  }
+  return { final, inBand, settledTail: tail.reverse().map((i) => checkpoints[i].step) };
+}

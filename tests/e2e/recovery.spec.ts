@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Locator, Page, Route } from '@playwright/test';
 import { RUN_WAIT_MS } from '../../src/components/kit/use-computation';
 import { expect, test } from './fixtures';
@@ -18,8 +19,12 @@ test.describe.configure({ timeout: 180_000 });
 
 const CH6 = 'chapters/06-induction-heads/?backend=wasm';
 const CHECKPOINTS = '**/models/attn-only-2l/checkpoints/*.safetensors';
-/** The figure starts on the last checkpoint of training. */
-const LAST = /step-0*3000\.safetensors/;
+/** The figure starts on the last checkpoint of training (read from the shipped index). */
+const LAST_STEP: number = JSON.parse(
+  readFileSync('public/models/attn-only-2l/checkpoints/index.json', 'utf8'),
+).checkpoints.at(-1).step;
+const LAST = new RegExp(`step-0*${LAST_STEP}\\.safetensors`);
+const LAST_KEY = new RegExp(`^${LAST_STEP}:`);
 
 /** Opens chapter 6 and brings the formation figure on screen; waits for its model and index. */
 async function openFormation(page: Page): Promise<Locator> {
@@ -33,7 +38,7 @@ async function openFormation(page: Page): Promise<Locator> {
 /** Retry brings the figure live on the last checkpoint, with no alert left. */
 async function retryBringsItLive(figure: Locator) {
   await figure.getByRole('button', { name: 'Retry' }).click();
-  await expect(figure.getByTestId('formation-ready')).toHaveAttribute('data-key', /^3000:/, {
+  await expect(figure.getByTestId('formation-ready')).toHaveAttribute('data-key', LAST_KEY, {
     timeout: 120_000,
   });
   await expect(figure).toHaveAttribute('data-live', 'true', { timeout: 60_000 });
@@ -102,5 +107,5 @@ test('a checkpoint download that never ends: within the stated wait the figure s
   for (const r of held) await r.continue();
   await page.waitForTimeout(1_000);
   await expect(figure.getByRole('alert')).toHaveCount(0);
-  await expect(figure.getByTestId('formation-ready')).toHaveAttribute('data-key', /^3000:/);
+  await expect(figure.getByTestId('formation-ready')).toHaveAttribute('data-key', LAST_KEY);
 });

@@ -17,7 +17,7 @@ import { useUrlState } from '../kit/use-url-state';
 import { HeadScoreGrid } from './HeadScoreGrid';
 import { RepeatControls } from './RepeatControls';
 import type { CheckpointInfo } from '../../model/loader';
-import type { PhaseChange } from '../../model/phase-change';
+import type { Formation, PhaseChange } from '../../model/phase-change';
 import type { ModelWeights } from '../../model/weights';
 import { LinePlot, SERIES_COLOURS, type Series } from './LinePlot';
 
@@ -28,11 +28,19 @@ const schema = {
   seed: seedField(),
 };
 
-async function loadIndex(): Promise<{ list: CheckpointInfo[]; phase?: PhaseChange }> {
+async function loadIndex(): Promise<{
+  list: CheckpointInfo[];
+  phase?: PhaseChange;
+  formed?: Formation;
+}> {
   const rt = await loadRuntime();
   const list = await rt.pageRegistry().checkpointIndex(ID);
   if (list.length === 0) throw new Error(`${ID} ships no training checkpoints`);
-  return { list, phase: list.length >= 2 ? rt.phaseChange(list) : undefined };
+  return {
+    list,
+    phase: list.length >= 2 ? rt.phaseChange(list) : undefined,
+    formed: list.length >= 2 ? rt.formation(list) : undefined,
+  };
 }
 
 /**
@@ -91,18 +99,22 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
         ? index.status
         : live.status;
   const phase = index.value?.phase;
-  const steps0 = index.value?.list.map((c) => Math.max(c.step, 1)) ?? [];
-  // Marked as what it is: the largest rise between checkpoints (the prose says whether it is a jump).
-  const band = phase && {
-    from: steps0[phase.before],
-    to: steps0[phase.after],
-    label: 'largest rise in induction score',
-  };
+  const formed = index.value?.formed;
+  // Shaded: the checkpoints where the best induction score is between 10% and 90% of its final value.
+  const band =
+    formed && formed.inBand.length > 0
+      ? {
+          from: formed.inBand[0],
+          to: formed.inBand[formed.inBand.length - 1],
+          label: 'induction heads forming',
+        }
+      : undefined;
   const v = run.value;
-  const steps = list?.map((c) => Math.max(c.step, 1)) ?? [];
+  const steps = list?.map((c) => c.step) ?? [];
   const cfg = model?.config;
-  // Every curve is over the checkpoints' steps, with the largest rise shaded and the chosen step marked.
-  const overTraining = { xLabel: 'training step', logX: true, band, marker: steps[i] };
+  // Every curve is over the checkpoints' steps (linear, so the formation is not squeezed), with the
+  // formation shaded and the chosen step marked.
+  const overTraining = { xLabel: 'training step', band, marker: steps[i] };
   const curve = (
     name: string,
     colour: number,
@@ -191,7 +203,24 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
             label="In-context-learning score over training"
             yLabel="ICL score (nats)"
             {...overTraining}
-            series={[curve('loss at token 100 − loss at token 10', 4, (c) => c.icl_score)]}
+            series={[
+              curve('loss at tokens 95–105 − loss at tokens 5–15', 4, (c) => c.icl_score),
+              ...(list.every((c) => c.icl_stderr !== undefined)
+                ? [
+                    curve('±2 standard errors', 4, (c) => c.icl_score! + 2 * c.icl_stderr!, true),
+                    {
+                      ...curve(
+                        '−2 standard errors',
+                        4,
+                        (c) => c.icl_score! - 2 * c.icl_stderr!,
+                        true,
+                      ),
+                      legend: false,
+                    },
+                  ]
+                : []),
+            ]}
+            zero={false}
             height={140}
           />
         </div>

@@ -9,6 +9,8 @@ export interface Series {
   x: readonly number[];
   y: readonly number[];
   dashed?: boolean;
+  /** Listed in the legend (default true; e.g. false for the second line of an error band). */
+  legend?: boolean;
 }
 
 /** Okabe–Ito colours, distinguishable with the common colour-vision deficiencies. */
@@ -145,9 +147,9 @@ export function LinePlot(props: LinePlotProps) {
           {props.xLabel}
           {logX ? ' (log scale)' : ''}
         </text>
-        {series.map((s) => (
+        {series.map((s, k) => (
           <polyline
-            key={s.name}
+            key={k}
             fill="none"
             stroke={s.colour}
             stroke-width={2}
@@ -174,16 +176,18 @@ export function LinePlot(props: LinePlotProps) {
       </svg>
       <ul class="ch6-legend" aria-label="Legend">
         <li class="ch6-legend-y">{props.yLabel}:</li>
-        {series.map((s) => (
-          <li key={s.name}>
-            <span
-              class="ch6-swatch"
-              style={{ borderTop: `3px ${s.dashed ? 'dashed' : 'solid'} ${s.colour}` }}
-              aria-hidden="true"
-            />
-            {s.name}
-          </li>
-        ))}
+        {series
+          .filter((s) => s.legend !== false)
+          .map((s) => (
+            <li key={s.name}>
+              <span
+                class="ch6-swatch"
+                style={{ borderTop: `3px ${s.dashed ? 'dashed' : 'solid'} ${s.colour}` }}
+                aria-hidden="true"
+              />
+              {s.name}
+            </li>
+          ))}
       </ul>
       <p class="ch6-readout" id={readId} aria-live="polite">
         {xAt === undefined
