@@ -149,7 +149,7 @@ Copying score of the full OV circuit W_E W_V W_O W_U (sum of Re(eigenvalue) / su
 {_fmt(final['copying'])}
 ## Limitations
 
-A tiny model trained for minutes on 16 M characters of mostly old, religious, technical and humorous
+A tiny model trained for minutes on 17 M characters of mostly old, religious, technical and humorous
 English: its text is poor and its knowledge nil. It is for looking inside, not for generating. The
 repeated-span sequences make in-context copying stronger than natural text alone would. No LayerNorm,
 unlike GPT-2: the paper's equations hold exactly, but scores are not comparable with normalised models.

@@ -176,16 +176,20 @@ def is_val(source: str, key: str) -> bool:
     return h % 100 < VAL_PERCENT
 
 
-def build(out_dir: str) -> dict:
+DEBREF_SOURCE = Source("debref", "debian-reference-en", DEBREF, "GPL-2+ (Osamu Aoki, Debian Reference 2.100)", read_debref)
+
+
+def build(out_dir: str, sources: list[Source] | None = None) -> dict:
     """Write train.jsonl, val.jsonl and stats.json; return the stats."""
-    for s in SOURCES:
+    sources = SOURCES if sources is None else sources
+    for s in sources:
         _need(s.path, s.package)
     os.makedirs(out_dir, exist_ok=True)
     stats: dict = {"val_percent": VAL_PERCENT, "sources": {}}
     with open(os.path.join(out_dir, "train.jsonl"), "w", encoding="utf-8") as ftr, open(
         os.path.join(out_dir, "val.jsonl"), "w", encoding="utf-8"
     ) as fva:
-        for s in SOURCES:
+        for s in sources:
             st = {"package": s.package, "licence": s.licence, "train_docs": 0, "val_docs": 0, "train_chars": 0, "val_chars": 0}
             for key, text in s.read():
                 split = "val" if is_val(s.name, key) else "train"
@@ -212,9 +216,12 @@ def load_docs(corpus_dir: str, split: str) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="training/out/corpus")
+    ap.add_argument("--with-debian-reference", action="store_true",
+                    help="the earlier corpus (with the GPL-2+ Debian Reference) the shipped tokenizer was trained on; "
+                         "only to reproduce the tokenizer, never for the models")
     args = ap.parse_args()
     try:
-        stats = build(args.out)
+        stats = build(args.out, SOURCES + [DEBREF_SOURCE] if args.with_debian_reference else SOURCES)
     except MissingPackage as e:
         sys.exit(f"error: {e}")
     print(json.dumps(stats, indent=1))

@@ -218,7 +218,7 @@ SETTLED_DELTA = 0.02  # "settled": the induction score moves by less than this b
 BAND = (0.1, 0.9)  # the formation: checkpoints whose induction score lies strictly inside this share of the final one
 
 
-def select_checkpoints(points: list[tuple[int, float]], budget: int = 16, band_max: int = 9, settled: int = 3) -> list[int]:
+def select_checkpoints(points: list[tuple[int, float]], budget: int = 17, band_max: int = 9, settled: int = 4) -> list[int]:
     """The steps to ship out of every checkpoint a run saved, from each one's measured induction
     score ((step, score) pairs): step 0 and a few log-spaced early steps (what comes before), up to
     `band_max` steps spread evenly over the formation (score strictly between 10% and 90% of the
@@ -252,8 +252,16 @@ def select_checkpoints(points: list[tuple[int, float]], budget: int = 16, band_m
         early = steps[1:-1]
     n_early = max(0, budget - len(chosen))
     if early and n_early:
-        picks = np.unique(np.geomspace(1, len(early), n_early).round().astype(int) - 1)
-        chosen |= {early[i] for i in picks}
+        # log-spaced in step: the steps nearest (in log) to n_early targets from the first to the last
+        # (from the first saved step >= 10: the first few steps barely move the weights)
+        pool = [s for s in early if s >= 10] or list(early)
+        targets = np.geomspace(pool[0], pool[-1], n_early)
+        for t in targets:
+            if not pool:
+                break
+            pick = min(pool, key=lambda s: abs(np.log(max(s, 1)) - np.log(t)))
+            chosen.add(pick)
+            pool.remove(pick)
     return sorted(chosen)
 
 
@@ -300,7 +308,7 @@ def main() -> None:
     ap.add_argument("--windows", type=int, default=2048, help="validation windows of n_ctx tokens")
     ap.add_argument("--extra-checkpoints", action="append", default=[],
                     help="the folder of a partial rerun whose checkpoints join the run's (denser around the formation)")
-    ap.add_argument("--max-checkpoints", type=int, default=16, help="checkpoints to ship (chosen by select_checkpoints)")
+    ap.add_argument("--max-checkpoints", type=int, default=17, help="checkpoints to ship (chosen by select_checkpoints)")
     ap.add_argument("--max-docs", type=int, default=0)
     ap.add_argument("--no-gate", action="store_true", help="publish even if a check fails (previews only)")
     args = ap.parse_args()
