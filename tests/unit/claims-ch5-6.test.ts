@@ -502,9 +502,21 @@ describe('what chapter 6 says about our models', () => {
         new URL('../../training/logs/attn-only-2l-natural.json', import.meta.url),
         'utf8',
       ),
-    ) as { steps: number; induction_max_per_layer: number[]; saved_checkpoints: number };
+    ) as {
+      steps: number;
+      induction_max_per_layer: number[];
+      icl_score: number;
+      icl_stderr: number;
+      val_loss: number;
+    };
     expect(control.steps).toBe(C.value('ch6.naturalSteps'));
     expectAsWritten(Math.max(...control.induction_max_per_layer), C.get('ch6.naturalInduction'));
     expect(Math.max(...control.induction_max_per_layer)).toBeLessThan(0.3);
+    // its ICL score is less negative than the shipped model's; its validation loss is lower
+    const card = JSON.parse(readFileSync(`${findModelDir('attn-only-2l')}/card.json`, 'utf8'));
+    expectAsWritten(control.icl_score, C.get('ch6.naturalIcl'));
+    expectAsWritten(control.val_loss, C.get('ch6.naturalVal'));
+    expect(control.icl_score - card.icl_score).toBeGreaterThan(3 * control.icl_stderr);
+    expect(control.val_loss).toBeLessThan(card.val_loss);
   });
 });
