@@ -8,6 +8,7 @@
  * here it is the same map as `W_E W_OV W_U` [d_vocab (source), d_vocab (out)].
  */
 import { Matrix } from 'ml-matrix';
+import { diagonalArgmax } from './token-diagonal';
 import { FactoredMatrix } from './factored-matrix';
 import { gaussian, gaussianMatrix, mulberry32 } from './random';
 import { type Ranked, topK } from './top-k';
@@ -97,6 +98,38 @@ export function copyingScoreOf(m: FactoredMatrix): number {
     abs += Math.hypot(r, im);
   }
   return abs === 0 ? 0 : re / abs;
+}
+
+/**
+ * Top-1 copying accuracy of a head: the share of tokens s whose full OV row
+ * `W_E[s] W_OV W_U` is largest at s itself (attending to s raises s above
+ * every other token). Computes the whole d_vocab x d_vocab circuit once, a
+ * block of rows at a time (see `diagonalArgmax`); chance is 1/d_vocab.
+ */
+export function copyingAccuracy(w: ModelWeights, l: number, h: number): number {
+  return diagonalArgmax(fullOvCircuit(w, l, h)).rowAccuracy;
+}
+
+/**
+ * The K-composition term of an induction circuit over tokens,
+ * `W_E W_QK^{ind} (W_OV^{prev})^T W_E^T` [d_vocab (query token a), d_vocab (token b)]:
+ * the score a query on token a of the later head `ind` gives a key position
+ * whose previous token was b, through what the earlier head `prev` (a
+ * previous-token head) wrote there. An induction head wants it large on the
+ * diagonal (a = b). Factored with inner d_head: `(W_E W_Q) (W_E W_V W_O W_K)^T`.
+ */
+export function kCompositionCircuit(w: ModelWeights, prev: HeadRef, ind: HeadRef): FactoredMatrix {
+  if (prev.layer >= ind.layer) {
+    throw new Error(
+      `kCompositionCircuit: head ${prev.layer}.${prev.head} is not before ${ind.layer}.${ind.head}`,
+    );
+  }
+  const W_E = w.W_E;
+  const query = W_E.mmul(w.W_Q(ind.layer, ind.head)); // [d_vocab, d_head]
+  const key = W_E.mmul(w.W_V(prev.layer, prev.head)) // [d_vocab, d_head (prev)]
+    .mmul(w.W_O(prev.layer, prev.head)) // [d_vocab, d_model]
+    .mmul(w.W_K(ind.layer, ind.head)); // [d_vocab, d_head]
+  return new FactoredMatrix(query, key.transpose());
 }
 
 /** Which input of the later head reads the earlier head's output. */

@@ -135,7 +135,8 @@ export function iclScore(losses: readonly Float64Array[]): { score: number; stde
     return s / (b - a + 1);
   };
   const diffs = losses.map((l) => {
-    if (l.length < ICL_LATE[1]) throw new Error(`iclScore: ${l.length} losses, need ${ICL_LATE[1]}`);
+    if (l.length < ICL_LATE[1])
+      throw new Error(`iclScore: ${l.length} losses, need ${ICL_LATE[1]}`);
     return mean(l, ICL_LATE) - mean(l, ICL_EARLY);
   });
   const n = diffs.length;

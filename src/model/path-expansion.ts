@@ -142,6 +142,26 @@ export function termLogits(w: ModelWeights, term: PathTerm, pos: number): Float6
   return out;
 }
 
+/**
+ * Each term's contribution to the logit of one token at one position,
+ * `resid[pos] · W_U[:, token]` (b_U not included): `[terms.length]`. The same
+ * numbers as `termLogits(w, term, pos)[token]`, without the other d_vocab - 1.
+ */
+export function termLogitsAt(
+  w: ModelWeights,
+  terms: readonly PathTerm[],
+  pos: number,
+  token: number,
+): Float64Array {
+  const { d_model, d_vocab } = w.config;
+  const W_U = w.get('unembed.W_U').data;
+  return Float64Array.from(terms, (t) => {
+    let s = 0;
+    for (let i = 0; i < d_model; i++) s += t.resid[pos * d_model + i] * W_U[i * d_vocab + token];
+    return s;
+  });
+}
+
 function addInto(acc: Float64Array, x: ArrayLike<number>): void {
   for (let i = 0; i < acc.length; i++) acc[i] += x[i];
 }

@@ -34,6 +34,7 @@ import {
   writerCompositionBaseline,
   writerCompositionScore,
 } from '../../src/model/virtual-weights';
+import { energyIn, positionBlock, writerEnergies } from '../../src/model/residual-energy';
 import { loadNodeModel } from './node-model';
 import { expectAsWritten, headOf, proseClaims, type ProseClaim } from './prose-claims';
 
@@ -304,6 +305,30 @@ async function claimTokens(): Promise<number[][]> {
 }
 
 describe('chapter 3 claims about our models', () => {
+  it('W_pos keeps the stated share of its squared norm in coordinates 96-127, W_E far less than an even quarter', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    const { from, to } = positionBlock(m.config.d_model);
+    expect([from, to]).toEqual([96, 127]);
+    const e = new Map(writerEnergies(m.weights).map((w) => [w.name, energyIn(w.energy, from, to)]));
+    // independent: the share computed directly from the matrices
+    const share = (M: { rows: number; columns: number; get(i: number, j: number): number }) => {
+      let inBlock = 0,
+        all = 0;
+      for (let i = 0; i < M.rows; i++)
+        for (let j = 0; j < M.columns; j++) {
+          const x = M.get(i, j) ** 2;
+          all += x;
+          if (j >= from && j <= to) inBlock += x;
+        }
+      return inBlock / all;
+    };
+    expect(e.get('W_pos')!).toBeCloseTo(share(m.weights.W_pos), 9);
+    expect(e.get('W_E')!).toBeCloseTo(share(m.weights.W_E), 9);
+    expectAsWritten(100 * e.get('W_pos')!, C.get('ch3.wposShare'));
+    expectAsWritten(100 * e.get('W_E')!, C.get('ch3.weShare'));
+    expect(e.get('W_E')!).toBeLessThan(0.25);
+  });
+
   it('rotating the residual stream of attn-only-2l or gelu-1l changes no logit by more than one part in 100,000 of the largest, and keeps every stream length', async () => {
     const texts = await claimTokens();
     const tolerance = 1 / C.value('ch3.rotationTolerance');
