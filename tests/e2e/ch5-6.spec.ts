@@ -123,7 +123,7 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     // Exercise 1's starting text fails and a known answer passes (the same answers pass the
     // same checks on onnxruntime-node in tests/unit/exercises-ch5.test.ts and exercises-ch6).
     for (const [chapter, widget, answer] of [
-      [CH5, 'exercises-5', 'a. b. c. d. e.'],
+      [CH5, 'exercises-5', 'a.b.c.d.e.f.'],
       [CH6, 'exercises-6', 'Quimby '.repeat(20)],
     ]) {
       const figure = await openFigure(page, chapter, widget, backend);

@@ -19,10 +19,10 @@ const tokenizer = tokenizerFromJson(
 );
 
 describe('chapter 5 exercises, checked by attn-only-2l and attn-only-1l as on the page', () => {
-  it('exercise 1 (head 0.0, as the chapter asks) accepts a text of full stops ending in one, and rejects the figure’s starting text', async () => {
+  it('exercise 1 (head 0.0, as the chapter asks) accepts a text dense in full stops ending in one, and rejects the figure’s starting text', async () => {
     const m = await loadNodeModel('attn-only-2l');
     const head = { layer: 0, head: 0 };
-    const pass = await checkFullStop(m, tokenizer, 'a. b. c. d. e.', head);
+    const pass = await checkFullStop(m, tokenizer, 'a.b.c.d.e.f.', head);
     expect(pass.ok, pass.message).toBe(true);
     expect(pass.mass).toBeGreaterThan(0.5);
     const fail = await checkFullStop(
