@@ -5,6 +5,7 @@ import preact from '@astrojs/preact';
 import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import { rehypeHeadingAnchors } from './src/lib/heading-anchors.ts';
 
 /**
  * Builds are path-independent (issue 8): one build works under any path of
@@ -60,7 +61,8 @@ export default defineConfig({
   markdown: {
     processor: unified({
       remarkPlugins: [remarkMath],
-      rehypePlugins: [rehypeKatex, rehypeFocusableDisplayMath],
+      // Headings get a permalink beside them (src/lib/heading-anchors.ts).
+      rehypePlugins: [rehypeKatex, rehypeFocusableDisplayMath, rehypeHeadingAnchors],
     }),
   },
   integrations: [mdx(), preact()],

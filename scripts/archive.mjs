@@ -3,8 +3,9 @@
 //   npm run archive                      # builds, then writes circuits-book-<version>.tar.gz
 //   node scripts/archive.mjs --dir dist --out /tmp/book.tar.gz   # archive an existing build
 //
-// The archive holds one folder, `circuits-book/`: the whole site plus
-// HOSTING.md. Unpack it under any path of any static file server; nothing is
+// The archive holds one folder, `circuits-book/`: the whole site, HOSTING.md
+// (the repository's, its version line naming this build) and the licence
+// files. Unpack it under any path of any static file server; nothing is
 // rebuilt (the build is path-independent: scripts/finish-build.mjs).
 import { execFileSync } from 'node:child_process';
 import {
@@ -17,7 +18,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 export const FOLDER = 'circuits-book';
@@ -32,74 +34,54 @@ export function buildVersion(dir) {
   return match[1];
 }
 
-function hostingNotes(version) {
-  return `# Hosting this book
+const here = dirname(fileURLToPath(import.meta.url));
+const REPO = join(here, '..');
 
-This folder is the whole book (version ${version}): pages, search index,
-fonts, math, the onnxruntime-web runtime and the models. It makes no request
-to any other site.
+/** The licence files every copy of the book carries (the repository's own). */
+export const LICENCE_FILES = ['LICENSE', 'LICENSE-text', 'LICENSE-models'];
 
-## Put it anywhere
-
-Copy the folder's content to any path of any static file server — for example
-\`https://uni.example/courses/interpretability/book/\` — and open that URL.
-Nothing needs rebuilding: every link and file is found relative to the page.
-
-Try it locally:
-
-    python3 -m http.server 8000        # in this folder, then open http://localhost:8000/
-
-## What the server decides
-
-| served over | figures run on | offline after first visit |
-|---|---|---|
-| https, with the headers below | WebGPU if the browser has it, else multi-threaded WebAssembly | yes |
-| https, no headers | WebGPU if the browser has it, else single-threaded WebAssembly | yes |
-| plain http (not localhost) | single-threaded WebAssembly (browsers keep WebGPU and service workers to secure origins) | no |
-
-Each figure shows which backend it runs on and why.
-
-The optional headers (they allow WebAssembly threads):
-
-    Cross-Origin-Opener-Policy: same-origin
-    Cross-Origin-Embedder-Policy: require-corp
-    Cross-Origin-Resource-Policy: same-origin
-
-nginx:
-
-    location /courses/interpretability/book/ {
-        add_header Cross-Origin-Opener-Policy same-origin always;
-        add_header Cross-Origin-Embedder-Policy require-corp always;
-        add_header Cross-Origin-Resource-Policy same-origin always;
-    }
-
-Apache (.htaccess in this folder, mod_headers):
-
-    Header always set Cross-Origin-Opener-Policy "same-origin"
-    Header always set Cross-Origin-Embedder-Policy "require-corp"
-    Header always set Cross-Origin-Resource-Policy "same-origin"
-
-Serve \`.wasm\` as \`application/wasm\` and \`.mjs\` as \`text/javascript\` (most
-servers do). Every page carries its own Content-Security-Policy (a <meta>
-tag): only this site's origin, no \`unsafe-eval\`.
-
-## Offline
-
-On https (or localhost), the first visit saves the whole book in the browser
-(a service worker; the footer of every page says how far it got). After that
-it works with no network. A new version of the folder replaces the saved copy
-when a reader accepts it ("Use the new version" in the footer).
-
-## The 404 page
-
-\`404.html\` finds its styles and links relative to the book's folder, so it
-shows properly for a missing page directly in that folder. If your server
-sends it for missing pages deeper down, it still says the page is not part
-of the book, but unstyled.
-`;
+/**
+ * The build's edition as its pages state it (`<p class="site-edition"
+ * data-edition-version data-edition-date>` in every footer).
+ */
+export function buildEdition(dir) {
+  const html = readFileSync(join(dir, 'index.html'), 'utf8');
+  const version = /data-edition-version="([^"]+)"/.exec(html)?.[1];
+  const date = /data-edition-date="(\d{4}-\d{2}-\d{2})"/.exec(html)?.[1];
+  if (!version || !date) throw new Error(`${dir}/index.html states no edition in its footer`);
+  return { version, date };
 }
 
-/** Writes `out` (a .tar.gz) holding `circuits-book/` = `dir` + HOSTING.md. */
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * The repository's HOSTING.md for this build: its version line
+ * ("Version 0.1.0 of 29 November 2026.") also names the build's hash.
+ */
+export function hostingNotes(dir, hash) {
+  const { version, date } = buildEdition(dir);
+  const [year, month, day] = date.split('-').map(Number);
+  const line = `Version ${version} of ${day} ${MONTHS[month - 1]} ${year}`;
+  const text = readFileSync(join(REPO, 'HOSTING.md'), 'utf8');
+  const versionLine = /^Version \S+ of [^\n]*\.$/m;
+  if (!versionLine.test(text)) throw new Error('HOSTING.md has no "Version … of …." line');
+  return text.replace(versionLine, `${line}, build ${hash}.`);
+}
+
+/** Writes `out` (a .tar.gz) holding `circuits-book/` = `dir` + HOSTING.md + the licences. */
 export function makeArchive(dir, out) {
   if (!existsSync(join(dir, 'index.html')) || !existsSync(join(dir, 'sw.js')))
     throw new Error(`${dir} is not a finished build: run npm run build first`);
@@ -107,7 +89,8 @@ export function makeArchive(dir, out) {
   const stage = mkdtempSync(join(tmpdir(), 'circuits-archive-'));
   try {
     cpSync(dir, join(stage, FOLDER), { recursive: true });
-    writeFileSync(join(stage, FOLDER, 'HOSTING.md'), hostingNotes(version));
+    writeFileSync(join(stage, FOLDER, 'HOSTING.md'), hostingNotes(dir, version));
+    for (const name of LICENCE_FILES) cpSync(join(REPO, name), join(stage, FOLDER, name));
     execFileSync('tar', ['-czf', resolve(out), '-C', stage, FOLDER], { stdio: 'inherit' });
   } finally {
     rmSync(stage, { recursive: true, force: true });

@@ -12,6 +12,9 @@
 //    src/offline/service-worker.js with the list of every file of the build
 //    and its hash; the version is the hash of that list, so any change to any
 //    file makes a new service worker that replaces the old copy cleanly.
+// 4. The build hash. That version is also the build hash every page's footer
+//    shows (`<code data-build-hash>`): it is computed with those stamps blanked
+//    (a page cannot hold a hash of itself), then written into every page.
 //
 //   node scripts/finish-build.mjs [dist]
 import { createHash } from 'node:crypto';
@@ -94,17 +97,35 @@ export function finishPage(html, file) {
 const NOT_PRECACHED = /\.pt$/;
 
 /**
- * The service worker's precache list: every file except the worker itself,
- * pages under their folder URL (`chapters/x/`, and `` for the root).
+ * The build-hash stamp of a page: the text of every element marked
+ * `data-build-hash` (src/layouts/Base.astro's footer).
  */
-export function precacheList(dir, files) {
+const BUILD_STAMP = /(<[^<>]*\sdata-build-hash(?:[\s=>][^<>]*)?>)[^<]*(<\/)/g;
+
+/** `html` with every build-hash stamp emptied: what the build's version is computed from. */
+export function unstamped(html) {
+  return html.replace(BUILD_STAMP, '$1$2');
+}
+
+/** `html` with `version` in every build-hash stamp. */
+export function stamped(html, version) {
+  return html.replace(BUILD_STAMP, (_, open, close) => `${open}${version}${close}`);
+}
+
+/**
+ * The service worker's precache list: every file except the worker itself,
+ * pages under their folder URL (`chapters/x/`, and `` for the root). With
+ * `unstamp`, pages are hashed with their build-hash stamps emptied.
+ */
+export function precacheList(dir, files, { unstamp = false } = {}) {
   return files
     .filter((f) => f !== 'sw.js' && !NOT_PRECACHED.test(f))
     .map((f) => {
       const bytes = readFileSync(join(dir, f));
+      const hashed = unstamp && f.endsWith('.html') ? unstamped(bytes.toString('utf8')) : bytes;
       const url =
         f === 'index.html' ? '' : f.endsWith('/index.html') ? f.slice(0, -'index.html'.length) : f;
-      return { url, hash: sha256(bytes).slice(0, 16), bytes: bytes.length };
+      return { url, hash: sha256(hashed).slice(0, 16), bytes: bytes.length };
     });
 }
 
@@ -133,12 +154,23 @@ export function finishBuild(dir) {
 
 /**
  * Writes `dir/sw.js`: the service worker template with this build's file list
- * and version (the hash of the list). Run again after changing any file, it
- * makes a new version (the offline e2e test does exactly that).
+ * and version (the hash of the list, pages read without their build-hash
+ * stamps), and writes that version into every page's stamp. Run again after
+ * changing any file, it makes a new version (the offline e2e test does
+ * exactly that) and restamps the pages.
  */
 export function writeServiceWorker(dir) {
-  const entries = precacheList(dir, listFiles(dir));
-  const version = sha256(JSON.stringify(entries.map((e) => [e.url, e.hash]))).slice(0, 12);
+  const files = listFiles(dir);
+  const unstampedEntries = precacheList(dir, files, { unstamp: true });
+  const version = sha256(JSON.stringify(unstampedEntries.map((e) => [e.url, e.hash]))).slice(0, 12);
+  for (const file of files.filter((f) => f.endsWith('.html'))) {
+    const path = join(dir, file);
+    const html = readFileSync(path, 'utf8');
+    const out = stamped(html, version);
+    if (out !== html) writeFileSync(path, out);
+  }
+  // The pages' own hashes (what the worker compares) are of their stamped text.
+  const entries = precacheList(dir, files);
   const bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
   const template = readFileSync(join(here, '..', 'src', 'offline', 'service-worker.js'), 'utf8');
   const book = { version, bytes, files: entries.map((e) => [e.url, e.hash]) };

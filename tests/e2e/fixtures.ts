@@ -107,11 +107,13 @@ export function builtPages(): string[] {
           .sort(),
       ]
     : [];
+  const teaching = existsSync(`${e2eOutDir}/teaching/index.html`) ? ['teaching/'] : [];
   return [
     '',
     'search/',
     '404.html',
     ...builtChapterIds().map((id) => `chapters/${id}/`),
+    ...teaching,
     ...models,
   ];
 }
