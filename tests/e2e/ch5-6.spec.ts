@@ -82,6 +82,36 @@ const cases: FigureCase[] = [
     },
   },
   { chapter: CH6, widget: 'control', output: 'control-ready', edit: setNumber('Seed', '7') },
+  {
+    chapter: CH5,
+    widget: 'positional-qk',
+    output: 'positional-qk-ready',
+    edit: async (figure) => {
+      await figure.getByRole('radio', { name: /^head 0\.6\b/ }).click();
+    },
+  },
+  {
+    chapter: CH5,
+    widget: 'copying-accuracy',
+    output: 'copying-ready',
+    edit: async (figure) => {
+      await figure.getByRole('combobox', { name: 'Model' }).selectOption('attn-only-1l');
+    },
+  },
+  {
+    chapter: CH5,
+    widget: 'two-layer-paths',
+    output: 'two-layer-ready',
+    edit: fillBox('Prompt', 'one two three four five. one two three four'),
+  },
+  {
+    chapter: CH6,
+    widget: 'k-composition-tokens',
+    output: 'kt-ready',
+    edit: async (figure) => {
+      await figure.getByRole('combobox', { name: 'Induction head (layer 1)' }).selectOption('1.0');
+    },
+  },
 ];
 
 /** Opens a chapter on a backend and brings one figure on screen (islands hydrate when visible). */
@@ -142,15 +172,22 @@ for (const backend of ['webgpu', 'wasm'] as const) {
   });
 }
 
-test('the one-layer path expansion closes on the model logit in the browser', async ({ page }) => {
-  const figure = await openFigure(page, CH5, 'path-expansion', 'wasm');
-  const closure = figure.getByTestId('path-closure');
-  await expect(closure).toBeVisible({ timeout: 120_000 });
-  const diff = Number(
-    /difference (\S+)/.exec((await closure.textContent()) ?? '')?.[1].replace('−', '-'),
-  );
-  expect(diff).toBeLessThan(1e-3);
-});
+for (const [widget, testId] of [
+  ['path-expansion', 'path-closure'],
+  ['two-layer-paths', 'two-layer-closure'],
+] as const) {
+  test(`the path expansion of ${widget} closes on the model logit in the browser`, async ({
+    page,
+  }) => {
+    const figure = await openFigure(page, CH5, widget, 'wasm');
+    const closure = figure.getByTestId(testId);
+    await expect(closure).toBeVisible({ timeout: 120_000 });
+    const diff = Number(
+      /difference (\S+)/.exec((await closure.textContent()) ?? '')?.[1].replace('−', '-'),
+    );
+    expect(diff).toBeLessThan(1e-3);
+  });
+}
 
 test('a link reproduces what the reader saw: prompt, position and head come back from the URL', async ({
   page,
@@ -179,7 +216,19 @@ test('a link reproduces what the reader saw: prompt, position and head come back
 });
 
 for (const [chapter, widgets] of [
-  [CH5, ['attention-explorer', 'storage', 'circuits', 'path-expansion', 'exercises-5']],
+  [
+    CH5,
+    [
+      'attention-explorer',
+      'storage',
+      'circuits',
+      'positional-qk',
+      'copying-accuracy',
+      'path-expansion',
+      'two-layer-paths',
+      'exercises-5',
+    ],
+  ],
   [
     CH6,
     [
@@ -187,6 +236,7 @@ for (const [chapter, widgets] of [
       'repeated-tokens',
       'head-scores',
       'k-composition',
+      'k-composition-tokens',
       'formation',
       'control',
       'exercises-6',

@@ -14,7 +14,7 @@ import ResidualEnergyFigure from '../../src/components/ch3/ResidualEnergyFigure'
 import CopyingAccuracyFigure from '../../src/components/ch5/CopyingAccuracyFigure';
 import PositionalQkFigure from '../../src/components/ch5/PositionalQkFigure';
 import KCompositionTokensFigure from '../../src/components/ch6/KCompositionTokensFigure';
-import TwoLayerPathsFigure from '../../src/components/ch6/TwoLayerPathsFigure';
+import TwoLayerPathsFigure from '../../src/components/ch5/TwoLayerPathsFigure';
 import { formatFixed, formatPercent } from '../../src/components/kit/format';
 import { copyingAccuracy, copyingScoreOf, kCompositionCircuit } from '../../src/model/circuits';
 import { OrtExecutor } from '../../src/model/executor';

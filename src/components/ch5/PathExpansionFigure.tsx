@@ -9,7 +9,6 @@ import {
   resolvePosition,
   RunState,
   SignedBars,
-  TokenStrip,
   TryThis,
   useComputation,
   useModelPrompt,
@@ -17,6 +16,7 @@ import {
 import { useUrlState } from '../kit/use-url-state';
 
 import './ch5.css';
+import { Closure, PositionAndToken } from './path-parts';
 
 const DEFAULT_TEXT = 'She poured the milk into the cup and drank the';
 const DEFAULT_CANDS = ' keep in mind at bay the cat dog sat mat milk cup tea drank poured';
@@ -96,19 +96,12 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
     >
       <PromptInput {...m.input} />
       <RunState run={split} onReset={() => update({ text: DEFAULT_TEXT, pos: -1, next: '' })} />
-      <p class="kit-note">Choose the position whose next-token logit to split (now {pos}).</p>
-      <TokenStrip
-        label="Prompt tokens: choose a position"
-        tokens={strings}
-        selected={pos}
-        onSelect={(p) => update({ pos: p })}
-      />
-      <PromptInput
-        label="Next token"
-        value={state.next}
-        rows={1}
-        onInput={(next) => update({ next })}
-        hint="Leave empty for the model's top prediction; only the first token of what you type is used."
+      <PositionAndToken
+        pos={pos}
+        strings={strings}
+        next={state.next}
+        onPosition={(p) => update({ pos: p })}
+        onNext={(next) => update({ next })}
       />
       {s && (
         <div data-testid="path-ready" data-key={`${s.key}:${s.token}:${s.logit.toFixed(5)}`}>
@@ -120,10 +113,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
             label={`Terms of the logit of ${name(s.token)}`}
             bars={[...s.terms, { label: 'sum of terms', value: s.sum, strong: true }]}
           />
-          <p class="ch5-result" data-testid="path-closure">
-            Sum of terms {formatNumber(s.sum, 6)} · model's logit {formatNumber(s.logit, 6)} ·
-            difference {formatNumber(Math.abs(s.sum - s.logit), 2)}
-          </p>
+          <Closure sum={s.sum} logit={s.logit} testId="path-closure" />
         </div>
       )}
       <p class="kit-subhead">Skip-trigrams the model has learned</p>

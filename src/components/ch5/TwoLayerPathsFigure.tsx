@@ -1,6 +1,5 @@
 import Figure from '../kit/Figure';
 import {
-  formatNumber,
   Heatmap,
   loadRuntime,
   positionField,
@@ -10,14 +9,13 @@ import {
   RunState,
   signedScale,
   SignedBars,
-  Strip,
-  TokenStrip,
   TryThis,
   useComputation,
   useModelPrompt,
 } from '../kit';
 import { useUrlState } from '../kit/use-url-state';
-import './ch6.css';
+import './ch5.css';
+import { Closure, PositionAndToken } from './path-parts';
 
 /** A list said twice: at its end, copying " man" is up to the induction heads. */
 const DEFAULT_TEXT =
@@ -117,21 +115,12 @@ export default function TwoLayerPathsFigure({ prefix = 'p2' }: { prefix?: string
     >
       <PromptInput {...m.input} />
       <RunState run={split} onReset={reset} />
-      <p class="kit-note">Choose the position whose next-token logit to split (now {pos}).</p>
-      <Strip>
-        <TokenStrip
-          label="Prompt tokens: choose a position"
-          tokens={strings}
-          selected={pos}
-          onSelect={(p) => update({ pos: p })}
-        />
-      </Strip>
-      <PromptInput
-        label="Next token"
-        value={state.next}
-        rows={1}
-        onInput={(next) => update({ next })}
-        hint="Leave empty for the model's top prediction; only the first token of what you type is used."
+      <PositionAndToken
+        pos={pos}
+        strings={strings}
+        next={state.next}
+        onPosition={(p) => update({ pos: p })}
+        onNext={(next) => update({ next })}
       />
       {s && (
         <div
@@ -154,10 +143,7 @@ export default function TwoLayerPathsFigure({ prefix = 'p2' }: { prefix?: string
               { label: 'sum', value: s.sum, strong: true },
             ]}
           />
-          <p class="ch6-readout" data-testid="two-layer-closure">
-            Sum of terms {formatNumber(s.sum, 6)} · model's logit {formatNumber(s.logit, 6)} ·
-            difference {formatNumber(Math.abs(s.sum - s.logit), 2)}
-          </p>
+          <Closure sum={s.sum} logit={s.logit} testId="two-layer-closure" />
           <p class="kit-subhead">The {TOP_TERMS} largest single terms</p>
           <SignedBars
             label={`The ${TOP_TERMS} largest terms of the logit of ${name(s.token)}`}
