@@ -465,6 +465,15 @@ describe('what chapter 6 says about our models', () => {
     const last = list[list.length - 1];
     expectAsWritten(end.induction_score!, C.get('ch6.inductionAtFormationEnd'));
     expectAsWritten(last.induction_score!, C.get('ch6.inductionAfter'));
+    // one head, two stated protocols: the checkpoints are scored as the card is (its sequences and
+    // length as written), so the last checkpoint's score is the card's best layer-1 head
+    const shipped = JSON.parse(readFileSync(`${dir}/card.json`, 'utf8')) as {
+      repeated_tokens: { n: number; sequences: number };
+      induction_score: number[][];
+    };
+    expect(shipped.repeated_tokens.sequences).toBe(C.value('ch6.cardSequences'));
+    expect(shipped.repeated_tokens.n).toBe(C.value('ch6.cardPeriod'));
+    expect(last.induction_score!).toBeCloseTo(Math.max(...shipped.induction_score[1]), 3);
     // “the previous-token head forms in the same window, not before it”
     expectAsWritten(pre.prev_token_score!, C.get('ch6.prevTokenFrom'));
     expectAsWritten(end.prev_token_score!, C.get('ch6.prevTokenTo'));
