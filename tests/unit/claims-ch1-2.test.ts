@@ -12,6 +12,7 @@ import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer
 import { checkConfident, checkFluent, checkSizes } from '../../src/components/ch1/exercises';
 import { checkBeat, checkKnock, checkLens } from '../../src/components/ch2/exercises';
 import { loadNodeModel } from './node-model';
+import { DEFAULT_PROMPT } from '../../src/components/kit/fields';
 import { findModelsDir } from './paths';
 import { expectAsWritten, headOf, proseClaims } from './prose-claims';
 
@@ -282,6 +283,25 @@ describe('chapter 2: a big stream and small edits', () => {
     expectAsWritten(r.medianRatio, C.get('ch2.medianRatio'));
     // “So the stream is bigger than any one edit, but not by much”: at every position.
     expect(r.minRatio).toBeGreaterThan(1);
+  });
+});
+
+describe('chapter 2: the default prompt shows the model’s limits', () => {
+  it('on the default prompt the top guess is a line break and “·m”, the start of “·mat”, comes as written', async () => {
+    const m = await loadNodeModel('attn-only-2l');
+    expect(ABLATION_PROMPT).toBe(DEFAULT_PROMPT);
+    const ids = encode(DEFAULT_PROMPT);
+    const r = await m.run(ids, {});
+    const top = topPredictions(logitsAt(r.logits!, ids.length - 1), 10);
+    expect(tokenizer.decode([top[0].id])).toBe('\n');
+    expectAsWritten(100 * top[0].prob, C.get('ch2.defaultTopProb'));
+    const mat = encode(' mat');
+    expect(mat.length).toBe(2); // “the first of the two tokens”
+    const rank = top.findIndex((p) => p.id === mat[0]) + 1;
+    expect(rank).toBe(C.value('ch2.defaultMatRank'));
+    expectAsWritten(100 * top[rank - 1].prob, C.get('ch2.defaultMatProb'));
+    // “fewer than a million parameters”
+    expect(parameterCount(m.weights)).toBeLessThan(1_000_000);
   });
 });
 

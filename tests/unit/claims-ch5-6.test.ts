@@ -33,6 +33,9 @@ import { formation, phaseChange } from '../../src/model/phase-change';
 import { bestHead, measureRepeat, runRepeat } from '../../src/model/repeats';
 import { skipTrigrams } from '../../src/model/skip-trigrams';
 import { tokenizerFromJson } from '../../src/model/tokenizer';
+import { DEFAULT_CANDS, TRIGRAM_ROWS } from '../../src/components/ch5/trigram-defaults';
+import { OWN_TEXT } from '../../src/components/ch6/own-text-default';
+import { logitsAt, topPredictions } from '../../src/model/predictions';
 import { loadNodeModel } from './node-model';
 import { findModelDir, findModelsDir } from './paths';
 import { expectAsWritten, headOf, proseClaims } from './prose-claims';
@@ -297,6 +300,20 @@ describe('what chapter 5 says about our models', () => {
     });
   });
 
+  it('skip-trigrams: on the default tokens, the strongest rules predict pieces of words, as written', async () => {
+    const m = await loadNodeModel('attn-only-1l');
+    const tok = tokenizerFromJson(
+      JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),
+    );
+    const rows = skipTrigrams(m.weights, 0, [...new Set(tok.encode(DEFAULT_CANDS))], TRIGRAM_ROWS);
+    expect(rows.length).toBe(C.value('ch5.trigramRows'));
+    const cs = rows.map((r) => tok.decode([r.c]));
+    const whole = cs.filter((c) => /^ [A-Za-z]/.test(c));
+    expect(whole.length, cs.join('|')).toBe(C.value('ch5.trigramWholeWords'));
+    // the two pieces quoted
+    for (const piece of ['ics', '::']) expect(cs).toContain(piece);
+  });
+
   it('storage: one attn-only-2l head attends to punctuation far above uniform and moves from there', async () => {
     const m = await loadNodeModel('attn-only-2l');
     const tok = tokenizerFromJson(
@@ -347,6 +364,28 @@ describe('what chapter 5 says about our models', () => {
 });
 
 describe('what chapter 6 says about our models', () => {
+  it('the own-text figure’s default: after the second “Zorblat”, the two-layer model guesses the rest of the name, the one-layer model does not', async () => {
+    const tok = tokenizerFromJson(
+      JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),
+    );
+    const ids = tok.encode(OWN_TEXT);
+    const name = tok.encode(' Quimby');
+    // the space and the pieces of “Quimby” after the second “Zorblat”: the first position whose
+    // next tokens are the name, counted from the name's second occurrence
+    const starts = ids.flatMap((_, i) => (name.every((t, k) => ids[i + k] === t) ? [i] : []));
+    expect(starts.length).toBe(2);
+    const span = Array.from({ length: name.length }, (_, k) => starts[1] + k);
+    expect(span.length).toBe(C.value('ch6.ownTextTokens'));
+    const rightGuesses = async (id: string) => {
+      const m = await loadNodeModel(id);
+      const r = await m.run(ids, {});
+      return span.filter((p) => topPredictions(logitsAt(r.logits!, p - 1), 1)[0].id === ids[p])
+        .length;
+    };
+    expect(await rightGuesses('attn-only-2l')).toBe(span.length);
+    expect(await rightGuesses('attn-only-1l')).toBe(C.value('ch6.ownTextOneLayer'));
+  });
+
   it('“An invented name usually splits into several tokens”: Zorblat Quimby does', () => {
     const tok = tokenizerFromJson(
       JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),

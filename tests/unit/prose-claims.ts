@@ -38,7 +38,7 @@ export interface ProseClaim {
 /** The chapters folder. */
 export const chaptersDir = `${root}src/content/chapters`;
 
-/** Number words the prose uses for claims ("none of the 64 pairs", "eight random sequences", "no direction"). */
+/** Number words the prose uses for claims ("none of the 64 pairs", "eight random sequences", "no direction", "comes second"). */
 const WORDS: Record<string, number> = {
   none: 0,
   no: 0,
@@ -57,6 +57,10 @@ const WORDS: Record<string, number> = {
   twelve: 12,
   sixteen: 16,
   twenty: 20,
+  // ranks ("comes second")
+  first: 1,
+  second: 2,
+  third: 3,
 };
 
 /** The value and written precision of a claim's text; throws on text that is not a number. */

@@ -17,9 +17,9 @@ import { useUrlState } from '../kit/use-url-state';
 
 import './ch5.css';
 import { Closure, PositionAndToken } from './path-parts';
+import { DEFAULT_CANDS, TRIGRAM_ROWS } from './trigram-defaults';
 
 const DEFAULT_TEXT = 'She poured the milk into the cup and drank the';
-const DEFAULT_CANDS = ' keep in mind at bay the cat dog sat mat milk cup tea drank poured';
 const schema = {
   text: promptField(DEFAULT_TEXT),
   pos: positionField(),
@@ -76,7 +76,7 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
   const trigrams = useComputation(async () => {
     if (!model || cands.length === 0) return undefined;
     const rt = await loadRuntime();
-    return rt.skipTrigrams(model.weights, 0, cands, 12);
+    return rt.skipTrigrams(model.weights, 0, cands, TRIGRAM_ROWS);
   }, [model, cands.join(',')]);
 
   const name = (id: number) => (tokenizer ? tokenizer.tokenStrings([id])[0] : String(id));

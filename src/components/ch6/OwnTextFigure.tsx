@@ -18,8 +18,7 @@ import {
 
 import { useUrlState } from '../kit/use-url-state';
 
-const DEFAULT_TEXT =
-  'Our new neighbour is called Zorblat Quimby. He keeps bees. Yesterday Zorblat Quimby gave us honey.';
+import { OWN_TEXT as DEFAULT_TEXT } from './own-text-default';
 const schema = {
   text: promptField(DEFAULT_TEXT),
   pos: positionField(),
