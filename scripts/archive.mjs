@@ -52,20 +52,6 @@ export function buildEdition(dir) {
   return { version, date };
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /**
  * The repository's HOSTING.md for this build: its version line
@@ -74,7 +60,13 @@ const MONTHS = [
 export function hostingNotes(dir, hash) {
   const { version, date } = buildEdition(dir);
   const [year, month, day] = date.split('-').map(Number);
-  const line = `Version ${version} of ${day} ${MONTHS[month - 1]} ${year}`;
+  const long = new Date(Date.UTC(year, month - 1, day)).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const line = `Version ${version} of ${long}`;
   const text = readFileSync(join(REPO, 'HOSTING.md'), 'utf8');
   const versionLine = /^Version \S+ of [^\n]*\.$/m;
   if (!versionLine.test(text)) throw new Error('HOSTING.md has no "Version … of …." line');

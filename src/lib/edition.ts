@@ -32,25 +32,16 @@ export function parseEdition(cff: string): Edition {
 /** This build's edition. */
 export const EDITION: Edition = parseEdition(citation);
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
-/** `2026-11-29` → `29 November 2026` (the book's date style, no locale needed). */
+/** `2026-11-29` → `29 November 2026` (the book's date style, the same in every browser's locale). */
 export function longDate(iso: string): string {
   const [year, month, day] = iso.split('-').map(Number);
-  return `${day} ${MONTHS[month - 1]} ${year}`;
+  return new Date(Date.UTC(year, month - 1, day)).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
 }
 
 /**
