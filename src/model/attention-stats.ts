@@ -94,6 +94,20 @@ export interface StorageStats {
 }
 
 /**
+ * The queries storage is measured at: positions that are not targets and
+ * come after at least one target.
+ */
+export function storageQueries(isTarget: readonly boolean[]): number[] {
+  const out: number[] = [];
+  let seen = false;
+  isTarget.forEach((t, q) => {
+    if (t) seen = true;
+    else if (seen) out.push(q);
+  });
+  return out;
+}
+
+/**
  * Measures, for every head of layer `l`, how much later positions attend to
  * the target positions (e.g. punctuation) and how much of what the head
  * writes comes from them. Queries are positions that are not targets and come
@@ -113,16 +127,11 @@ export function storageStats(
   const attention = new Float64Array(n_heads);
   const moved = new Float64Array(n_heads);
   const movedVector = Array.from({ length: n_heads }, () => new Float64Array(d_model));
+  const queryList = storageQueries(isTarget.slice(0, pos));
   let uniform = 0;
-  const queryList: number[] = [];
-  let seen = 0;
-  for (let q = 0; q < pos; q++) {
-    if (isTarget[q]) {
-      seen++;
-      continue;
-    }
-    if (seen === 0) continue;
-    queryList.push(q);
+  for (const q of queryList) {
+    let seen = 0;
+    for (let k = 0; k < q; k++) if (isTarget[k]) seen++;
     uniform += seen / (q + 1);
   }
   const queries = queryList.length;

@@ -13,6 +13,7 @@ import { checkConfident, checkFluent, checkSizes } from '../../src/components/ch
 import { checkBeat, checkKnock, checkLens } from '../../src/components/ch2/exercises';
 import { loadNodeModel } from './node-model';
 import { DEFAULT_PROMPT } from '../../src/components/kit/fields';
+import { ABLATION_PROMPT } from './claim-texts';
 import { findModelsDir } from './paths';
 import { expectAsWritten, headOf, proseClaims } from './prose-claims';
 
@@ -248,9 +249,6 @@ const THRESHOLDS = {
   confidentShare: 0.25,
 };
 
-/** The ablation figure's default prompt (src/components/ch2/HeadAblation.tsx). */
-const ABLATION_PROMPT = 'The cat sat on the mat. The cat sat on the';
-
 /** Change in mean loss over the prompt with each head alone switched off, by head name. */
 async function sweepDeltas(m: HookedModel, text: string): Promise<Map<string, number>> {
   const ids = encode(text);
@@ -289,7 +287,6 @@ describe('chapter 2: a big stream and small edits', () => {
 describe('chapter 2: the default prompt shows the model’s limits', () => {
   it('on the default prompt the top guess is a line break and “·m”, the start of “·mat”, comes as written', async () => {
     const m = await loadNodeModel('attn-only-2l');
-    expect(ABLATION_PROMPT).toBe(DEFAULT_PROMPT);
     const ids = encode(DEFAULT_PROMPT);
     const r = await m.run(ids, {});
     const top = topPredictions(logitsAt(r.logits!, ids.length - 1), 10);

@@ -35,6 +35,7 @@ import {
   writerCompositionScore,
 } from '../../src/model/virtual-weights';
 import { energyIn, positionBlock, writerEnergies } from '../../src/model/residual-energy';
+import { claimTokens } from './claim-texts';
 import { loadNodeModel } from './node-model';
 import { expectAsWritten, headOf, proseClaims, type ProseClaim } from './prose-claims';
 
@@ -283,27 +284,6 @@ describe('the neuron basis of gelu-1l', () => {
   });
 });
 
-/** The texts the chapters' claims are measured on (the figures' default prompts and a few more). */
-const CLAIM_TEXTS = [
-  'The cat sat on the mat. The cat sat on the',
-  'In the beginning God created the heaven and the earth. And the earth was without form, and void; ' +
-    'and darkness was upon the face of the deep. And the Spirit of God moved upon the face of the waters. ' +
-    'And God said, Let there be light: and there was light. And God saw the light, that it was good: ' +
-    'and God divided the light from the darkness.',
-  'Mr and Mrs Dursley were proud to say that they were perfectly normal, Mr and Mrs',
-  'def add(a, b):\n    return a + b\n\ndef sub(a, b):\n    return a - b\n',
-];
-
-async function claimTokens(): Promise<number[][]> {
-  const { readFileSync } = await import('node:fs');
-  const { tokenizerFromJson } = await import('../../src/model/tokenizer');
-  const { findModelsDir } = await import('./paths');
-  const tok = tokenizerFromJson(
-    JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),
-  );
-  return CLAIM_TEXTS.map((t) => tok.encode(t).slice(0, 128));
-}
-
 describe('chapter 3 claims about our models', () => {
   it('W_pos keeps the stated share of its squared norm in coordinates 96-127, W_E far less than an even quarter', async () => {
     const m = await loadNodeModel('attn-only-2l');
@@ -330,7 +310,7 @@ describe('chapter 3 claims about our models', () => {
   });
 
   it('rotating the residual stream of attn-only-2l or gelu-1l changes no logit by more than one part in 100,000 of the largest, and keeps every stream length', async () => {
-    const texts = await claimTokens();
+    const texts = claimTokens();
     const tolerance = 1 / C.value('ch3.rotationTolerance');
     for (const id of ['attn-only-2l', 'gelu-1l']) {
       const model = await loadNodeModel(id);
@@ -377,7 +357,7 @@ const mean = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0) 
 describe('chapter 3: numbers stated in the prose', () => {
   it('a random rotation of gelu-1l neurons changes top predictions, logits and loss by the stated amounts; a permutation changes nothing', async () => {
     const model = await loadNodeModel('gelu-1l');
-    const texts = await claimTokens();
+    const texts = claimTokens();
     expect(texts.length).toBe(C.value('ch3.sampleTexts'));
     const seed = C.value('ch3.neuronSeed');
     const weights = rotateMlpNeurons(model.weights, 0, randomOrthogonal(512, seed));
@@ -416,7 +396,7 @@ describe('chapter 3: numbers stated in the prose', () => {
   });
 
   it('kurtosis of the Genesis passage, coordinate by coordinate, is as stated for the stream and the neurons, and the residual streams show no basis alignment', async () => {
-    const [, genesis] = await claimTokens();
+    const [, genesis] = claimTokens();
     const { finiteMedian } = await import('../../src/model/coordinate-stats');
     const cut = C.value('ch3.kurtosisCut');
     const max = (k: Float64Array) => Math.max(...Array.from(k).filter(Number.isFinite));
@@ -482,7 +462,7 @@ describe('chapter 3: numbers stated in the prose', () => {
 describe('chapter 4: numbers stated in the prose', () => {
   it('heads read between the stated shares of the stream; keys read the most and values the least, about chance', async () => {
     const model = await loadNodeModel('attn-only-2l');
-    const [, genesis] = await claimTokens();
+    const [, genesis] = claimTokens();
     const r = await model.run(genesis, {
       hooks: ['blocks.0.hook_resid_pre', 'blocks.1.hook_resid_pre'],
       logits: false,
@@ -569,7 +549,7 @@ describe('chapter 4: numbers stated in the prose', () => {
     expectAsWritten(bestRatio.V, C.get('ch4.topV.ratio'));
     expect(bestRatio.V).toBeLessThan(Math.min(bestRatio.Q, bestRatio.K));
     // Whether those pairs are the previous-token head into the induction heads (measured live).
-    const [, genesis] = await claimTokens();
+    const [, genesis] = claimTokens();
     const r1 = await model.run(genesis, { hooks: ['blocks.0.attn.hook_pattern'], logits: false });
     const prev = prevTokenScores(r1.hooks['blocks.0.attn.hook_pattern']);
     const r2 = await model.run(repeatedTokens(50, 2, 2048, 0), {

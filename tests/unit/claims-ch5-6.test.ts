@@ -36,6 +36,7 @@ import { tokenizerFromJson } from '../../src/model/tokenizer';
 import { DEFAULT_CANDS, TRIGRAM_ROWS } from '../../src/components/ch5/trigram-defaults';
 import { OWN_TEXT } from '../../src/components/ch6/own-text-default';
 import { logitsAt, topPredictions } from '../../src/model/predictions';
+import { STORAGE_TEXT } from './claim-texts';
 import { loadNodeModel } from './node-model';
 import { findModelDir, findModelsDir } from './paths';
 import { expectAsWritten, headOf, proseClaims } from './prose-claims';
@@ -248,8 +249,6 @@ const THRESHOLDS = {
   copier: 0.5,
 };
 
-const STORAGE_TEXT =
-  'The old man walked to the river. He sat down by the water, and he watched the boats. When the sun set, he went home. The next day he came back.';
 /** “Averaged over eight random sequences of 40 tokens”: seeds 1…8, as the figure numbers them. */
 const SEEDS = Array.from({ length: C.value('ch6.sequences') }, (_, i) => i + 1);
 const PERIOD = C.value('ch6.period');

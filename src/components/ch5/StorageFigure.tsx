@@ -9,6 +9,8 @@ import {
   promptField,
   PromptInput,
   RunState,
+  Select,
+  SignedBars,
   TryThis,
   useComputation,
   useModelPrompt,
@@ -16,15 +18,25 @@ import {
 import { field } from '../kit/url-state';
 import { useUrlState } from '../kit/use-url-state';
 import './ch5.css';
+import { STORAGE_TEXT as DEFAULT_TEXT } from './storage-default';
 
 const MODELS = ['attn-only-2l', 'attn-only-1l'] as const;
-const DEFAULT_TEXT =
-  'The old man walked to the river. He sat down by the water, and he watched the boats. When the sun set, he went home. The next day he came back.';
+/** Both models have eight heads a layer. */
+const READERS = ['auto', '0', '1', '2', '3', '4', '5', '6', '7'] as const;
 const schema = {
   text: promptField(DEFAULT_TEXT),
   model: field.oneOf(MODELS, 'attn-only-2l'),
   marks: field.text('.,;:!?', 20),
+  /** The last-layer head whose reading is split by writer; 'auto' is the one that favours punctuation most. */
+  reader: field.oneOf(READERS, 'auto'),
 };
+
+/** What the chosen last-layer head moved from punctuation, split by writer. */
+interface WriterSplit {
+  head: string;
+  parts: { writer: string; share: number }[];
+  kinds: { kind: string; share: number }[];
+}
 
 interface HeadRow {
   name: string;
@@ -49,16 +61,22 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
   const stats = useComputation(async () => {
     if (!model || !tokenizer || ids.length === 0) return undefined;
     const { n_layers } = model.config;
-    const hooks = Array.from({ length: n_layers }, (_, l) => [
-      `blocks.${l}.attn.hook_pattern`,
-      `blocks.${l}.attn.hook_v`,
-    ]).flat();
+    const hooks = [
+      'hook_embed',
+      'hook_pos_embed',
+      ...Array.from({ length: n_layers }, (_, l) => [
+        `blocks.${l}.attn.hook_pattern`,
+        `blocks.${l}.attn.hook_v`,
+        ...(l < n_layers - 1 ? [`blocks.${l}.attn.hook_result`] : []),
+      ]).flat(),
+    ];
     const r = await model.runLatest(`${prefix}-run`, ids, { hooks, logits: false });
     if (!r) return null;
     const rt = await loadRuntime();
     const rows: HeadRow[] = [];
     let uniform = 0;
     let queries = 0;
+    let last: number[] = [];
     for (let l = 0; l < n_layers; l++) {
       const s = rt.storageStats(
         model.weights,
@@ -69,6 +87,7 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
       );
       uniform = s.uniform;
       queries = s.queries;
+      last = Array.from(s.attention);
       s.attention.forEach((a, h) => {
         // What the moved vector does to the logits by itself (b_U is the same whatever moves).
         const logits = rt.unembed(model.weights, s.movedVector[h]);
@@ -82,8 +101,30 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
         });
       });
     }
-    return { rows, uniform, queries, key: `${ids.join(',')}|${isTarget.join(',')}` };
-  }, [model, ids.join(','), isTarget.join(','), m.backendVersion]);
+    // Split what one last-layer head moved from punctuation by who wrote it there.
+    const L = n_layers - 1;
+    const h = state.reader === 'auto' ? last.indexOf(Math.max(...last)) : Number(state.reader);
+    const split = rt.movedByWriter(
+      model.weights,
+      r.hooks,
+      L,
+      h,
+      rt.storageQueries(isTarget),
+      isTarget,
+    );
+    const writers: WriterSplit = {
+      head: `${L}.${h}`,
+      parts: split.parts.map((p) => ({ writer: p.writer, share: p.share })),
+      kinds: rt.sharesByKind(split),
+    };
+    return {
+      rows,
+      uniform,
+      queries,
+      writers,
+      key: `${ids.join(',')}|${isTarget.join(',')}|${state.reader}`,
+    };
+  }, [model, ids.join(','), isTarget.join(','), state.reader, m.backendVersion]);
 
   const v = stats.value;
   const nTargets = isTarget.filter(Boolean).length;
@@ -97,7 +138,11 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
           Measured live on your text. Attention: the mean attention that positions after the first
           punctuation mark (and not punctuation themselves) put on punctuation. Uniform: what
           attending evenly to every visible position would give. Output share: the fraction of the
-          head's output, by norm (Σ A‖v W_O‖), that comes from punctuation positions.
+          head's output, by norm (Σ A‖v W_O‖), that comes from punctuation positions. By writer: the
+          vector a last-layer head moves from punctuation (averaged over the same positions) is an
+          exact sum of one part per writer of its value input at those positions; each bar is that
+          part's projection on the whole, as a share of it (part · total / ‖total‖²), so the bars
+          add up to 1.
         </>
       }
     >
@@ -158,6 +203,36 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
               </tr>
             ))}
           </NumTable>
+          <Select
+            label="Split by writer for head"
+            value={state.reader}
+            options={READERS.map((h) => ({
+              value: h,
+              label:
+                h === 'auto'
+                  ? 'the one most on punctuation'
+                  : `${v.writers.head.split('.')[0]}.${h}`,
+            }))}
+            onChange={(reader) => update({ reader })}
+          />
+          <p class="kit-subhead">
+            Who wrote what head {v.writers.head} moves from punctuation: share of the moved vector
+            by writer
+          </p>
+          <div data-testid="storage-writers" data-head={v.writers.head}>
+            <SignedBars
+              label={`Share of what head ${v.writers.head} moves from punctuation, by writer`}
+              bars={v.writers.parts.map((p) => ({ label: p.writer, value: p.share }))}
+            />
+            <NumTable label="The same shares by kind of writer" columns={['writer', 'share']}>
+              {v.writers.kinds.map((k) => (
+                <tr key={k.kind}>
+                  <td>{k.kind}</td>
+                  <td>{formatNumber(k.share, 2)}</td>
+                </tr>
+              ))}
+            </NumTable>
+          </div>
         </div>
       )}
       <TryThis
@@ -168,6 +243,9 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
           },
           {
             text: 'Compare attention with output share: a head that attends to punctuation but moves little from it is parking, not reading.',
+          },
+          {
+            text: 'Read the split by writer: is it the punctuation token itself (embed) that the layer-1 head picks up there, or what layer-0 heads stored?',
           },
           {
             text: 'Switch to attn-only-1l: with one layer, nothing can have been stored at a full stop beyond the full stop itself.',
