@@ -1,0 +1,297 @@
+/**
+ * "Reproduce in Python": for a figure's current state, a short script in
+ * TransformerLens's conventions that computes the same numbers from the
+ * model's downloadable `transformer_lens.pt` and prints them as one Python
+ * dict. Pure string building, no runtime and no DOM; each kind is run by
+ * training/tests/test_python_snippets.py against what the runtime computes
+ * for the same state (tests/fixtures/python-snippets.json).
+ */
+
+/** A code point that is shown as itself inside a Python string: letters, numbers, punctuation, symbols. */
+const SHOWN = /^[\p{L}\p{N}\p{P}\p{S}]$/u;
+
+/** `\xNN`, `\uNNNN` or `\UNNNNNNNN` for one code point. */
+function escapeCodePoint(cp: number): string {
+  const hex = cp.toString(16);
+  if (cp < 0x100) return `\\x${hex.padStart(2, '0')}`;
+  if (cp < 0x10000) return `\\u${hex.padStart(4, '0')}`;
+  return `\\U${hex.padStart(8, '0')}`;
+}
+
+const NAMED: Record<string, string> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/**
+ * A double-quoted Python string literal that Python reads back as exactly
+ * `text`, code point for code point (a lone surrogate stays one code point).
+ * Printable ASCII, letters, numbers, punctuation and symbols (emoji included)
+ * appear as themselves; everything else (controls, NUL, format characters
+ * such as bidi overrides and zero-width joiners, combining marks,
+ * separators other than the space, surrogates, unassigned code points) is
+ * escaped, so the source shows no invisible or reordering character.
+ */
+export function pyStr(text: string): string {
+  let out = '"';
+  // for..of walks code points; a lone surrogate comes out as one code unit.
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (NAMED[ch]) out += NAMED[ch];
+    else if (cp >= 0x20 && cp < 0x7f) out += ch;
+    else if (cp >= 0x80 && SHOWN.test(ch)) out += ch;
+    else out += escapeCodePoint(cp);
+  }
+  return out + '"';
+}
+
+/**
+ * The text the tokenizer reads: the browser encodes text as UTF-8, which
+ * turns each lone surrogate into U+FFFD, so the snippet quotes that string
+ * (Python cannot encode a lone surrogate as UTF-8 at all).
+ */
+export function tokenizerText(text: string): string {
+  return text.replace(
+    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    '\uFFFD',
+  );
+}
+
+/** A training checkpoint of a model, as its checkpoint index lists it. */
+export interface SnippetCheckpoint {
+  step: number;
+  /** File name in the model's `checkpoints/` folder, e.g. `step-001600.safetensors`. */
+  file: string;
+}
+
+/** The state of a figure, as far as its numbers depend on it; one variant per kind of snippet. */
+export type SnippetState =
+  /** Top-k next-token predictions at one position and the prompt's mean loss. */
+  | { kind: 'predictions'; model: string; prompt: string; pos: number; k: number }
+  /** The same with heads zero-ablated: mean loss with all heads on and with `off` off, top-k at `pos` without them. */
+  | { kind: 'ablation'; model: string; prompt: string; pos: number; k: number; off: string[] }
+  /** Direct logit attribution of one token's logit at `pos` (target: top prediction, real next token, or typed text). */
+  | {
+      kind: 'dla';
+      model: string;
+      prompt: string;
+      pos: number;
+      target: 'top' | 'next' | 'custom';
+      token: string;
+    }
+  /** The top-k read off the residual stream after the embedding and after each layer, at `pos`. */
+  | { kind: 'logit-lens'; model: string; prompt: string; pos: number; k: number }
+  /** One head's attention pattern [query_pos, key_pos] over the prompt. */
+  | { kind: 'attention'; model: string; prompt: string; layer: number; head: number }
+  /** Induction and previous-token scores and the loss on each copy of a seeded random block, repeated. */
+  | {
+      kind: 'repeat-scores';
+      model: string;
+      period: number;
+      seed: number;
+      checkpoint?: SnippetCheckpoint;
+    }
+  /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
+  | { kind: 'copying'; model: string; accuracy: boolean }
+  /** Composition scores of every layer-0 head into every head of the last layer. */
+  | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
+
+/** The kinds of snippet, one generator each. */
+export type SnippetKind = SnippetState['kind'];
+
+const lines = (...ls: (string | false | undefined)[]) =>
+  ls.filter((l): l is string => typeof l === 'string').join('\n');
+
+/** Loads the model (or one of its training checkpoints) and the tokenizer, as the appendix snippet does. */
+function preamble(model: string, checkpoint?: SnippetCheckpoint): string {
+  return lines(
+    '# pip install transformer_lens tokenizers' + (checkpoint ? ' safetensors' : ''),
+    `# From the book's page for ${model} (models/${model}/): transformer_lens_config.json,`,
+    checkpoint
+      ? `# tokenizer.json and the checkpoint checkpoints/${checkpoint.file}, all in this folder.`
+      : '# transformer_lens.pt and tokenizer.json, all in this folder.',
+    'import json',
+    '',
+    'import torch',
+    'from tokenizers import Tokenizer',
+    'from transformer_lens import HookedTransformer, HookedTransformerConfig',
+    checkpoint && 'from safetensors.torch import load_file',
+    '',
+    'torch.set_grad_enabled(False)',
+    'with open("transformer_lens_config.json") as f:',
+    '    model = HookedTransformer(HookedTransformerConfig(**json.load(f)))',
+    checkpoint
+      ? `model.load_state_dict(load_file(${pyStr(checkpoint.file)}), strict=False)  # step ${checkpoint.step} of training`
+      : 'model.load_state_dict(torch.load("transformer_lens.pt"), strict=False)  # TL builds its mask buffers itself',
+    'tokenizer = Tokenizer.from_file("tokenizer.json")',
+  );
+}
+
+/** The prompt's tokens as the figure reads them: no BOS, cut to the context. */
+function promptTokens(prompt: string): string {
+  return lines(
+    `prompt = ${pyStr(tokenizerText(prompt))}`,
+    'tokens = torch.tensor([tokenizer.encode(prompt).ids[: model.cfg.n_ctx]])  # no BOS: the models never saw one',
+  );
+}
+
+const MEAN_LOSS = lines(
+  'def mean_loss(logits):  # next-token loss over the prompt, nats',
+  '    return -logits[0, :-1].log_softmax(-1).gather(-1, tokens[0, 1:, None]).mean().item()',
+);
+
+function predictions(s: Extract<SnippetState, { kind: 'predictions' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    'logits = model(tokens)  # [batch, pos, d_vocab]',
+    MEAN_LOSS,
+    `top = logits[0, ${s.pos}].softmax(-1).topk(${s.k})  # after token ${s.pos}`,
+    'print({"ids": top.indices.tolist(), "probs": top.values.tolist(), "mean_loss": mean_loss(logits)})',
+  );
+}
+
+function ablation(s: Extract<SnippetState, { kind: 'ablation' }>): string {
+  const heads = s.off.map((h) => `(${h.replace('.', ', ')})`).join(', ');
+  return lines(
+    promptTokens(s.prompt),
+    MEAN_LOSS,
+    'clean = mean_loss(model(tokens))',
+    `for layer, head in [${heads}]:`,
+    '    # Zero-ablation: the head writes nothing (as zeroing its hook_z with run_with_hooks); b_O stays.',
+    '    model.blocks[layer].attn.W_O[head] = 0',
+    'logits = model(tokens)',
+    `top = logits[0, ${s.pos}].softmax(-1).topk(${s.k})`,
+    'print({"clean_loss": clean, "ablated_loss": mean_loss(logits),',
+    '       "ids": top.indices.tolist(), "probs": top.values.tolist()})',
+  );
+}
+
+function dla(s: Extract<SnippetState, { kind: 'dla' }>): string {
+  const top = `logits[0, pos].argmax().item()`;
+  const target =
+    s.target === 'next'
+      ? `tokens[0, pos + 1].item() if pos + 1 < tokens.shape[1] else ${top}  # the real next token`
+      : s.target === 'custom' && s.token !== ''
+        ? `tokenizer.encode(${pyStr(tokenizerText(s.token))}).ids[0]  # its first token`
+        : `${top}  # the model's top prediction`;
+  return lines(
+    promptTokens(s.prompt),
+    'logits, cache = model.run_with_cache(tokens)',
+    `pos = ${s.pos}`,
+    `target = ${target}`,
+    'u = model.unembed.W_U[:, target]  # the direction of the target logit [d_model]',
+    'parts = {"embed": cache["hook_embed"][0, pos] @ u, "pos_embed": cache["hook_pos_embed"][0, pos] @ u}',
+    'for l in range(model.cfg.n_layers):',
+    '    for h in range(model.cfg.n_heads):',
+    '        parts[f"{l}.{h}"] = cache[f"blocks.{l}.attn.hook_result"][0, pos, h] @ u',
+    '    parts[f"b_O {l}"] = model.blocks[l].attn.b_O @ u',
+    '    if not model.cfg.attn_only:',
+    '        parts[f"mlp {l}"] = cache[f"blocks.{l}.hook_mlp_out"][0, pos] @ u',
+    'parts["b_U"] = model.unembed.b_U[target]',
+    '# No LayerNorm: the parts sum to the logit.',
+    'print({"target": target, "logit": logits[0, pos, target].item(), "parts": {k: v.item() for k, v in parts.items()}})',
+  );
+}
+
+function logitLens(s: Extract<SnippetState, { kind: 'logit-lens' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    'stages = ["blocks.0.hook_resid_pre"] + [f"blocks.{l}.hook_resid_post" for l in range(model.cfg.n_layers)]',
+    'out = {}',
+    "for name in stages:  # with no final LayerNorm, the last stage is the model's own prediction",
+    `    top = (cache[name][0, ${s.pos}] @ model.unembed.W_U + model.unembed.b_U).softmax(-1).topk(${s.k})`,
+    '    out[name] = {"ids": top.indices.tolist(), "probs": top.values.tolist()}',
+    'print(out)',
+  );
+}
+
+function attention(s: Extract<SnippetState, { kind: 'attention' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    `pattern = cache["blocks.${s.layer}.attn.hook_pattern"][0, ${s.head}]  # head ${s.layer}.${s.head}: [query_pos, key_pos]`,
+    'print({"pattern": pattern.tolist()})',
+  );
+}
+
+function repeatScores(s: Extract<SnippetState, { kind: 'repeat-scores' }>): string {
+  return lines(
+    "def mulberry32(seed):  # the book's seeded generator (src/model/random.ts): same seed, same tokens",
+    '    a = seed',
+    '    while True:',
+    '        a = (a + 0x6D2B79F5) & 0xFFFFFFFF',
+    '        t = ((a ^ (a >> 15)) * (a | 1)) & 0xFFFFFFFF',
+    '        t ^= (t + ((t ^ (t >> 7)) * (t | 61))) & 0xFFFFFFFF',
+    '        yield (t ^ (t >> 14)) / 2**32',
+    '',
+    `period, seed = ${s.period}, ${s.seed}`,
+    'rand = mulberry32(seed)',
+    'block = [1 + int(next(rand) * (model.cfg.d_vocab - 1)) for _ in range(period)]',
+    'tokens = torch.tensor([block * 2])  # a random block, then the same block again',
+    'logits, cache = model.run_with_cache(tokens)',
+    'loss = -logits[0, :-1].log_softmax(-1).gather(-1, tokens[0, 1:, None])[:, 0]',
+    'out = {"induction": [], "prev_token": [], "first_copy_loss": loss[: period - 1].mean().item(),',
+    '       "second_copy_loss": loss[period:].mean().item()}',
+    'for l in range(model.cfg.n_layers):',
+    '    pattern = cache[f"blocks.{l}.attn.hook_pattern"][0]  # [head_index, query_pos, key_pos]',
+    '    # induction: from each token of the second copy to the token after its first occurrence',
+    '    out["induction"].append(pattern.diagonal(-(period - 1), 1, 2)[:, 1:].mean(-1).tolist())',
+    '    out["prev_token"].append(pattern.diagonal(-1, 1, 2).mean(-1).tolist())',
+    'print(out)',
+  );
+}
+
+function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
+  return lines(
+    'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
+    'out = {"copying": []}' + (s.accuracy ? '\nout["accuracy"] = []' : ''),
+    'for l in range(model.cfg.n_layers):',
+    '    for h in range(model.cfg.n_heads):',
+    '        W_V, W_O = model.blocks[l].attn.W_V[h].double(), model.blocks[l].attn.W_O[h].double()',
+    '        # The full OV circuit W_E W_V W_O W_U [d_vocab, d_vocab] has the nonzero eigenvalues of the',
+    '        # [d_head, d_head] W_O W_U W_E W_V (TransformerLens: (W_E @ model.OV[l, h] @ W_U).eigenvalues).',
+    '        eig = torch.linalg.eigvals(W_O @ W_U @ W_E @ W_V)',
+    '        out["copying"].append((eig.real.sum() / eig.abs().sum()).item())',
+    s.accuracy &&
+      '        full_ov = (W_E @ W_V) @ (W_O @ W_U)  # row s: what attending to token s does to each logit',
+    s.accuracy &&
+      '        out["accuracy"].append((full_ov.argmax(-1) == torch.arange(len(full_ov))).double().mean().item())',
+    'print(out)  # heads in order 0.0, 0.1, ...',
+  );
+}
+
+function composition(s: Extract<SnippetState, { kind: 'composition' }>): string {
+  const later = { Q: 'W_QK(last, j)', K: 'W_QK(last, j).T', V: 'W_OV(last, j)' }[s.composition];
+  return lines(
+    'def W_OV(l, h):  # [d_model, d_model]',
+    '    return (model.blocks[l].attn.W_V[h] @ model.blocks[l].attn.W_O[h]).double()',
+    'def W_QK(l, h):',
+    '    return (model.blocks[l].attn.W_Q[h] @ model.blocks[l].attn.W_K[h].T).double()',
+    "def score(A, B):  # composition score (Elhage et al.; TL's all_composition_scores)",
+    '    return ((A @ B).norm() / (A.norm() * B.norm())).item()',
+    '',
+    'last = model.cfg.n_layers - 1',
+    `# ${s.composition}-composition of head 0.i into head last.j`,
+    `scores = [[score(W_OV(0, i), ${later}) for j in range(model.cfg.n_heads)] for i in range(model.cfg.n_heads)]`,
+    'print({"scores": scores})  # [earlier head, later head]',
+  );
+}
+
+/** The whole script for a figure's state: the preamble, then the kind's computation ending in one `print` of a dict. */
+export function pythonSnippet(s: SnippetState): string {
+  const body = {
+    predictions,
+    ablation,
+    dla,
+    'logit-lens': logitLens,
+    attention,
+    'repeat-scores': repeatScores,
+    copying,
+    composition,
+  }[s.kind] as (s: SnippetState) => string;
+  return `${preamble(s.model, s.kind === 'repeat-scores' ? s.checkpoint : undefined)}\n\n${body(s)}\n`;
+}

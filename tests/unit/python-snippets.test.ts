@@ -1,0 +1,355 @@
+/**
+ * "Reproduce in Python", the TypeScript half: for each kind of snippet and a
+ * fixed state, the code the figure offers and the numbers the runtime
+ * computes for that state on the real model (onnxruntime-node, the browser's
+ * runtime code), kept in tests/fixtures/python-snippets.json. The Python half
+ * (training/tests/test_python_snippets.py) runs each code on the
+ * TransformerLens download and compares what it prints with these numbers,
+ * and reads back every string literal `pyStr` wrote.
+ *
+ * The fixture must match what this test regenerates; after a deliberate change:
+ *   UPDATE_SNIPPETS=1 npx vitest run tests/unit/python-snippets.test.ts
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pyStr, pythonSnippet, type SnippetState } from '../../src/lib/python-snippet';
+import {
+  compositionScores,
+  copyingAccuracy,
+  copyingScoreOf,
+  fullOvCircuit,
+} from '../../src/model/circuits';
+import { parseConfig } from '../../src/model/config';
+import { headMaskWithout } from '../../src/model/head-mask';
+import type { HookedModel } from '../../src/model/hooked-model';
+import { directLogitAttribution, logitLens, perPositionLoss } from '../../src/model/metrics';
+import { logitsAt, topPredictions } from '../../src/model/predictions';
+import { mulberry32 } from '../../src/model/random';
+import { runRepeat } from '../../src/model/repeats';
+import { parseSafetensors } from '../../src/model/safetensors';
+import { tokenizerFromJson } from '../../src/model/tokenizer';
+import { ModelWeights } from '../../src/model/weights';
+import { loadNodeModel } from './node-model';
+import { findModelDir, findModelsDir, fixturesDir } from './paths';
+
+const FIXTURE = `${fixturesDir}/python-snippets.json`;
+
+const tokenizer = tokenizerFromJson(
+  JSON.parse(readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8')),
+);
+
+/** Reader text that has broken string quoting somewhere: quotes, backslashes, controls, bidi, emoji, RTL. */
+const NASTY = [
+  '',
+  '"',
+  "'",
+  '"""',
+  "'''",
+  '\\',
+  'C:\\new\\table\\x41\\u0041\\N{DASH}',
+  'line one\nline two\r\nthree\ttabbed',
+  'nul \0 bell \u0007 escape \u001b del \u007f c1 \u0085',
+  'bidi \u202eevil\u202c and \u2066isolate\u2069, zero width \u200b\u200d\ufeff',
+  'emoji 🙂 👩‍👩‍👧 flag 🇫🇷 skin 👍🏽 variation ☺️',
+  'RTL שלום עולם and مرحبا بالعالم',
+  'combining e\u0301 and a\u0308, ligature ﬁ, Å vs A\u030a',
+  'lone high \ud800 and lone low \udc00 and reversed \udc00\ud800',
+  'separators \u2028 \u2029 nbsp\u00a0 ideographic\u3000space',
+  'private use \ue000 and astral \u{1f600}\u{10ffff}',
+  '{braces} %s %(x)s f"{x}" \\"\'',
+];
+
+/** Seeded random strings over pools of code units that quoting gets wrong: the property test's inputs. */
+function randomStrings(n: number, seed: number): string[] {
+  const rand = mulberry32(seed);
+  const pools = [
+    [0x00, 0x20],
+    [0x20, 0x7f],
+    [0x7f, 0xa0],
+    [0xa0, 0x300],
+    [0x300, 0x370],
+    [0x590, 0x700],
+    [0x2000, 0x2070],
+    [0xd800, 0xe000],
+    [0xe000, 0xe010],
+    [0xfe00, 0xff00],
+  ];
+  const pick = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
+  return Array.from({ length: n }, () => {
+    let s = '';
+    const len = pick(1, 24);
+    for (let i = 0; i < len; i++) {
+      if (rand() < 0.1) s += String.fromCodePoint(pick(0x1f300, 0x1f650));
+      else s += String.fromCharCode(pick(...(pools[pick(0, pools.length)] as [number, number])));
+    }
+    return s;
+  });
+}
+
+const PROMPT = 'In the beginning God created the heaven and the earth. And the earth was';
+const REPEAT =
+  'The quick brown fox jumps over the lazy dog. The quick brown fox jumps over the lazy';
+const QUOTED = 'She said "don\'t" \\ C:\\path\n\tthen 🙂 café שלום \u202eevil\u0000 end. She said';
+const SURROGATE = 'a lone \ud800 surrogate, then the text goes on and on';
+
+/** The fixed states: every kind, every model, the nasty prompts; `pos: -1` is resolved to the last token. */
+const STATES: SnippetState[] = [
+  { kind: 'predictions', model: 'attn-only-2l', prompt: PROMPT, pos: -1, k: 5 },
+  { kind: 'predictions', model: 'attn-only-1l', prompt: QUOTED, pos: 4, k: 5 },
+  { kind: 'predictions', model: 'gelu-1l', prompt: SURROGATE, pos: -1, k: 5 },
+  { kind: 'ablation', model: 'attn-only-2l', prompt: REPEAT, pos: -1, k: 5, off: ['1.4', '0.7'] },
+  { kind: 'ablation', model: 'gelu-1l', prompt: QUOTED, pos: 3, k: 5, off: [] },
+  { kind: 'dla', model: 'attn-only-2l', prompt: PROMPT, pos: -1, target: 'top', token: ' mat' },
+  { kind: 'dla', model: 'attn-only-1l', prompt: PROMPT, pos: 5, target: 'next', token: '' },
+  { kind: 'dla', model: 'gelu-1l', prompt: QUOTED, pos: -1, target: 'custom', token: '"\\\n' },
+  { kind: 'logit-lens', model: 'attn-only-2l', prompt: REPEAT, pos: -1, k: 5 },
+  { kind: 'logit-lens', model: 'gelu-1l', prompt: QUOTED, pos: 2, k: 3 },
+  { kind: 'attention', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 4 },
+  { kind: 'repeat-scores', model: 'attn-only-2l', period: 40, seed: 1 },
+  { kind: 'repeat-scores', model: 'attn-only-1l', period: 20, seed: 4294967295 },
+  {
+    kind: 'repeat-scores',
+    model: 'attn-only-2l',
+    period: 40,
+    seed: 3,
+    checkpoint: { step: 1600, file: 'step-001600.safetensors' },
+  },
+  { kind: 'copying', model: 'attn-only-1l', accuracy: true },
+  { kind: 'copying', model: 'attn-only-2l', accuracy: false },
+  { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
+  { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
+  { kind: 'composition', model: 'attn-only-2l', composition: 'V' },
+];
+
+const idsOf = (prompt: string, model: HookedModel) =>
+  tokenizer.encode(prompt).slice(0, model.config.n_ctx);
+
+function resolved(s: SnippetState, n: number): SnippetState {
+  return 'pos' in s && s.pos < 0 ? { ...s, pos: n - 1 } : s;
+}
+
+const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0) / xs.length;
+
+/** What the figures compute for a state, with the runtime, as the dict the snippet prints. */
+async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers: unknown }> {
+  const model = await loadNodeModel(s.model);
+  const { n_layers, n_heads } = model.config;
+  const top = (row: ArrayLike<number>, k: number) => {
+    const t = topPredictions(row, k);
+    return { ids: t.map((p) => p.id), probs: t.map((p) => p.prob) };
+  };
+  switch (s.kind) {
+    case 'predictions': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const r = await model.run([ids]);
+      const t = top(logitsAt(r.logits!, st.pos), s.k);
+      return { state: st, numbers: { ...t, mean_loss: mean(perPositionLoss(r.logits!, ids)) } };
+    }
+    case 'ablation': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const per = n_layers * n_heads;
+      const mask = new Float32Array(2 * per).fill(1);
+      const off = s.off.map((h) => ({ layer: +h.split('.')[0], head: +h.split('.')[1] }));
+      mask.set(headMaskWithout(model.config, off), per);
+      const r = await model.run([ids, ids], { headMask: mask });
+      return {
+        state: st,
+        numbers: {
+          clean_loss: mean(perPositionLoss(r.logits!, ids, 0)),
+          ablated_loss: mean(perPositionLoss(r.logits!, ids, 1)),
+          ...top(logitsAt(r.logits!, st.pos, 1), s.k),
+        },
+      };
+    }
+    case 'dla': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const hooks = ['hook_embed', 'hook_pos_embed'];
+      for (let l = 0; l < n_layers; l++) {
+        hooks.push(`blocks.${l}.attn.hook_result`);
+        if (!model.config.attn_only) hooks.push(`blocks.${l}.hook_mlp_out`);
+      }
+      const r = await model.run([ids], { hooks });
+      const row = logitsAt(r.logits!, st.pos);
+      const custom = tokenizer.encode(s.token);
+      let target = topPredictions(row, 1)[0].id;
+      if (s.target === 'next' && st.pos + 1 < ids.length) target = ids[st.pos + 1];
+      if (s.target === 'custom' && custom.length > 0) target = custom[0];
+      const parts = directLogitAttribution(model.weights, r.hooks, st.pos, target);
+      return {
+        state: st,
+        numbers: {
+          target,
+          logit: row[target],
+          parts: Object.fromEntries(parts.map((p) => [p.component, p.value])),
+        },
+      };
+    }
+    case 'logit-lens': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const names = [
+        'blocks.0.hook_resid_pre',
+        ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`),
+      ];
+      const r = await model.run([ids], { hooks: names, logits: false });
+      const lens = logitLens(model.weights, r.hooks, st.pos);
+      return {
+        state: st,
+        numbers: Object.fromEntries(names.map((n, i) => [n, top(lens[i], s.k)])),
+      };
+    }
+    case 'attention': {
+      const ids = idsOf(s.prompt, model);
+      const name = `blocks.${s.layer}.attn.hook_pattern`;
+      const r = await model.run([ids], { hooks: [name], logits: false });
+      const p = r.hooks[name]; // [batch, head_index, query_pos, key_pos]
+      const n = p.shape[2];
+      const pattern = Array.from({ length: n }, (_, q) =>
+        Array.from(p.data.subarray((s.head * n + q) * n, (s.head * n + q + 1) * n)),
+      );
+      return { state: s, numbers: { pattern } };
+    }
+    case 'repeat-scores': {
+      let weights: ModelWeights | undefined;
+      if (s.checkpoint) {
+        const dir = findModelDir(s.model);
+        const config = parseConfig(JSON.parse(readFileSync(`${dir}/config.json`, 'utf8')));
+        const bytes = readFileSync(`${dir}/checkpoints/${s.checkpoint.file}`);
+        const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        weights = new ModelWeights(config, parseSafetensors(buf as ArrayBuffer));
+      }
+      const r = (await runRepeat(model, s.period, s.seed, { weights }))!;
+      const m = r.rows[0];
+      return {
+        state: s,
+        numbers: {
+          induction: m.induction.map((x) => Array.from(x)),
+          prev_token: m.prevToken.map((x) => Array.from(x)),
+          first_copy_loss: m.firstCopyLoss,
+          second_copy_loss: m.secondCopyLoss,
+        },
+      };
+    }
+    case 'copying': {
+      const heads = Array.from({ length: n_layers * n_heads }, (_, i) => ({
+        l: Math.floor(i / n_heads),
+        h: i % n_heads,
+      }));
+      const numbers: Record<string, number[]> = {
+        copying: heads.map(({ l, h }) => copyingScoreOf(fullOvCircuit(model.weights, l, h))),
+      };
+      if (s.accuracy)
+        numbers.accuracy = heads.map(({ l, h }) => copyingAccuracy(model.weights, l, h));
+      return { state: s, numbers };
+    }
+    case 'composition': {
+      const flat = compositionScores(model.weights, 0, n_layers - 1, s.composition);
+      const scores = Array.from({ length: n_heads }, (_, i) =>
+        Array.from(flat.subarray(i * n_heads, (i + 1) * n_heads)),
+      );
+      return { state: s, numbers: { scores } };
+    }
+  }
+}
+
+interface Fixture {
+  strings: { text: string; literal: string }[];
+  snippets: { kind: string; state: SnippetState; code: string; expected: unknown }[];
+}
+
+/** Numbers equal within `tol`, everything else exactly; returns the first difference's path, or null. */
+function firstDifference(a: unknown, b: unknown, tol: number, path = '$'): string | null {
+  if (typeof a === 'number' && typeof b === 'number')
+    return Math.abs(a - b) <= tol ? null : `${path}: ${a} vs ${b}`;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: length ${a.length} vs ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const d = firstDifference(a[i], b[i], tol, `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    if (ka.join('\0') !== kb.join('\0')) return `${path}: keys ${ka} vs ${kb}`;
+    for (const k of ka) {
+      const d = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        tol,
+        `${path}.${k}`,
+      );
+      if (d) return d;
+    }
+    return null;
+  }
+  return a === b ? null : `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+}
+
+describe('pyStr writes a Python literal for any reader text', () => {
+  it('shows printable text as itself and escapes what is invisible or reorders the source', () => {
+    expect(pyStr('say "hi" \\ now')).toBe('"say \\"hi\\" \\\\ now"');
+    expect(pyStr('a\nb\tc\r\0')).toBe('"a\\nb\\tc\\r\\x00"');
+    expect(pyStr('café 🙂 שלום')).toBe('"café 🙂 שלום"');
+    expect(pyStr('\u202e\u200d\u0301\u00a0\u2028')).toBe('"\\u202e\\u200d\\u0301\\xa0\\u2028"');
+    expect(pyStr('\ud800\udc00 \ud83d \u{e0001}')).toBe('"\u{10000} \\ud83d \\U000e0001"');
+  });
+
+  it('never leaves a raw control, format or separator character in the literal', () => {
+    for (const text of [...NASTY, ...randomStrings(300, 17)]) {
+      expect(pyStr(text)).not.toMatch(/[\p{C}\p{Z}\p{M}](?<! )/u);
+    }
+  });
+});
+
+describe('every kind of Python snippet is pinned to what the runtime computes', () => {
+  it('the committed fixture is what the code and the models give now', async () => {
+    const snippets: Fixture['snippets'] = [];
+    for (const s of STATES) {
+      const { state, numbers } = await expected(s);
+      snippets.push({ kind: s.kind, state, code: pythonSnippet(state), expected: numbers });
+    }
+    const strings = [...NASTY, QUOTED, SURROGATE, ...randomStrings(300, 17)].map((text) => ({
+      text,
+      literal: pyStr(text),
+    }));
+    const fresh: Fixture = { strings, snippets };
+    // Every kind has at least one case.
+    const kinds = new Set(snippets.map((s) => s.kind));
+    expect([...kinds].sort()).toEqual([
+      'ablation',
+      'attention',
+      'composition',
+      'copying',
+      'dla',
+      'logit-lens',
+      'predictions',
+      'repeat-scores',
+    ]);
+    if (process.env.UPDATE_SNIPPETS === '1' || !existsSync(FIXTURE)) {
+      writeFileSync(FIXTURE, `${JSON.stringify(fresh, null, 1)}\n`);
+      if (process.env.UPDATE_SNIPPETS !== '1')
+        throw new Error(`wrote ${FIXTURE}: commit it and rerun`);
+      return;
+    }
+    const committed = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture;
+    expect(committed.strings).toEqual(fresh.strings);
+    expect(committed.snippets.map((s) => [s.kind, s.state, s.code])).toEqual(
+      fresh.snippets.map((s) => [s.kind, s.state, s.code]),
+    );
+    // Numbers: ORT on another CPU may differ in the last float bits; the Python side allows 1e-4.
+    const diff = firstDifference(
+      committed.snippets.map((s) => s.expected),
+      fresh.snippets.map((s) => s.expected),
+      1e-6,
+    );
+    expect(
+      diff,
+      'stale fixture: UPDATE_SNIPPETS=1 npx vitest run tests/unit/python-snippets.test.ts',
+    ).toBeNull();
+  });
+});
