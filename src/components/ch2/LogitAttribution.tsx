@@ -11,6 +11,7 @@ import {
   modelPromptFields,
   ModelPromptInput,
   positionField,
+  pythonSnippet,
   resolvePosition,
   RunState,
   signedScale,
@@ -103,6 +104,17 @@ export default function LogitAttribution() {
       name="ch2-dla"
       title="Direct logit attribution"
       model={m}
+      python={
+        res &&
+        pythonSnippet({
+          kind: 'dla',
+          model: state.model,
+          prompt: state.prompt,
+          pos: res.pos,
+          target: state.target,
+          token: state.token,
+        })
+      }
       caption={
         <>
           Each bar is one term of ℓ = u·(x_embed + x_pos + Σ heads + Σ b_O) + b_U, where u is the

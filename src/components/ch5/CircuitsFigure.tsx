@@ -9,6 +9,7 @@ import {
   ModelSelect,
   promptField,
   PromptInput,
+  pythonSnippet,
   RunState,
   TokenTable,
   TryThis,
@@ -86,6 +87,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       name="circuits"
       title="QK and OV circuits of a head"
       model={m}
+      python={pythonSnippet({ kind: 'copying', model: state.model, accuracy: false })}
       caption={
         <>
           Circuits are parameters: these lists come from {state.model}'s weights, the token-level QK

@@ -3,6 +3,7 @@ import {
   loadRuntime,
   promptField,
   PromptInput,
+  pythonSnippet,
   RunState,
   seedField,
   TryThis,
@@ -76,6 +77,12 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       name="head-scores"
       title="Head scores: previous-token, duplicate-token, induction"
       model={live}
+      python={pythonSnippet({
+        kind: 'repeat-scores',
+        model: 'attn-only-2l',
+        period: PERIOD,
+        seed: state.seed,
+      })}
       caption={
         <>
           Each score is a mean attention weight in [0, 1], measured live on attn-only-2l. On your

@@ -6,6 +6,7 @@ import {
   loadRuntime,
   NumTable,
   parseHead,
+  pythonSnippet,
   RunState,
   seedField,
   SignedBars,
@@ -65,6 +66,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
       name="k-composition"
       title="K-composition, tested by ablation"
       model={live}
+      python={pythonSnippet({ kind: 'composition', model: 'attn-only-2l', composition: 'K' })}
       caption={
         <>
           One batched run of attn-only-2l on {PERIOD} random tokens repeated (seed {state.seed}):

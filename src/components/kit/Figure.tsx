@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { PythonSnippet } from './PythonSnippet';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
 export type FigureStatus =
@@ -39,6 +40,11 @@ export interface FigureProps {
   caption?: ComponentChildren;
   /** The widget's body, rendered only when `status` is ready. */
   children?: ComponentChildren;
+  /**
+   * "Reproduce in Python": a script (`pythonSnippet(state)`) that computes what
+   * the figure shows now; offered under the body while the figure is ready.
+   */
+  python?: string | null;
 }
 
 /**
@@ -115,6 +121,7 @@ export default function Figure({
   backend = model?.badge,
   caption,
   children,
+  python,
 }: FigureProps) {
   const titleId = useId();
   const root = useRef<HTMLElement>(null);
@@ -161,6 +168,7 @@ export default function Figure({
         </div>
       )}
       {status.kind === 'ready' && <div class="widget-body">{children}</div>}
+      {status.kind === 'ready' && python && <PythonSnippet code={python} />}
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );
