@@ -106,17 +106,22 @@ const lines = (...ls: (string | false | undefined)[]) =>
   ls.filter((l): l is string => typeof l === 'string').join('\n');
 
 /** Loads the model (or one of its training checkpoints) and the tokenizer, as the appendix snippet does. */
-function preamble(model: string, checkpoint?: SnippetCheckpoint): string {
+function preamble(model: string, tokenizer: boolean, checkpoint?: SnippetCheckpoint): string {
+  const tok = tokenizer ? ', tokenizer.json' : '';
   return lines(
-    '# pip install transformer_lens tokenizers' + (checkpoint ? ' safetensors' : ''),
-    `# From the book's page for ${model} (models/${model}/): transformer_lens_config.json,`,
+    '# pip install transformer_lens' +
+      (tokenizer ? ' tokenizers' : '') +
+      (checkpoint ? ' safetensors' : ''),
+    "# Put these files of the book's models/ folder in the current folder:",
     checkpoint
-      ? `# tokenizer.json and the checkpoint checkpoints/${checkpoint.file}, all in this folder.`
-      : '# transformer_lens.pt and tokenizer.json, all in this folder.',
+      ? `# ${model}/transformer_lens_config.json${tok}, ${model}/checkpoints/${checkpoint.file}`
+      : `# ${model}/transformer_lens.pt, ${model}/transformer_lens_config.json${tok} (see the model's page).`,
+    checkpoint &&
+      "# (The model's page links the final weights only; every checkpoint is listed in models/manifest.json.)",
     'import json',
     '',
     'import torch',
-    'from tokenizers import Tokenizer',
+    tokenizer && 'from tokenizers import Tokenizer',
     'from transformer_lens import HookedTransformer, HookedTransformerConfig',
     checkpoint && 'from safetensors.torch import load_file',
     '',
@@ -126,7 +131,7 @@ function preamble(model: string, checkpoint?: SnippetCheckpoint): string {
     checkpoint
       ? `model.load_state_dict(load_file(${pyStr(checkpoint.file)}), strict=False)  # step ${checkpoint.step} of training`
       : 'model.load_state_dict(torch.load("transformer_lens.pt"), strict=False)  # TL builds its mask buffers itself',
-    'tokenizer = Tokenizer.from_file("tokenizer.json")',
+    tokenizer && 'tokenizer = Tokenizer.from_file("tokenizer.json")',
   );
 }
 
@@ -293,5 +298,6 @@ export function pythonSnippet(s: SnippetState): string {
     copying,
     composition,
   }[s.kind] as (s: SnippetState) => string;
-  return `${preamble(s.model, s.kind === 'repeat-scores' ? s.checkpoint : undefined)}\n\n${body(s)}\n`;
+  const checkpoint = s.kind === 'repeat-scores' ? s.checkpoint : undefined;
+  return `${preamble(s.model, 'prompt' in s, checkpoint)}\n\n${body(s)}\n`;
 }

@@ -65,14 +65,11 @@ def case_id(case):
 
 @pytest.mark.parametrize("case", FIXTURE["snippets"], ids=[case_id(c) for c in FIXTURE["snippets"]])
 def test_the_snippet_prints_what_the_browser_computes_for_the_same_state(case, tmp_path, monkeypatch):
-    model_id = case["state"]["model"]
-    for name in ("transformer_lens.pt", "transformer_lens_config.json"):
-        os.symlink(os.path.join(MODELS, model_id, name), tmp_path / name)
-    os.symlink(os.path.join(MODELS, "tokenizer.json"), tmp_path / "tokenizer.json")
-    checkpoint = case["state"].get("checkpoint")
-    if checkpoint:  # the reader downloads only the checkpoint: no transformer_lens.pt needed, none used
-        os.remove(tmp_path / "transformer_lens.pt")
-        os.symlink(os.path.join(MODELS, model_id, "checkpoints", checkpoint["file"]), tmp_path / checkpoint["file"])
+    # The snippet's header names the files of the book's models/ folder to put next to it: exactly those.
+    header = case["code"].splitlines()
+    assert header[1] == "# Put these files of the book's models/ folder in the current folder:"
+    for path in header[2].removeprefix("# ").removesuffix(" (see the model's page).").split(", "):
+        os.symlink(os.path.join(MODELS, path), tmp_path / os.path.basename(path))
     fake_modules(monkeypatch)
     st = types.ModuleType("safetensors")
     st.torch = types.ModuleType("safetensors.torch")
