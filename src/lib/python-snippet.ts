@@ -96,6 +96,11 @@ export type SnippetState =
     }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
+  /**
+   * The path expansion of an attention-only model (1 or 2 layers) at `pos`: each path's term of one
+   * token's logit (`next`'s first token, or the top prediction when empty), which sum to the logit.
+   */
+  | { kind: 'path-expansion'; model: string; prompt: string; pos: number; next: string }
   /** Composition scores of every layer-0 head into every head of the last layer. */
   | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
 
@@ -269,6 +274,37 @@ function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   );
 }
 
+function pathExpansion(s: Extract<SnippetState, { kind: 'path-expansion' }>): string {
+  const target =
+    s.next === ''
+      ? `logits[0, pos].argmax().item()  # the model's top prediction`
+      : `tokenizer.encode(${pyStr(tokenizerText(s.next))}).ids[0]  # its first token`;
+  return lines(
+    promptTokens(s.prompt),
+    'logits, cache = model.run_with_cache(tokens)',
+    `pos = ${s.pos}`,
+    `target = ${target}`,
+    'attn = [block.attn for block in model.blocks]',
+    'def through(l, h, x, b_V):  # one head reading x: A (x W_V + b_V) W_O, [pos, d_model]',
+    '    v = x @ attn[l].W_V[h] + (attn[l].b_V[h] if b_V else 0)',
+    '    return cache[f"blocks.{l}.attn.hook_pattern"][0, h] @ v @ attn[l].W_O[h]',
+    '',
+    'H = range(model.cfg.n_heads)',
+    'x0 = cache["hook_embed"][0] + cache["hook_pos_embed"][0]  # [pos, d_model]',
+    'terms = {"direct": x0} | {f"0.{h}": through(0, h, x0, True) for h in H}',
+    'bias = attn[0].b_O',
+    'if model.cfg.n_layers == 2:  # layer-1 heads on the embeddings, then the virtual heads 0.h -> 1.h2',
+    '    terms |= {f"1.{h2}": through(1, h2, x0, False) for h2 in H}',
+    '    terms |= {f"0.{h} → 1.{h2}": through(1, h2, terms[f"0.{h}"], False) for h in H for h2 in H}',
+    '    # Rows of A sum to 1: b_O of layer 0 reaches the output as b_O W_V W_O of each layer-1 head.',
+    '    bias = bias + attn[1].b_O + sum((attn[0].b_O @ attn[1].W_V[h2] + attn[1].b_V[h2]) @ attn[1].W_O[h2] for h2 in H)',
+    'u = model.unembed.W_U[:, target]',
+    'parts = {name: (x[pos] @ u).item() for name, x in terms.items()}',
+    'parts |= {"bias": (bias @ u).item(), "b_U": model.unembed.b_U[target].item()}',
+    'print({"target": target, "logit": logits[0, pos, target].item(), "parts": parts})  # the parts sum to the logit',
+  );
+}
+
 function composition(s: Extract<SnippetState, { kind: 'composition' }>): string {
   const later = { Q: 'W_QK(last, j)', K: 'W_QK(last, j).T', V: 'W_OV(last, j)' }[s.composition];
   return lines(
@@ -286,18 +322,25 @@ function composition(s: Extract<SnippetState, { kind: 'composition' }>): string 
   );
 }
 
+/** One generator per kind of snippet. */
+const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) => string } = {
+  predictions,
+  ablation,
+  dla,
+  'logit-lens': logitLens,
+  attention,
+  'repeat-scores': repeatScores,
+  copying,
+  'path-expansion': pathExpansion,
+  composition,
+};
+
+/** Every kind of snippet (each has a case in tests/fixtures/python-snippets.json). */
+export const SNIPPET_KINDS = Object.keys(GENERATORS) as SnippetKind[];
+
 /** The whole script for a figure's state: the preamble, then the kind's computation ending in one `print` of a dict. */
 export function pythonSnippet(s: SnippetState): string {
-  const body = {
-    predictions,
-    ablation,
-    dla,
-    'logit-lens': logitLens,
-    attention,
-    'repeat-scores': repeatScores,
-    copying,
-    composition,
-  }[s.kind] as (s: SnippetState) => string;
+  const body = GENERATORS[s.kind] as (s: SnippetState) => string;
   const checkpoint = s.kind === 'repeat-scores' ? s.checkpoint : undefined;
   return `${preamble(s.model, 'prompt' in s, checkpoint)}\n\n${body(s)}\n`;
 }

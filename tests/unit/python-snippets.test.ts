@@ -12,7 +12,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pyStr, pythonSnippet, type SnippetState } from '../../src/lib/python-snippet';
+import {
+  pyStr,
+  pythonSnippet,
+  SNIPPET_KINDS,
+  type SnippetState,
+} from '../../src/lib/python-snippet';
 import {
   compositionScores,
   copyingAccuracy,
@@ -23,6 +28,7 @@ import { parseConfig } from '../../src/model/config';
 import { headMaskWithout } from '../../src/model/head-mask';
 import type { HookedModel } from '../../src/model/hooked-model';
 import { directLogitAttribution, logitLens, perPositionLoss } from '../../src/model/metrics';
+import { pathExpansion, termLogitsAt } from '../../src/model/path-expansion';
 import { logitsAt, topPredictions } from '../../src/model/predictions';
 import { mulberry32 } from '../../src/model/random';
 import { runRepeat } from '../../src/model/repeats';
@@ -116,6 +122,15 @@ const STATES: SnippetState[] = [
   },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
+  { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
+  {
+    kind: 'path-expansion',
+    model: 'attn-only-2l',
+    prompt:
+      'A list of words: king fire, light day, house man. The same list: king fire, light day, house',
+    pos: -1,
+    next: ' man',
+  },
   { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'V' },
@@ -245,6 +260,22 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
         numbers.accuracy = heads.map(({ l, h }) => copyingAccuracy(model.weights, l, h));
       return { state: s, numbers };
     }
+    case 'path-expansion': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const hooks = ['hook_embed', 'hook_pos_embed'];
+      for (let l = 0; l < n_layers; l++) hooks.push(`blocks.${l}.attn.hook_pattern`);
+      const r = await model.run([ids], { hooks });
+      const row = logitsAt(r.logits!, st.pos);
+      const next = tokenizer.encode(s.next);
+      const target = next.length > 0 ? next[0] : topPredictions(row, 1)[0].id;
+      const terms = pathExpansion(model.weights, r.hooks);
+      const values = termLogitsAt(model.weights, terms, st.pos, target);
+      const parts: Record<string, number> = {};
+      terms.forEach((t, i) => (parts[t.name] = values[i]));
+      parts.b_U = model.weights.b_U[target];
+      return { state: st, numbers: { target, logit: row[target], parts } };
+    }
     case 'composition': {
       const flat = compositionScores(model.weights, 0, n_layers - 1, s.composition);
       const scores = Array.from({ length: n_heads }, (_, i) =>
@@ -256,6 +287,7 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
 }
 
 interface Fixture {
+  kinds: string[];
   strings: { text: string; literal: string }[];
   snippets: { kind: string; state: SnippetState; code: string; expected: unknown }[];
 }
@@ -317,19 +349,10 @@ describe('every kind of Python snippet is pinned to what the runtime computes', 
       text,
       literal: pyStr(text),
     }));
-    const fresh: Fixture = { strings, snippets };
+    const fresh: Fixture = { kinds: SNIPPET_KINDS, strings, snippets };
     // Every kind has at least one case.
     const kinds = new Set(snippets.map((s) => s.kind));
-    expect([...kinds].sort()).toEqual([
-      'ablation',
-      'attention',
-      'composition',
-      'copying',
-      'dla',
-      'logit-lens',
-      'predictions',
-      'repeat-scores',
-    ]);
+    expect([...kinds].sort()).toEqual([...SNIPPET_KINDS].sort());
     if (process.env.UPDATE_SNIPPETS === '1' || !existsSync(FIXTURE)) {
       writeFileSync(FIXTURE, `${JSON.stringify(fresh, null, 1)}\n`);
       if (process.env.UPDATE_SNIPPETS !== '1')
@@ -337,6 +360,7 @@ describe('every kind of Python snippet is pinned to what the runtime computes', 
       return;
     }
     const committed = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Fixture;
+    expect(committed.kinds).toEqual(fresh.kinds);
     expect(committed.strings).toEqual(fresh.strings);
     expect(committed.snippets.map((s) => [s.kind, s.state, s.code])).toEqual(
       fresh.snippets.map((s) => [s.kind, s.state, s.code]),

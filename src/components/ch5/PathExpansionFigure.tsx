@@ -6,6 +6,7 @@ import {
   positionField,
   promptField,
   PromptInput,
+  pythonSnippet,
   resolvePosition,
   RunState,
   SignedBars,
@@ -86,6 +87,17 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       name="path-expansion"
       title="The one-layer model, term by term"
       model={m}
+      python={
+        ids.length > 0
+          ? pythonSnippet({
+              kind: 'path-expansion',
+              model: 'attn-only-1l',
+              prompt: state.text,
+              pos,
+              next: state.next,
+            })
+          : null
+      }
       caption={
         <>
           attn-only-1l, run live on your prompt. With no LayerNorm, the direct path (token and
