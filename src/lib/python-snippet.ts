@@ -82,6 +82,8 @@ export type SnippetState =
       target: 'top' | 'next' | 'custom';
       token: string;
     }
+  /** The residual stream at `pos` as a sum of terms: each term's norm and signed length along the final stream. */
+  | { kind: 'stream-terms'; model: string; prompt: string; pos: number }
   /** The top-k read off the residual stream after the embedding and after each layer, at `pos`. */
   | { kind: 'logit-lens'; model: string; prompt: string; pos: number; k: number }
   /** One head's attention pattern [query_pos, key_pos] over the prompt. */
@@ -206,6 +208,28 @@ function dla(s: Extract<SnippetState, { kind: 'dla' }>): string {
   );
 }
 
+function streamTerms(s: Extract<SnippetState, { kind: 'stream-terms' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    `pos = ${s.pos}`,
+    'terms = {"embed": cache["hook_embed"][0, pos], "pos_embed": cache["hook_pos_embed"][0, pos]}',
+    'for l in range(model.cfg.n_layers):',
+    '    for h in range(model.cfg.n_heads):',
+    '        terms[f"{l}.{h}"] = cache[f"blocks.{l}.attn.hook_result"][0, pos, h]',
+    '    terms[f"b_O {l}"] = model.blocks[l].attn.b_O',
+    '    if not model.cfg.attn_only:',
+    '        terms[f"mlp {l}"] = cache[f"blocks.{l}.hook_mlp_out"][0, pos]',
+    '# No LayerNorm: the terms add up to the final stream, blocks.{last}.hook_resid_post.',
+    'final = sum(terms.values())',
+    'stages = ["blocks.0.hook_resid_pre"] + [f"blocks.{l}.hook_resid_post" for l in range(model.cfg.n_layers)]',
+    'print({"final_norm": final.norm().item(),',
+    '       "stage_norms": [cache[name][0, pos].norm().item() for name in stages],',
+    '       "norms": {k: v.norm().item() for k, v in terms.items()},',
+    '       "along": {k: (v @ final / final.norm()).item() for k, v in terms.items()}})  # these sum to final_norm',
+  );
+}
+
 function logitLens(s: Extract<SnippetState, { kind: 'logit-lens' }>): string {
   return lines(
     promptTokens(s.prompt),
@@ -327,6 +351,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   predictions,
   ablation,
   dla,
+  'stream-terms': streamTerms,
   'logit-lens': logitLens,
   attention,
   'repeat-scores': repeatScores,

@@ -32,6 +32,13 @@ import { pathExpansion, termLogitsAt } from '../../src/model/path-expansion';
 import { logitsAt, topPredictions } from '../../src/model/predictions';
 import { mulberry32 } from '../../src/model/random';
 import { runRepeat } from '../../src/model/repeats';
+import {
+  norm,
+  projectTerms,
+  residualTerms,
+  streamStages,
+  sumOfTerms,
+} from '../../src/model/residual-terms';
 import { parseSafetensors } from '../../src/model/safetensors';
 import { tokenizerFromJson } from '../../src/model/tokenizer';
 import { ModelWeights } from '../../src/model/weights';
@@ -108,6 +115,8 @@ const STATES: SnippetState[] = [
   { kind: 'dla', model: 'attn-only-2l', prompt: PROMPT, pos: -1, target: 'top', token: ' mat' },
   { kind: 'dla', model: 'attn-only-1l', prompt: PROMPT, pos: 5, target: 'next', token: '' },
   { kind: 'dla', model: 'gelu-1l', prompt: QUOTED, pos: -1, target: 'custom', token: '"\\\n' },
+  { kind: 'stream-terms', model: 'attn-only-2l', prompt: PROMPT, pos: -1 },
+  { kind: 'stream-terms', model: 'gelu-1l', prompt: QUOTED, pos: 6 },
   { kind: 'logit-lens', model: 'attn-only-2l', prompt: REPEAT, pos: -1, k: 5 },
   { kind: 'logit-lens', model: 'gelu-1l', prompt: QUOTED, pos: 2, k: 3 },
   { kind: 'attention', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 4 },
@@ -199,6 +208,29 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
           target,
           logit: row[target],
           parts: Object.fromEntries(parts.map((p) => [p.component, p.value])),
+        },
+      };
+    }
+    case 'stream-terms': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const hooks = ['hook_embed', 'hook_pos_embed', 'blocks.0.hook_resid_pre'];
+      for (let l = 0; l < n_layers; l++) {
+        hooks.push(`blocks.${l}.attn.hook_result`, `blocks.${l}.hook_resid_post`);
+        if (!model.config.attn_only) hooks.push(`blocks.${l}.hook_mlp_out`);
+      }
+      const r = await model.run([ids], { hooks, logits: false });
+      const terms = residualTerms(model.weights, r.hooks, st.pos);
+      const stages = streamStages(model.weights, r.hooks, terms, st.pos);
+      const final = sumOfTerms(terms, model.config.d_model);
+      const along = projectTerms(terms, final);
+      return {
+        state: st,
+        numbers: {
+          final_norm: norm(final),
+          stage_norms: stages.map((x) => x.norm),
+          norms: Object.fromEntries(terms.map((t) => [t.component, t.norm])),
+          along: Object.fromEntries(terms.map((t, i) => [t.component, along[i]])),
         },
       };
     }

@@ -7,6 +7,7 @@ import {
   modelPromptFields,
   ModelPromptInput,
   positionField,
+  pythonSnippet,
   resolvePosition,
   RunState,
   shadeStyle,
@@ -259,6 +260,15 @@ export default function StreamSum() {
       name="ch2-stream"
       title="The stream as a sum"
       model={m}
+      python={
+        res &&
+        pythonSnippet({
+          kind: 'stream-terms',
+          model: state.model,
+          prompt: state.prompt,
+          pos: res.pos,
+        })
+      }
       caption={
         <>
           Every term is read from a live run (<code>hook_embed</code>, <code>hook_pos_embed</code>,
