@@ -103,6 +103,12 @@ export type SnippetState =
    * token's logit (`next`'s first token, or the top prediction when empty), which sum to the logit.
    */
   | { kind: 'path-expansion'; model: string; prompt: string; pos: number; next: string }
+  /**
+   * The K-composition term of the induction circuit over tokens, `W_E W_QK^{1.h} (W_E W_OV^{0.prev})^T`,
+   * for every layer-1 head h: its eigenvalue score and top-1 diagonal accuracy by rows and by columns;
+   * and head `ind`'s matrix over the distinct tokens of `tokens` (at most 24).
+   */
+  | { kind: 'k-circuit'; model: string; prev: number; ind: number; tokens: string }
   /** Composition scores of every layer-0 head into every head of the last layer. */
   | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
 
@@ -329,6 +335,28 @@ function pathExpansion(s: Extract<SnippetState, { kind: 'path-expansion' }>): st
   );
 }
 
+function kCircuit(s: Extract<SnippetState, { kind: 'k-circuit' }>): string {
+  return lines(
+    `prev, ind = ${s.prev}, ${s.ind}  # the previous-token head 0.${s.prev}; the induction head 1.${s.ind}`,
+    `shown = list(dict.fromkeys(tokenizer.encode(${pyStr(tokenizerText(s.tokens))}).ids))[:24]`,
+    'W_E, a0, a1 = model.embed.W_E.double(), model.blocks[0].attn, model.blocks[1].attn',
+    'same = torch.arange(model.cfg.d_vocab)',
+    'out = {"eigen": [], "rows": [], "columns": []}',
+    'for h in range(model.cfg.n_heads):',
+    '    # [d_vocab (query token a), d_vocab (token b before the key)], kept factored: query @ key.T',
+    '    query = W_E @ a1.W_Q[h].double()',
+    '    key = W_E @ a0.W_V[prev].double() @ a0.W_O[prev].double() @ a1.W_K[h].double()',
+    '    eig = torch.linalg.eigvals(key.T @ query)  # the nonzero eigenvalues of query @ key.T',
+    '    out["eigen"].append((eig.real.sum() / eig.abs().sum()).item())',
+    '    M = query @ key.T',
+    '    out["rows"].append((M.argmax(1) == same).double().mean().item())',
+    '    out["columns"].append((M.argmax(0) == same).double().mean().item())',
+    '    if h == ind:',
+    '        out["sample"] = M[shown][:, shown].tolist()',
+    'print(out)',
+  );
+}
+
 function composition(s: Extract<SnippetState, { kind: 'composition' }>): string {
   const later = { Q: 'W_QK(last, j)', K: 'W_QK(last, j).T', V: 'W_OV(last, j)' }[s.composition];
   return lines(
@@ -357,6 +385,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'repeat-scores': repeatScores,
   copying,
   'path-expansion': pathExpansion,
+  'k-circuit': kCircuit,
   composition,
 };
 
@@ -367,5 +396,5 @@ export const SNIPPET_KINDS = Object.keys(GENERATORS) as SnippetKind[];
 export function pythonSnippet(s: SnippetState): string {
   const body = GENERATORS[s.kind] as (s: SnippetState) => string;
   const checkpoint = s.kind === 'repeat-scores' ? s.checkpoint : undefined;
-  return `${preamble(s.model, 'prompt' in s, checkpoint)}\n\n${body(s)}\n`;
+  return `${preamble(s.model, 'prompt' in s || 'tokens' in s, checkpoint)}\n\n${body(s)}\n`;
 }

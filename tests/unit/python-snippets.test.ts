@@ -19,6 +19,7 @@ import {
   type SnippetState,
 } from '../../src/lib/python-snippet';
 import {
+  kCompositionCircuit,
   compositionScores,
   copyingAccuracy,
   copyingScoreOf,
@@ -40,6 +41,7 @@ import {
   sumOfTerms,
 } from '../../src/model/residual-terms';
 import { parseSafetensors } from '../../src/model/safetensors';
+import { diagonalArgmax, submatrix } from '../../src/model/token-diagonal';
 import { tokenizerFromJson } from '../../src/model/tokenizer';
 import { ModelWeights } from '../../src/model/weights';
 import { loadNodeModel } from './node-model';
@@ -139,6 +141,13 @@ const STATES: SnippetState[] = [
       'A list of words: king fire, light day, house man. The same list: king fire, light day, house',
     pos: -1,
     next: ' man',
+  },
+  {
+    kind: 'k-circuit',
+    model: 'attn-only-2l',
+    prev: 3,
+    ind: 6,
+    tokens: ' king fire light day king "quoted" \\ 🙂',
   },
   { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
@@ -307,6 +316,28 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
       terms.forEach((t, i) => (parts[t.name] = values[i]));
       parts.b_U = model.weights.b_U[target];
       return { state: st, numbers: { target, logit: row[target], parts } };
+    }
+    case 'k-circuit': {
+      const shown = [...new Set(tokenizer.encode(s.tokens))].slice(0, 24);
+      const numbers: Record<string, unknown> = { eigen: [], rows: [], columns: [] };
+      for (let h = 0; h < n_heads; h++) {
+        const fm = kCompositionCircuit(
+          model.weights,
+          { layer: 0, head: s.prev },
+          { layer: 1, head: h },
+        );
+        const d = diagonalArgmax(fm);
+        (numbers.eigen as number[]).push(copyingScoreOf(fm));
+        (numbers.rows as number[]).push(d.rowAccuracy);
+        (numbers.columns as number[]).push(d.columnAccuracy);
+        if (h === s.ind) {
+          const flat = submatrix(fm, shown, shown);
+          numbers.sample = shown.map((_, i) =>
+            Array.from(flat.subarray(i * shown.length, (i + 1) * shown.length)),
+          );
+        }
+      }
+      return { state: s, numbers };
     }
     case 'composition': {
       const flat = compositionScores(model.weights, 0, n_layers - 1, s.composition);

@@ -3,6 +3,7 @@ import {
   formatNumber as fmt,
   loadRuntime,
   NumTable,
+  pythonSnippet,
   RunState,
   seedField,
   TryThis,
@@ -49,6 +50,12 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       name="control"
       title="The control: the same experiment on one layer"
       status={status}
+      python={pythonSnippet({
+        kind: 'repeat-scores',
+        model: 'attn-only-1l',
+        period: state.period,
+        seed: state.seed,
+      })}
       onRetry={live.retry}
       backend={live.badge}
       caption={
