@@ -72,7 +72,18 @@ export type SnippetState =
   /** Top-k next-token predictions at one position and the prompt's mean loss. */
   | { kind: 'predictions'; model: string; prompt: string; pos: number; k: number }
   /** The same with heads zero-ablated: mean loss with all heads on and with `off` off, top-k at `pos` without them. */
-  | { kind: 'ablation'; model: string; prompt: string; pos: number; k: number; off: string[] }
+  | {
+      kind: 'ablation';
+      model: string;
+      prompt: string;
+      pos: number;
+      k: number;
+      off: string[];
+      /** Also each head alone switched off: the change in mean loss. */
+      sweep: boolean;
+    }
+  /** The positional QK circuit of a head: how often each query's strongest allowed key is the one before, or itself. */
+  | { kind: 'positional-qk'; model: string; layer: number; head: number }
   /** Direct logit attribution of one token's logit at `pos` (target: top prediction, real next token, or typed text). */
   | {
       kind: 'dla';
@@ -177,13 +188,39 @@ function ablation(s: Extract<SnippetState, { kind: 'ablation' }>): string {
     promptTokens(s.prompt),
     MEAN_LOSS,
     'clean = mean_loss(model(tokens))',
+    'out = {"clean_loss": clean}',
+    s.sweep &&
+      '# The sweep: each head alone switched off, the change in mean loss (heads 0.0, 0.1, ...).',
+    s.sweep && 'out["sweep"] = []',
+    s.sweep && 'for block in model.blocks:',
+    s.sweep && '    for head in range(model.cfg.n_heads):',
+    s.sweep && '        kept = block.attn.W_O[head].clone()',
+    s.sweep && '        block.attn.W_O[head] = 0',
+    s.sweep && '        out["sweep"].append(mean_loss(model(tokens)) - clean)',
+    s.sweep && '        block.attn.W_O[head] = kept',
     `for layer, head in [${heads}]:`,
     '    # Zero-ablation: the head writes nothing (as zeroing its hook_z with run_with_hooks); b_O stays.',
     '    model.blocks[layer].attn.W_O[head] = 0',
     'logits = model(tokens)',
     `top = logits[0, ${s.pos}].softmax(-1).topk(${s.k})`,
-    'print({"clean_loss": clean, "ablated_loss": mean_loss(logits),',
-    '       "ids": top.indices.tolist(), "probs": top.values.tolist()})',
+    'out |= {"ablated_loss": mean_loss(logits), "ids": top.indices.tolist(), "probs": top.values.tolist()}',
+    'print(out)',
+  );
+}
+
+function positionalQk(s: Extract<SnippetState, { kind: 'positional-qk' }>): string {
+  return lines(
+    `attn, h = model.blocks[${s.layer}].attn, ${s.head}  # head ${s.layer}.${s.head}`,
+    'W_pos = model.pos_embed.W_pos.double()',
+    '# The positional QK circuit W_pos W_Q W_K^T W_pos^T [query_pos, key_pos]: scores from positions alone.',
+    'scores = W_pos @ attn.W_Q[h].double() @ attn.W_K[h].double().T @ W_pos.T',
+    'n = len(scores)',
+    'scores = scores.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), -torch.inf)  # causal',
+    'pattern = (scores / model.cfg.d_head**0.5).softmax(-1)',
+    'best, q = scores.argmax(-1)[1:], torch.arange(1, n)  # the strongest allowed key of queries 1..n-1',
+    'print({"previous_share": (best == q - 1).double().mean().item(),',
+    '       "self_share": (best == q).double().mean().item(),',
+    '       "previous_attention": pattern[q, q - 1].mean().item()})',
   );
 }
 
@@ -378,6 +415,7 @@ function composition(s: Extract<SnippetState, { kind: 'composition' }>): string 
 const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) => string } = {
   predictions,
   ablation,
+  'positional-qk': positionalQk,
   dla,
   'stream-terms': streamTerms,
   'logit-lens': logitLens,

@@ -27,9 +27,11 @@ import {
 } from '../../src/model/circuits';
 import { parseConfig } from '../../src/model/config';
 import { headMaskWithout } from '../../src/model/head-mask';
+import { eachHeadAblatedMask } from '../../src/model/interventions';
 import type { HookedModel } from '../../src/model/hooked-model';
 import { directLogitAttribution, logitLens, perPositionLoss } from '../../src/model/metrics';
 import { pathExpansion, termLogitsAt } from '../../src/model/path-expansion';
+import { positionalQk } from '../../src/model/positional-qk';
 import { logitsAt, topPredictions } from '../../src/model/predictions';
 import { mulberry32 } from '../../src/model/random';
 import { runRepeat } from '../../src/model/repeats';
@@ -112,8 +114,17 @@ const STATES: SnippetState[] = [
   { kind: 'predictions', model: 'attn-only-2l', prompt: PROMPT, pos: -1, k: 5 },
   { kind: 'predictions', model: 'attn-only-1l', prompt: QUOTED, pos: 4, k: 5 },
   { kind: 'predictions', model: 'gelu-1l', prompt: SURROGATE, pos: -1, k: 5 },
-  { kind: 'ablation', model: 'attn-only-2l', prompt: REPEAT, pos: -1, k: 5, off: ['1.4', '0.7'] },
-  { kind: 'ablation', model: 'gelu-1l', prompt: QUOTED, pos: 3, k: 5, off: [] },
+  {
+    kind: 'ablation',
+    model: 'attn-only-2l',
+    prompt: REPEAT,
+    pos: -1,
+    k: 5,
+    off: ['1.4', '0.7'],
+    sweep: true,
+  },
+  { kind: 'ablation', model: 'gelu-1l', prompt: QUOTED, pos: 3, k: 5, off: [], sweep: false },
+  { kind: 'positional-qk', model: 'attn-only-2l', layer: 0, head: 3 },
   { kind: 'dla', model: 'attn-only-2l', prompt: PROMPT, pos: -1, target: 'top', token: ' mat' },
   { kind: 'dla', model: 'attn-only-1l', prompt: PROMPT, pos: 5, target: 'next', token: '' },
   { kind: 'dla', model: 'gelu-1l', prompt: QUOTED, pos: -1, target: 'custom', token: '"\\\n' },
@@ -182,17 +193,38 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
     case 'ablation': {
       const ids = idsOf(s.prompt, model);
       const st = resolved(s, ids.length) as typeof s;
+      // As the figure: one batch, row 0 clean, row 1 the reader's ablation, then one row per head.
       const per = n_layers * n_heads;
-      const mask = new Float32Array(2 * per).fill(1);
+      const rows = 2 + (s.sweep ? per : 0);
+      const mask = new Float32Array(rows * per).fill(1);
       const off = s.off.map((h) => ({ layer: +h.split('.')[0], head: +h.split('.')[1] }));
       mask.set(headMaskWithout(model.config, off), per);
-      const r = await model.run([ids, ids], { headMask: mask });
+      if (s.sweep) mask.set(eachHeadAblatedMask(n_layers, n_heads).subarray(per), 2 * per);
+      const r = await model.run(
+        Array.from({ length: rows }, () => ids),
+        { headMask: mask },
+      );
+      const clean = mean(perPositionLoss(r.logits!, ids, 0));
+      const numbers: Record<string, unknown> = {
+        clean_loss: clean,
+        ablated_loss: mean(perPositionLoss(r.logits!, ids, 1)),
+        ...top(logitsAt(r.logits!, st.pos, 1), s.k),
+      };
+      if (s.sweep)
+        numbers.sweep = Array.from(
+          { length: per },
+          (_, i) => mean(perPositionLoss(r.logits!, ids, 2 + i)) - clean,
+        );
+      return { state: st, numbers };
+    }
+    case 'positional-qk': {
+      const p = positionalQk(model.weights, s.layer, s.head);
       return {
-        state: st,
+        state: s,
         numbers: {
-          clean_loss: mean(perPositionLoss(r.logits!, ids, 0)),
-          ablated_loss: mean(perPositionLoss(r.logits!, ids, 1)),
-          ...top(logitsAt(r.logits!, st.pos, 1), s.k),
+          previous_share: p.previousShare,
+          self_share: p.selfShare,
+          previous_attention: p.previousAttention,
         },
       };
     }

@@ -146,6 +146,7 @@ export default function HeadAblation() {
           pos: res.pos,
           k: 5,
           off: off.map((h) => `${h.layer}.${h.head}`),
+          sweep: state.sweep,
         })
       }
       caption={
