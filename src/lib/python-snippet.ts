@@ -120,6 +120,11 @@ export type SnippetState =
    * and head `ind`'s matrix over the distinct tokens of `tokens` (at most 24).
    */
   | { kind: 'k-circuit'; model: string; prev: number; ind: number; tokens: string }
+  /**
+   * What a head reads and writes: the singular values of its W_Q, W_K, W_V and W_O, and at each position
+   * the share of the stream (`hook_resid_pre` of its layer) inside the Q, K and V read subspaces.
+   */
+  | { kind: 'read-write'; model: string; prompt: string; layer: number; head: number }
   /** Composition scores of every layer-0 head into every head of the last layer. */
   | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
 
@@ -394,6 +399,23 @@ function kCircuit(s: Extract<SnippetState, { kind: 'k-circuit' }>): string {
   );
 }
 
+function readWrite(s: Extract<SnippetState, { kind: 'read-write' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    `attn, h = model.blocks[${s.layer}].attn, ${s.head}  # head ${s.layer}.${s.head}`,
+    `x = cache["blocks.${s.layer}.hook_resid_pre"][0].double()  # the stream the head reads [pos, d_model]`,
+    'out = {"singular": {}, "fractions": {}}',
+    '# Reads: the column spaces of W_Q, W_K, W_V [d_model, d_head]; writes: the row space of W_O.',
+    'for name, W in [("Q", attn.W_Q[h]), ("K", attn.W_K[h]), ("V", attn.W_V[h]), ("O", attn.W_O[h].T)]:',
+    '    U, S, _ = torch.linalg.svd(W.double(), full_matrices=False)  # U: an orthonormal basis [d_model, d_head]',
+    '    out["singular"][name] = S.tolist()',
+    '    if name != "O":  # the share of each position\'s |x|^2 inside the subspace',
+    '        out["fractions"][name] = ((x @ U).norm(dim=-1) ** 2 / x.norm(dim=-1) ** 2).tolist()',
+    'print(out)',
+  );
+}
+
 function composition(s: Extract<SnippetState, { kind: 'composition' }>): string {
   const later = { Q: 'W_QK(last, j)', K: 'W_QK(last, j).T', V: 'W_OV(last, j)' }[s.composition];
   return lines(
@@ -424,6 +446,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,
+  'read-write': readWrite,
   composition,
 };
 

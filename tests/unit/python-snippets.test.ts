@@ -44,6 +44,7 @@ import {
 } from '../../src/model/residual-terms';
 import { parseSafetensors } from '../../src/model/safetensors';
 import { diagonalArgmax, submatrix } from '../../src/model/token-diagonal';
+import { projectionFraction, readSubspace, writeSubspace } from '../../src/model/subspaces';
 import { tokenizerFromJson } from '../../src/model/tokenizer';
 import { ModelWeights } from '../../src/model/weights';
 import { loadNodeModel } from './node-model';
@@ -160,6 +161,7 @@ const STATES: SnippetState[] = [
     ind: 6,
     tokens: ' king fire light day king "quoted" \\ 🙂',
   },
+  { kind: 'read-write', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 6 },
   { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'V' },
@@ -370,6 +372,31 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
         }
       }
       return { state: s, numbers };
+    }
+    case 'read-write': {
+      const ids = idsOf(s.prompt, model);
+      const hook = `blocks.${s.layer}.hook_resid_pre`;
+      const r = await model.run([ids], { hooks: [hook], logits: false });
+      const d = model.config.d_model;
+      const x = r.hooks[hook].data;
+      const kinds = ['Q', 'K', 'V'] as const;
+      const subs = kinds.map((k) => readSubspace(model.weights, s.layer, s.head, k));
+      const write = writeSubspace(model.weights, s.layer, s.head);
+      return {
+        state: s,
+        numbers: {
+          singular: {
+            ...Object.fromEntries(kinds.map((k, i) => [k, subs[i].singularValues])),
+            O: write.singularValues,
+          },
+          fractions: Object.fromEntries(
+            kinds.map((k, i) => [
+              k,
+              ids.map((_, p) => projectionFraction(x.subarray(p * d, (p + 1) * d), subs[i].basis)),
+            ]),
+          ),
+        },
+      };
     }
     case 'composition': {
       const flat = compositionScores(model.weights, 0, n_layers - 1, s.composition);

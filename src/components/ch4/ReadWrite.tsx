@@ -15,6 +15,7 @@ import {
   PositionStrip,
   promptField,
   PromptInput,
+  pythonSnippet,
   resolvePosition,
   type RunInfo,
   RunState,
@@ -123,6 +124,13 @@ export default function ReadWrite() {
       name="read-write"
       title="Reading and writing"
       model={m}
+      python={pythonSnippet({
+        kind: 'read-write',
+        model: 'attn-only-2l',
+        prompt: s.prompt,
+        layer: head.layer,
+        head: head.head,
+      })}
       caption={
         <>
           A head reads the stream through W_Q, W_K, W_V (each d_model × d_head: a {dHead}

@@ -12,6 +12,7 @@ import {
   loadRuntime,
   promptField,
   PromptInput,
+  pythonSnippet,
   RadioChoice,
   type RunInfo,
   RunState,
@@ -166,6 +167,7 @@ export default function VirtualWeights() {
       name="virtual-weights"
       title="Virtual weights"
       model={m}
+      python={pythonSnippet({ kind: 'composition', model: 'attn-only-2l', composition: s.input })}
       caption={
         <>
           In the code's row-vector convention a head writes z W_O and reads x W_Q, so the virtual
