@@ -125,6 +125,8 @@ export type SnippetState =
    * the share of the stream (`hook_resid_pre` of its layer) inside the Q, K and V read subspaces.
    */
   | { kind: 'read-write'; model: string; prompt: string; layer: number; head: number }
+  /** Each writer's (W_E, W_pos, every head's W_O) share of its squared norm in residual coordinates from..to. */
+  | { kind: 'residual-energy'; model: string; from: number; to: number }
   /** Composition scores of every layer-0 head into every head of the last layer. */
   | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
 
@@ -416,6 +418,21 @@ function readWrite(s: Extract<SnippetState, { kind: 'read-write' }>): string {
   );
 }
 
+function residualEnergy(s: Extract<SnippetState, { kind: 'residual-energy' }>): string {
+  return lines(
+    'def energy(M):  # share of the squared norm of M [rows, d_model] on each residual coordinate',
+    '    e = M.double().pow(2).sum(0)',
+    '    return e / e.sum()',
+    '',
+    'writers = {"W_E": model.embed.W_E, "W_pos": model.pos_embed.W_pos}',
+    'for l, block in enumerate(model.blocks):',
+    '    for h in range(model.cfg.n_heads):',
+    '        writers[f"W_O {l}.{h}"] = block.attn.W_O[h]  # [d_head, d_model]',
+    `start, end = ${s.from}, ${s.to}  # the block of coordinates, both ends included`,
+    'print({name: energy(M)[start : end + 1].sum().item() for name, M in writers.items()})',
+  );
+}
+
 function composition(s: Extract<SnippetState, { kind: 'composition' }>): string {
   const later = { Q: 'W_QK(last, j)', K: 'W_QK(last, j).T', V: 'W_OV(last, j)' }[s.composition];
   return lines(
@@ -447,6 +464,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,
   'read-write': readWrite,
+  'residual-energy': residualEnergy,
   composition,
 };
 

@@ -42,6 +42,7 @@ import {
   streamStages,
   sumOfTerms,
 } from '../../src/model/residual-terms';
+import { energyIn, writerEnergies } from '../../src/model/residual-energy';
 import { parseSafetensors } from '../../src/model/safetensors';
 import { diagonalArgmax, submatrix } from '../../src/model/token-diagonal';
 import { projectionFraction, readSubspace, writeSubspace } from '../../src/model/subspaces';
@@ -162,6 +163,8 @@ const STATES: SnippetState[] = [
     tokens: ' king fire light day king "quoted" \\ 🙂',
   },
   { kind: 'read-write', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 6 },
+  { kind: 'residual-energy', model: 'attn-only-2l', from: 96, to: 127 },
+  { kind: 'residual-energy', model: 'gelu-1l', from: 0, to: 9 },
   { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'V' },
@@ -396,6 +399,13 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
             ]),
           ),
         },
+      };
+    }
+    case 'residual-energy': {
+      const writers = writerEnergies(model.weights);
+      return {
+        state: s,
+        numbers: Object.fromEntries(writers.map((x) => [x.name, energyIn(x.energy, s.from, s.to)])),
       };
     }
     case 'composition': {
