@@ -127,6 +127,25 @@ export type SnippetState =
   | { kind: 'read-write'; model: string; prompt: string; layer: number; head: number }
   /** Each writer's (W_E, W_pos, every head's W_O) share of its squared norm in residual coordinates from..to. */
   | { kind: 'residual-energy'; model: string; from: number; to: number }
+  /**
+   * A change of basis put into the weights: the residual stream rotated by R (writers times R, readers
+   * by R^T: same logits, new coordinates) or layer 0's MLP neurons mixed by P (W_in P, b_in P, P^T W_out:
+   * GELU sees other inputs). R or P rotates axes i and j by `deg` degrees, or (neurons) permutes them
+   * with the book's seeded shuffle. The seeded random rotations have no snippet: the browser's QR of its
+   * Gaussian draw is not reproducible in torch bit for bit.
+   */
+  | {
+      kind: 'rotation';
+      model: string;
+      prompt: string;
+      pos: number;
+      space: 'residual' | 'neurons';
+      mode: 'plane' | 'permute';
+      i: number;
+      j: number;
+      deg: number;
+      seed: number;
+    }
   /** Composition scores of every layer-0 head into every head of the last layer. */
   | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
 
@@ -302,16 +321,21 @@ function attention(s: Extract<SnippetState, { kind: 'attention' }>): string {
   );
 }
 
+/** The book's seeded generator (src/model/random.ts, mulberry32) in Python: the same seed gives the same stream. */
+const MULBERRY32 = lines(
+  "def mulberry32(seed):  # the book's seeded generator (src/model/random.ts): same seed, same numbers",
+  '    a = seed',
+  '    while True:',
+  '        a = (a + 0x6D2B79F5) & 0xFFFFFFFF',
+  '        t = ((a ^ (a >> 15)) * (a | 1)) & 0xFFFFFFFF',
+  '        t ^= (t + ((t ^ (t >> 7)) * (t | 61))) & 0xFFFFFFFF',
+  '        yield (t ^ (t >> 14)) / 2**32',
+  '',
+);
+
 function repeatScores(s: Extract<SnippetState, { kind: 'repeat-scores' }>): string {
   return lines(
-    "def mulberry32(seed):  # the book's seeded generator (src/model/random.ts): same seed, same tokens",
-    '    a = seed',
-    '    while True:',
-    '        a = (a + 0x6D2B79F5) & 0xFFFFFFFF',
-    '        t = ((a ^ (a >> 15)) * (a | 1)) & 0xFFFFFFFF',
-    '        t ^= (t + ((t ^ (t >> 7)) * (t | 61))) & 0xFFFFFFFF',
-    '        yield (t ^ (t >> 14)) / 2**32',
-    '',
+    MULBERRY32,
     `period, seed = ${s.period}, ${s.seed}`,
     'rand = mulberry32(seed)',
     'block = [1 + int(next(rand) * (model.cfg.d_vocab - 1)) for _ in range(period)]',
@@ -433,6 +457,57 @@ function residualEnergy(s: Extract<SnippetState, { kind: 'residual-energy' }>): 
   );
 }
 
+function rotation(s: Extract<SnippetState, { kind: 'rotation' }>): string {
+  const residual = s.space === 'residual';
+  const n = residual ? 'model.cfg.d_model' : 'model.cfg.d_mlp';
+  const matrix =
+    s.mode === 'plane'
+      ? lines(
+          `i, j, angle = ${s.i}, ${s.j}, ${s.deg} * math.pi / 180  # x -> x R turns axis i towards axis j`,
+          `R = torch.eye(${n})`,
+          'R[i, i] = R[j, j] = math.cos(angle)',
+          'R[i, j], R[j, i] = math.sin(angle), -math.sin(angle)',
+        )
+      : lines(
+          MULBERRY32,
+          `rand, perm = mulberry32(${s.seed}), list(range(${n}))`,
+          'for k in range(len(perm) - 1, 0, -1):  # Fisher-Yates, as src/model/basis.ts',
+          '    r = int(next(rand) * (k + 1))',
+          '    perm[k], perm[r] = perm[r], perm[k]',
+          `R = torch.zeros(${n}, ${n})`,
+          'R[range(len(perm)), perm] = 1  # (x R)[perm[k]] = x[k]',
+        );
+  const last = 'blocks.{model.cfg.n_layers - 1}.hook_resid_post';
+  return lines(
+    'import math',
+    '',
+    promptTokens(s.prompt),
+    MEAN_LOSS,
+    matrix,
+    'logits, cache = model.run_with_cache(tokens)',
+    residual
+      ? lines(
+          'for name, p in model.named_parameters():  # writers of the stream times R, readers R^T times',
+          '    if name.endswith(("W_E", "W_pos", "W_O", "b_O", "W_out", "b_out")):',
+          '        p.copy_(p @ R)',
+          '    elif name.endswith(("W_Q", "W_K", "W_V", "W_in", "W_U")):',
+          '        p.copy_(R.T @ p)',
+        )
+      : lines(
+          'mlp = model.blocks[0].mlp  # GELU acts on each neuron alone',
+          'mlp.W_in.copy_(mlp.W_in @ R)',
+          'mlp.b_in.copy_(mlp.b_in @ R)',
+          'mlp.W_out.copy_(R.T @ mlp.W_out)',
+        ),
+    'rotated, cache_r = model.run_with_cache(tokens)',
+    'out = {"loss": [mean_loss(logits), mean_loss(rotated)], "max_diff": (rotated - logits).abs().max().item()}',
+    residual &&
+      `out["stream"] = cache[f"${last}"][0, ${s.pos}].tolist()  # the final stream at position ${s.pos}`,
+    residual && `out["rotated_stream"] = cache_r[f"${last}"][0, ${s.pos}].tolist()  # = stream @ R`,
+    'print(out)',
+  );
+}
+
 function composition(s: Extract<SnippetState, { kind: 'composition' }>): string {
   const later = { Q: 'W_QK(last, j)', K: 'W_QK(last, j).T', V: 'W_OV(last, j)' }[s.composition];
   return lines(
@@ -465,6 +540,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'k-circuit': kCircuit,
   'read-write': readWrite,
   'residual-energy': residualEnergy,
+  rotation,
   composition,
 };
 

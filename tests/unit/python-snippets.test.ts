@@ -43,6 +43,8 @@ import {
   sumOfTerms,
 } from '../../src/model/residual-terms';
 import { energyIn, writerEnergies } from '../../src/model/residual-energy';
+import { maxAbsDiff, planeRotation, randomPermutation } from '../../src/model/basis';
+import { rotateMlpNeurons, rotateResidualStream } from '../../src/model/rotation';
 import { parseSafetensors } from '../../src/model/safetensors';
 import { diagonalArgmax, submatrix } from '../../src/model/token-diagonal';
 import { projectionFraction, readSubspace, writeSubspace } from '../../src/model/subspaces';
@@ -165,6 +167,54 @@ const STATES: SnippetState[] = [
   { kind: 'read-write', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 6 },
   { kind: 'residual-energy', model: 'attn-only-2l', from: 96, to: 127 },
   { kind: 'residual-energy', model: 'gelu-1l', from: 0, to: 9 },
+  {
+    kind: 'rotation',
+    model: 'attn-only-2l',
+    prompt: PROMPT,
+    pos: 3,
+    space: 'residual',
+    mode: 'plane',
+    i: 0,
+    j: 100,
+    deg: 90,
+    seed: 1,
+  },
+  {
+    kind: 'rotation',
+    model: 'gelu-1l',
+    prompt: QUOTED,
+    pos: -1,
+    space: 'residual',
+    mode: 'plane',
+    i: 5,
+    j: 6,
+    deg: -30,
+    seed: 1,
+  },
+  {
+    kind: 'rotation',
+    model: 'gelu-1l',
+    prompt: PROMPT,
+    pos: -1,
+    space: 'neurons',
+    mode: 'plane',
+    i: 0,
+    j: 1,
+    deg: 45,
+    seed: 1,
+  },
+  {
+    kind: 'rotation',
+    model: 'gelu-1l',
+    prompt: PROMPT,
+    pos: -1,
+    space: 'neurons',
+    mode: 'permute',
+    i: 0,
+    j: 1,
+    deg: 45,
+    seed: 7,
+  },
   { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'V' },
@@ -407,6 +457,33 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
         state: s,
         numbers: Object.fromEntries(writers.map((x) => [x.name, energyIn(x.energy, s.from, s.to)])),
       };
+    }
+    case 'rotation': {
+      const ids = idsOf(s.prompt, model);
+      const st = resolved(s, ids.length) as typeof s;
+      const n = s.space === 'residual' ? model.config.d_model : model.config.d_mlp!;
+      const R =
+        s.mode === 'plane'
+          ? planeRotation(n, s.i, s.j, (s.deg * Math.PI) / 180)
+          : randomPermutation(n, s.seed);
+      const weights =
+        s.space === 'residual'
+          ? rotateResidualStream(model.weights, R)
+          : rotateMlpNeurons(model.weights, 0, R);
+      const hook = `blocks.${n_layers - 1}.hook_resid_post`;
+      const base = await model.run([ids], { hooks: [hook] });
+      const rot = await model.run([ids], { hooks: [hook], weights });
+      const d = model.config.d_model;
+      const at = (x: Float32Array) => Array.from(x.subarray(st.pos * d, (st.pos + 1) * d));
+      const numbers: Record<string, unknown> = {
+        loss: [mean(perPositionLoss(base.logits!, ids)), mean(perPositionLoss(rot.logits!, ids))],
+        max_diff: maxAbsDiff(rot.logits!.data, base.logits!.data),
+      };
+      if (s.space === 'residual') {
+        numbers.stream = at(base.hooks[hook].data);
+        numbers.rotated_stream = at(rot.hooks[hook].data);
+      }
+      return { state: st, numbers };
     }
     case 'composition': {
       const flat = compositionScores(model.weights, 0, n_layers - 1, s.composition);
