@@ -147,13 +147,33 @@ export type SnippetState =
       seed: number;
     }
   /** Composition scores of every layer-0 head into every head of the last layer. */
-  | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' };
+  | { kind: 'composition'; model: string; composition: 'Q' | 'K' | 'V' }
+  /** The token ids of a text: the tokenizer alone, no model. */
+  | { kind: 'tokens'; text: string };
 
 /** The kinds of snippet, one generator each. */
 export type SnippetKind = SnippetState['kind'];
 
 const lines = (...ls: (string | false | undefined)[]) =>
   ls.filter((l): l is string => typeof l === 'string').join('\n');
+
+/** The preamble of a snippet that needs only the tokenizer. */
+const TOKENIZER_ONLY = lines(
+  '# pip install tokenizers',
+  "# Put these files of the book's models/ folder in the current folder:",
+  "# tokenizer.json (see any model's page).",
+  'from tokenizers import Tokenizer',
+  '',
+  'tokenizer = Tokenizer.from_file("tokenizer.json")',
+);
+
+function tokens(s: Extract<SnippetState, { kind: 'tokens' }>): string {
+  return lines(
+    `text = ${pyStr(tokenizerText(s.text))}`,
+    'ids = tokenizer.encode(text).ids  # byte-level BPE; no BOS token',
+    'print({"ids": ids, "n_tokens": len(ids)})',
+  );
+}
 
 /** Loads the model (or one of its training checkpoints) and the tokenizer, as the appendix snippet does. */
 function preamble(model: string, tokenizer: boolean, checkpoint?: SnippetCheckpoint): string {
@@ -542,6 +562,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'residual-energy': residualEnergy,
   rotation,
   composition,
+  tokens,
 };
 
 /** Every kind of snippet (each has a case in tests/fixtures/python-snippets.json). */
@@ -550,6 +571,7 @@ export const SNIPPET_KINDS = Object.keys(GENERATORS) as SnippetKind[];
 /** The whole script for a figure's state: the preamble, then the kind's computation ending in one `print` of a dict. */
 export function pythonSnippet(s: SnippetState): string {
   const body = GENERATORS[s.kind] as (s: SnippetState) => string;
+  if (s.kind === 'tokens') return `${TOKENIZER_ONLY}\n\n${body(s)}\n`;
   const checkpoint = s.kind === 'repeat-scores' ? s.checkpoint : undefined;
   return `${preamble(s.model, 'prompt' in s || 'tokens' in s, checkpoint)}\n\n${body(s)}\n`;
 }

@@ -215,6 +215,8 @@ const STATES: SnippetState[] = [
     deg: 45,
     seed: 7,
   },
+  { kind: 'tokens', text: QUOTED },
+  { kind: 'tokens', text: SURROGATE },
   { kind: 'composition', model: 'attn-only-2l', composition: 'K' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'Q' },
   { kind: 'composition', model: 'attn-only-2l', composition: 'V' },
@@ -231,6 +233,10 @@ const mean = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0
 
 /** What the figures compute for a state, with the runtime, as the dict the snippet prints. */
 async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers: unknown }> {
+  if (s.kind === 'tokens') {
+    const ids = tokenizer.encode(s.text);
+    return { state: s, numbers: { ids, n_tokens: ids.length } };
+  }
   const model = await loadNodeModel(s.model);
   const { n_layers, n_heads } = model.config;
   const top = (row: ArrayLike<number>, k: number) => {

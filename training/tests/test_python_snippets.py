@@ -59,7 +59,7 @@ def compare(got, want, path="$", worst=None):
 
 def case_id(case):
     s = case["state"]
-    return "-".join(str(x) for x in (case["kind"], s["model"], s.get("pos", ""), s.get("seed", ""), s.get("composition", ""))) + (
+    return "-".join(str(x) for x in (case["kind"], s.get("model", ""), s.get("pos", ""), s.get("seed", ""), s.get("composition", ""))) + (
         "-ckpt" if s.get("checkpoint") else "")
 
 
@@ -68,7 +68,7 @@ def test_the_snippet_prints_what_the_browser_computes_for_the_same_state(case, t
     # The snippet's header names the files of the book's models/ folder to put next to it: exactly those.
     header = case["code"].splitlines()
     assert header[1] == "# Put these files of the book's models/ folder in the current folder:"
-    for path in header[2].removeprefix("# ").removesuffix(" (see the model's page).").split(", "):
+    for path in header[2].removeprefix("# ").split(" (see ")[0].split(", "):
         os.symlink(os.path.join(MODELS, path), tmp_path / os.path.basename(path))
     fake_modules(monkeypatch)
     st = types.ModuleType("safetensors")
