@@ -107,6 +107,8 @@ export type SnippetState =
       seed: number;
       checkpoint?: SnippetCheckpoint;
     }
+  /** Previous-token, duplicate-token and induction (prefix-matching) scores of every head on the prompt's own tokens. */
+  | { kind: 'text-scores'; model: string; prompt: string }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -362,13 +364,36 @@ function repeatScores(s: Extract<SnippetState, { kind: 'repeat-scores' }>): stri
     'tokens = torch.tensor([block * 2])  # a random block, then the same block again',
     'logits, cache = model.run_with_cache(tokens)',
     'loss = -logits[0, :-1].log_softmax(-1).gather(-1, tokens[0, 1:, None])[:, 0]',
-    'out = {"induction": [], "prev_token": [], "first_copy_loss": loss[: period - 1].mean().item(),',
+    'out = {"induction": [], "prev_token": [], "duplicate": [], "first_copy_loss": loss[: period - 1].mean().item(),',
     '       "second_copy_loss": loss[period:].mean().item()}',
     'for l in range(model.cfg.n_layers):',
     '    pattern = cache[f"blocks.{l}.attn.hook_pattern"][0]  # [head_index, query_pos, key_pos]',
     '    # induction: from each token of the second copy to the token after its first occurrence',
     '    out["induction"].append(pattern.diagonal(-(period - 1), 1, 2)[:, 1:].mean(-1).tolist())',
     '    out["prev_token"].append(pattern.diagonal(-1, 1, 2).mean(-1).tolist())',
+    '    out["duplicate"].append(pattern.diagonal(-period, 1, 2).mean(-1).tolist())  # to the earlier copy',
+    'print(out)',
+  );
+}
+
+function textScores(s: Extract<SnippetState, { kind: 'text-scores' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    't = tokens[0]',
+    'same = t[:, None] == t[None, :]  # [query_pos, key_pos]: the same token',
+    'before = torch.ones(len(t), len(t), dtype=torch.bool).tril(-1)  # key before query',
+    "duplicate = same & before  # an earlier copy of the query's token",
+    "induction = torch.zeros_like(same)  # the key right after an earlier copy of the query's token",
+    'induction[:, 1:] = same[:, :-1] & before[:, :-1]',
+    'def score(pattern, targets):  # mean attention to the targets, over queries that have any',
+    '    return (pattern * targets).sum(-1)[:, targets.any(-1)].mean(-1).nan_to_num().tolist()',
+    'out = {"prev_token": [], "duplicate": [], "induction": []}',
+    'for l in range(model.cfg.n_layers):',
+    '    pattern = cache[f"blocks.{l}.attn.hook_pattern"][0]  # [head_index, query_pos, key_pos]',
+    '    out["prev_token"].append(pattern.diagonal(-1, 1, 2).mean(-1).tolist())',
+    '    out["duplicate"].append(score(pattern, duplicate))',
+    '    out["induction"].append(score(pattern, induction))',
     'print(out)',
   );
 }
@@ -555,6 +580,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'logit-lens': logitLens,
   attention,
   'repeat-scores': repeatScores,
+  'text-scores': textScores,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,

@@ -65,4 +65,23 @@ describe('the Python snippet disclosure', () => {
     rerender(<Figure name="x" title="X" />);
     expect(queryByTestId('python-snippet')).toBeNull();
   });
+
+  it('a figure with two computations offers one labelled snippet each', () => {
+    const { getAllByTestId, getByText, getByRole } = render(
+      <Figure
+        name="x"
+        title="X"
+        python={[
+          { label: 'on your text', code: 'print(1)\n' },
+          { label: 'on random tokens', code: 'print(2)\n' },
+        ]}
+      />,
+    );
+    expect(getAllByTestId('python-code').map((p) => p.textContent)).toEqual([
+      'print(1)\n',
+      'print(2)\n',
+    ]);
+    expect(getByText('Reproduce in Python: on random tokens').tagName).toBe('SUMMARY');
+    expect(getByRole('button', { name: 'Copy the Python code on your text' })).toBeTruthy();
+  });
 });

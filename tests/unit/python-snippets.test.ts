@@ -29,7 +29,13 @@ import { parseConfig } from '../../src/model/config';
 import { headMaskWithout } from '../../src/model/head-mask';
 import { eachHeadAblatedMask } from '../../src/model/interventions';
 import type { HookedModel } from '../../src/model/hooked-model';
-import { directLogitAttribution, logitLens, perPositionLoss } from '../../src/model/metrics';
+import { duplicateScoresOn, prefixMatchingScores } from '../../src/model/attention-stats';
+import {
+  directLogitAttribution,
+  logitLens,
+  perPositionLoss,
+  prevTokenScores,
+} from '../../src/model/metrics';
 import { pathExpansion, termLogitsAt } from '../../src/model/path-expansion';
 import { positionalQk } from '../../src/model/positional-qk';
 import { logitsAt, topPredictions } from '../../src/model/predictions';
@@ -146,6 +152,8 @@ const STATES: SnippetState[] = [
     seed: 3,
     checkpoint: { step: 1600, file: 'step-001600.safetensors' },
   },
+  { kind: 'text-scores', model: 'attn-only-2l', prompt: REPEAT },
+  { kind: 'text-scores', model: 'attn-only-1l', prompt: 'no token here comes twice' },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -377,8 +385,23 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
         numbers: {
           induction: m.induction.map((x) => Array.from(x)),
           prev_token: m.prevToken.map((x) => Array.from(x)),
+          duplicate: m.duplicate.map((x) => Array.from(x)),
           first_copy_loss: m.firstCopyLoss,
           second_copy_loss: m.secondCopyLoss,
+        },
+      };
+    }
+    case 'text-scores': {
+      const ids = idsOf(s.prompt, model);
+      const names = Array.from({ length: n_layers }, (_, l) => `blocks.${l}.attn.hook_pattern`);
+      const r = await model.run([ids], { hooks: names, logits: false });
+      const pats = names.map((n) => r.hooks[n]);
+      return {
+        state: s,
+        numbers: {
+          prev_token: pats.map((p) => Array.from(prevTokenScores(p))),
+          duplicate: pats.map((p) => Array.from(duplicateScoresOn(p, ids).scores)),
+          induction: pats.map((p) => Array.from(prefixMatchingScores(p, ids).scores)),
         },
       };
     }

@@ -50,12 +50,15 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       name="control"
       title="The control: the same experiment on one layer"
       status={status}
-      python={pythonSnippet({
-        kind: 'repeat-scores',
-        model: 'attn-only-1l',
-        period: state.period,
-        seed: state.seed,
-      })}
+      python={(['attn-only-1l', 'attn-only-2l'] as const).map((model) => ({
+        label: `on ${model}`,
+        code: pythonSnippet({
+          kind: 'repeat-scores',
+          model,
+          period: state.period,
+          seed: state.seed,
+        }),
+      }))}
       onRetry={live.retry}
       backend={live.badge}
       caption={

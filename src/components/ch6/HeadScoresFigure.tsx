@@ -77,12 +77,29 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       name="head-scores"
       title="Head scores: previous-token, duplicate-token, induction"
       model={live}
-      python={pythonSnippet({
-        kind: 'repeat-scores',
-        model: 'attn-only-2l',
-        period: PERIOD,
-        seed: state.seed,
-      })}
+      python={[
+        ...(ids.length >= 2
+          ? [
+              {
+                label: 'on your text',
+                code: pythonSnippet({
+                  kind: 'text-scores',
+                  model: 'attn-only-2l',
+                  prompt: state.text,
+                }),
+              },
+            ]
+          : []),
+        {
+          label: 'on random tokens',
+          code: pythonSnippet({
+            kind: 'repeat-scores',
+            model: 'attn-only-2l',
+            period: PERIOD,
+            seed: state.seed,
+          }),
+        },
+      ]}
       caption={
         <>
           Each score is a mean attention weight in [0, 1], measured live on attn-only-2l. On your

@@ -42,9 +42,10 @@ export interface FigureProps {
   children?: ComponentChildren;
   /**
    * "Reproduce in Python": a script (`pythonSnippet(state)`) that computes what
-   * the figure shows now; offered under the body while the figure is ready.
+   * the figure shows now, or one per part of the figure with a label each;
+   * offered under the body while the figure is ready.
    */
-  python?: string | null;
+  python?: string | null | readonly { label: string; code: string }[];
 }
 
 /**
@@ -168,7 +169,13 @@ export default function Figure({
         </div>
       )}
       {status.kind === 'ready' && <div class="widget-body">{children}</div>}
-      {status.kind === 'ready' && python && <PythonSnippet code={python} />}
+      {status.kind === 'ready' &&
+        python &&
+        (typeof python === 'string' ? (
+          <PythonSnippet code={python} />
+        ) : (
+          python.map((p) => <PythonSnippet key={p.label} code={p.code} label={p.label} />)
+        ))}
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );

@@ -4,6 +4,8 @@ import { useId, useRef, useState } from 'preact/hooks';
 export interface PythonSnippetProps {
   /** The whole script (see src/lib/python-snippet.ts), for the figure's current state. */
   code: string;
+  /** Which of a figure's computations, when it offers several: "on your text". */
+  label?: string;
 }
 
 /**
@@ -12,7 +14,7 @@ export interface PythonSnippetProps {
  * TransformerLens download, and a Copy button. Where the Clipboard API is
  * missing (plain http) Copy selects the code instead and says so.
  */
-export function PythonSnippet({ code }: PythonSnippetProps) {
+export function PythonSnippet({ code, label }: PythonSnippetProps) {
   const pre = useRef<HTMLPreElement>(null);
   const [said, setSaid] = useState('');
   const labelId = useId();
@@ -38,14 +40,14 @@ export function PythonSnippet({ code }: PythonSnippetProps) {
       data-testid="python-snippet"
       onToggle={() => setSaid('')}
     >
-      <summary>Reproduce in Python</summary>
+      <summary>Reproduce in Python{label && `: ${label}`}</summary>
       <p class="kit-note" id={labelId}>
         TransformerLens code that computes these numbers for what the figure shows now, from this
         model’s downloads on its model page; it prints them as one Python dict.
       </p>
       <div class="kit-row">
         <button type="button" class="kit-secondary" onClick={copy}>
-          Copy the Python code
+          Copy the Python code{label && ` ${label}`}
         </button>
         <span role="status" class="kit-note">
           {said}
