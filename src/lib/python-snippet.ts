@@ -109,6 +109,11 @@ export type SnippetState =
     }
   /** Previous-token, duplicate-token and induction (prefix-matching) scores of every head on the prompt's own tokens. */
   | { kind: 'text-scores'; model: string; prompt: string }
+  /**
+   * One head's circuits read for one token (the last of `token`): the key tokens its token-level QK
+   * circuit most prefers, the logits its full OV circuit raises most, and a live check of the first.
+   */
+  | { kind: 'circuit-rows'; model: string; layer: number; head: number; token: string; k: number }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -398,6 +403,25 @@ function textScores(s: Extract<SnippetState, { kind: 'text-scores' }>): string {
   );
 }
 
+function circuitRows(s: Extract<SnippetState, { kind: 'circuit-rows' }>): string {
+  return lines(
+    `token = tokenizer.encode(${pyStr(tokenizerText(s.token))}).ids[-1]  # its last token`,
+    `attn, h = model.blocks[${s.layer}].attn, ${s.head}  # head ${s.layer}.${s.head}`,
+    'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
+    '# Row `token` of the QK circuit W_E W_Q W_K^T W_E^T: the score a query on it gives each key token.',
+    'qk = (W_E[token] @ attn.W_Q[h].double()) @ (W_E @ attn.W_K[h].double()).T',
+    '# Row `token` of the full OV circuit W_E W_V W_O W_U: how attending to it moves each logit.',
+    'ov = W_E[token] @ attn.W_V[h].double() @ attn.W_O[h].double() @ W_U',
+    `qk_top, ov_top = qk.topk(${s.k}), ov.topk(${s.k})`,
+    '# Live check: "<the preferred key> <token>" through the model, the attention from token to key.',
+    '_, cache = model.run_with_cache(torch.tensor([[qk_top.indices[0].item(), token]]))',
+    `attention = cache["blocks.${s.layer}.attn.hook_pattern"][0, h, 1, 0].item()`,
+    'print({"token": token, "attention": attention,',
+    '       "qk": {"ids": qk_top.indices.tolist(), "scores": qk_top.values.tolist()},',
+    '       "ov": {"ids": ov_top.indices.tolist(), "logits": ov_top.values.tolist()}})',
+  );
+}
+
 function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   return lines(
     'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
@@ -581,6 +605,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   attention,
   'repeat-scores': repeatScores,
   'text-scores': textScores,
+  'circuit-rows': circuitRows,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,
@@ -599,5 +624,5 @@ export function pythonSnippet(s: SnippetState): string {
   const body = GENERATORS[s.kind] as (s: SnippetState) => string;
   if (s.kind === 'tokens') return `${TOKENIZER_ONLY}\n\n${body(s)}\n`;
   const checkpoint = s.kind === 'repeat-scores' ? s.checkpoint : undefined;
-  return `${preamble(s.model, 'prompt' in s || 'tokens' in s, checkpoint)}\n\n${body(s)}\n`;
+  return `${preamble(s.model, 'prompt' in s || 'tokens' in s || 'token' in s, checkpoint)}\n\n${body(s)}\n`;
 }

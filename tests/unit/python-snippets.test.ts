@@ -24,6 +24,8 @@ import {
   copyingAccuracy,
   copyingScoreOf,
   fullOvCircuit,
+  fullQkCircuit,
+  topKInRow,
 } from '../../src/model/circuits';
 import { parseConfig } from '../../src/model/config';
 import { headMaskWithout } from '../../src/model/head-mask';
@@ -154,6 +156,8 @@ const STATES: SnippetState[] = [
   },
   { kind: 'text-scores', model: 'attn-only-2l', prompt: REPEAT },
   { kind: 'text-scores', model: 'attn-only-1l', prompt: 'no token here comes twice' },
+  { kind: 'circuit-rows', model: 'attn-only-1l', layer: 0, head: 2, token: ' the', k: 8 },
+  { kind: 'circuit-rows', model: 'attn-only-2l', layer: 1, head: 5, token: 'x "\\" king', k: 8 },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -402,6 +406,23 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
           prev_token: pats.map((p) => Array.from(prevTokenScores(p))),
           duplicate: pats.map((p) => Array.from(duplicateScoresOn(p, ids).scores)),
           induction: pats.map((p) => Array.from(prefixMatchingScores(p, ids).scores)),
+        },
+      };
+    }
+    case 'circuit-rows': {
+      const ids = tokenizer.encode(s.token);
+      const token = ids[ids.length - 1];
+      const qk = topKInRow(fullQkCircuit(model.weights, s.layer, s.head), token, s.k);
+      const ov = topKInRow(fullOvCircuit(model.weights, s.layer, s.head), token, s.k);
+      const name = `blocks.${s.layer}.attn.hook_pattern`;
+      const r = await model.run([[qk[0].index, token]], { hooks: [name], logits: false });
+      return {
+        state: s,
+        numbers: {
+          token,
+          attention: r.hooks[name].data[(s.head * 2 + 1) * 2 + 0],
+          qk: { ids: qk.map((x) => x.index), scores: qk.map((x) => x.value) },
+          ov: { ids: ov.map((x) => x.index), logits: ov.map((x) => x.value) },
         },
       };
     }

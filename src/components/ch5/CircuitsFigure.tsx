@@ -87,7 +87,27 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       name="circuits"
       title="QK and OV circuits of a head"
       model={m}
-      python={pythonSnippet({ kind: 'copying', model: state.model, accuracy: false })}
+      python={[
+        ...(token === undefined
+          ? []
+          : [
+              {
+                label: `head ${headName(head)} on your token`,
+                code: pythonSnippet({
+                  kind: 'circuit-rows',
+                  model: state.model,
+                  layer: head.layer,
+                  head: head.head,
+                  token: state.token,
+                  k: 8,
+                }),
+              },
+            ]),
+        {
+          label: 'every head’s copying score',
+          code: pythonSnippet({ kind: 'copying', model: state.model, accuracy: false }),
+        },
+      ]}
       caption={
         <>
           Circuits are parameters: these lists come from {state.model}'s weights, the token-level QK
