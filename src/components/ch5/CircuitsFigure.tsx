@@ -92,7 +92,7 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
           ? []
           : [
               {
-                label: `head ${headName(head)} on your token`,
+                label: 'the chosen head on your token',
                 code: pythonSnippet({
                   kind: 'circuit-rows',
                   model: state.model,
