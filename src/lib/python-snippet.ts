@@ -114,6 +114,13 @@ export type SnippetState =
    * circuit most prefers, the logits its full OV circuit raises most, and a live check of the first.
    */
   | { kind: 'circuit-rows'; model: string; layer: number; head: number; token: string; k: number }
+  /**
+   * Attention to marked tokens (punctuation): per head, the mean attention later unmarked positions pay
+   * to marked ones, the share of the head's output (by norm) that comes from them, and the logits the
+   * moved vector raises most. `marked` lists the marked positions as the figure found them: tokens
+   * whose text, as the figure shows it, holds one of the characters of `marks`.
+   */
+  | { kind: 'storage'; model: string; prompt: string; marks: string; marked: number[] }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -422,6 +429,30 @@ function circuitRows(s: Extract<SnippetState, { kind: 'circuit-rows' }>): string
   );
 }
 
+function storage(s: Extract<SnippetState, { kind: 'storage' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    `# The marked positions: tokens holding one of ${pyStr(s.marks)} (as the figure shows tokens).`,
+    'marked = torch.zeros(tokens.shape[1], dtype=torch.bool)',
+    `marked[[${s.marked.join(', ')}]] = True`,
+    '# Queries: unmarked positions after the first marked one.',
+    'queries = ~marked & (marked.cumsum(0) > 0)',
+    'q = queries.nonzero()[:, 0]',
+    '_, cache = model.run_with_cache(tokens)',
+    'out = {"uniform": ((marked.cumsum(0)[q]) / (q + 1)).mean().item(), "attention": [], "moved": [], "top": []}',
+    'for l, block in enumerate(model.blocks):',
+    '    A = cache[f"blocks.{l}.attn.hook_pattern"][0][:, q]  # [head_index, query, key_pos]',
+    '    v = cache[f"blocks.{l}.attn.hook_v"][0]  # [pos, head_index, d_head]',
+    '    u = torch.einsum("phd,hdm->hpm", v, block.attn.W_O)  # what each position would write [head, pos, d_model]',
+    '    weighted = A * u.norm(dim=-1)[:, None, :]',
+    '    out["attention"] += A[:, :, marked].sum(-1).mean(-1).tolist()',
+    '    out["moved"] += (weighted[:, :, marked].sum((1, 2)) / weighted.sum((1, 2))).tolist()',
+    '    moved = torch.einsum("hqk,hkm->hm", A[:, :, marked], u[:, marked]) / len(q)  # [head, d_model]',
+    '    out["top"] += (moved @ model.unembed.W_U).topk(4).indices.tolist()  # the logits it raises most',
+    'print(out)  # heads in order 0.0, 0.1, ...',
+  );
+}
+
 function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   return lines(
     'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
@@ -606,6 +637,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'repeat-scores': repeatScores,
   'text-scores': textScores,
   'circuit-rows': circuitRows,
+  storage,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,

@@ -31,12 +31,18 @@ import { parseConfig } from '../../src/model/config';
 import { headMaskWithout } from '../../src/model/head-mask';
 import { eachHeadAblatedMask } from '../../src/model/interventions';
 import type { HookedModel } from '../../src/model/hooked-model';
-import { duplicateScoresOn, prefixMatchingScores } from '../../src/model/attention-stats';
+import {
+  duplicateScoresOn,
+  prefixMatchingScores,
+  storageStats,
+} from '../../src/model/attention-stats';
+import { topK } from '../../src/model/top-k';
 import {
   directLogitAttribution,
   logitLens,
   perPositionLoss,
   prevTokenScores,
+  unembed,
 } from '../../src/model/metrics';
 import { pathExpansion, termLogitsAt } from '../../src/model/path-expansion';
 import { positionalQk } from '../../src/model/positional-qk';
@@ -158,6 +164,15 @@ const STATES: SnippetState[] = [
   { kind: 'text-scores', model: 'attn-only-1l', prompt: 'no token here comes twice' },
   { kind: 'circuit-rows', model: 'attn-only-1l', layer: 0, head: 2, token: ' the', k: 8 },
   { kind: 'circuit-rows', model: 'attn-only-2l', layer: 1, head: 5, token: 'x "\\" king', k: 8 },
+  {
+    kind: 'storage',
+    model: 'attn-only-2l',
+    prompt:
+      'The old man walked to the river. He sat down by the water, and he watched the boats. When the sun set, he went home.',
+    marks: '.,;:!?',
+    marked: [],
+  },
+  { kind: 'storage', model: 'attn-only-1l', prompt: QUOTED, marks: '"\\ .\n', marked: [] },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -425,6 +440,42 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
           ov: { ids: ov.map((x) => x.index), logits: ov.map((x) => x.value) },
         },
       };
+    }
+    case 'storage': {
+      const ids = idsOf(s.prompt, model);
+      const strings = tokenizer.tokenStrings(ids);
+      const marks = [...s.marks].filter((c) => c.trim() !== '');
+      const isTarget = strings.map((t) => marks.some((mk) => t.includes(mk)));
+      const marked = ids.map((_, i) => i).filter((i) => isTarget[i]);
+      const hooks = Array.from({ length: n_layers }, (_, l) => [
+        `blocks.${l}.attn.hook_pattern`,
+        `blocks.${l}.attn.hook_v`,
+      ]).flat();
+      const r = await model.run([ids], { hooks, logits: false });
+      const numbers = {
+        uniform: 0,
+        attention: [] as number[],
+        moved: [] as number[],
+        top: [] as number[][],
+      };
+      for (let l = 0; l < n_layers; l++) {
+        const st = storageStats(
+          model.weights,
+          l,
+          r.hooks[`blocks.${l}.attn.hook_pattern`],
+          r.hooks[`blocks.${l}.attn.hook_v`],
+          isTarget,
+        );
+        numbers.uniform = st.uniform;
+        st.attention.forEach((a, h) => {
+          const logits = unembed(model.weights, st.movedVector[h]);
+          const lift = logits.map((x, i) => x - model.weights.b_U[i]);
+          numbers.attention.push(a);
+          numbers.moved.push(st.moved[h]);
+          numbers.top.push(topK(lift, 4).map((t) => t.index));
+        });
+      }
+      return { state: { ...s, marked }, numbers };
     }
     case 'copying': {
       const heads = Array.from({ length: n_layers * n_heads }, (_, i) => ({
