@@ -121,6 +121,11 @@ export type SnippetState =
    * whose text, as the figure shows it, holds one of the characters of `marks`.
    */
   | { kind: 'storage'; model: string; prompt: string; marks: string; marked: number[] }
+  /**
+   * One head's attention scores grouped two ways, (X W_Q + b_Q)(X W_K + b_K)^T and X~ (W~_Q W~_K^T) X~^T,
+   * and how far each is from the other and from the model's own `hook_attn_scores` (causal entries).
+   */
+  | { kind: 'grouping'; model: string; prompt: string; layer: number; head: number }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -453,6 +458,27 @@ function storage(s: Extract<SnippetState, { kind: 'storage' }>): string {
   );
 }
 
+function grouping(s: Extract<SnippetState, { kind: 'grouping' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    `attn, h = model.blocks[${s.layer}].attn, ${s.head}  # head ${s.layer}.${s.head}`,
+    `X = cache["blocks.${s.layer}.hook_resid_pre"][0].double()  # [pos, d_model]`,
+    'W_Q, W_K, b_Q, b_K = (p[h].double() for p in (attn.W_Q, attn.W_K, attn.b_Q, attn.b_K))',
+    'scale = model.cfg.d_head**-0.5',
+    'queries_first = (X @ W_Q + b_Q) @ (X @ W_K + b_K).T * scale  # [query_pos, key_pos]',
+    '# The bilinear form first: X~ (W~_Q W~_K^T) X~^T, with X~ = [X, 1] and W~ = [W; b] carrying the biases.',
+    'X1 = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype)], 1)',
+    'W_QK = torch.cat([W_Q, b_Q[None]]) @ torch.cat([W_K, b_K[None]]).T  # [d_model + 1, d_model + 1]',
+    'bilinear_first = X1 @ W_QK @ X1.T * scale',
+    'causal = torch.ones(len(X), len(X), dtype=torch.bool).tril()',
+    `model_scores = cache["blocks.${s.layer}.attn.hook_attn_scores"][0, h]`,
+    'print({"scores": queries_first.tolist(),',
+    '       "diff_groupings": (queries_first - bilinear_first)[causal].abs().max().item(),',
+    '       "diff_model": (queries_first - model_scores)[causal].abs().max().item()})',
+  );
+}
+
 function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   return lines(
     'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
@@ -638,6 +664,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'text-scores': textScores,
   'circuit-rows': circuitRows,
   storage,
+  grouping,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,

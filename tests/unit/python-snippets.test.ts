@@ -28,6 +28,13 @@ import {
   topKInRow,
 } from '../../src/model/circuits';
 import { parseConfig } from '../../src/model/config';
+import {
+  layerInput,
+  maxCausalDiff,
+  modelScores,
+  scoresBilinearFirst,
+  scoresQueriesFirst,
+} from '../../src/model/grouping';
 import { headMaskWithout } from '../../src/model/head-mask';
 import { eachHeadAblatedMask } from '../../src/model/interventions';
 import type { HookedModel } from '../../src/model/hooked-model';
@@ -173,6 +180,7 @@ const STATES: SnippetState[] = [
     marked: [],
   },
   { kind: 'storage', model: 'attn-only-1l', prompt: QUOTED, marks: '"\\ .\n', marked: [] },
+  { kind: 'grouping', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 2 },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -476,6 +484,28 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
         });
       }
       return { state: { ...s, marked }, numbers };
+    }
+    case 'grouping': {
+      const ids = idsOf(s.prompt, model);
+      const l = s.layer;
+      const r = await model.run([ids], {
+        hooks: [`blocks.${l}.hook_resid_pre`, `blocks.${l}.attn.hook_attn_scores`],
+        logits: false,
+      });
+      const X = layerInput(r.hooks, l);
+      const a = scoresQueriesFirst(model.weights, X, l, s.head);
+      const b = scoresBilinearFirst(model.weights, X, l, s.head);
+      const n = ids.length;
+      return {
+        state: s,
+        numbers: {
+          scores: Array.from({ length: n }, (_, q) =>
+            Array.from(a.scores.subarray(q * n, (q + 1) * n)),
+          ),
+          diff_groupings: maxCausalDiff(a.scores, b.scores, n),
+          diff_model: maxCausalDiff(a.scores, modelScores(r.hooks, l, s.head), n),
+        },
+      };
     }
     case 'copying': {
       const heads = Array.from({ length: n_layers * n_heads }, (_, i) => ({

@@ -11,6 +11,7 @@ import {
   Heatmap,
   promptField,
   PromptInput,
+  pythonSnippet,
   RunState,
   signedScale,
   TryThis,
@@ -93,6 +94,13 @@ export default function GroupingFigure() {
       name="ch1-grouping"
       title="Same map, different grouping"
       model={m}
+      python={pythonSnippet({
+        kind: 'grouping',
+        model: MODEL,
+        prompt: state.prompt,
+        layer: head.layer,
+        head: head.head,
+      })}
       caption={
         <>
           Scores before the softmax, scaled by 1/√d_head, of head {headName(head)} of {MODEL}. Left
