@@ -126,6 +126,8 @@ export type SnippetState =
    * and how far each is from the other and from the model's own `hook_attn_scores` (causal entries).
    */
   | { kind: 'grouping'; model: string; prompt: string; layer: number; head: number }
+  /** The model's parameter count and the shape of every activation it computes on the prompt. */
+  | { kind: 'anatomy'; model: string; prompt: string }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -479,6 +481,16 @@ function grouping(s: Extract<SnippetState, { kind: 'grouping' }>): string {
   );
 }
 
+function anatomy(s: Extract<SnippetState, { kind: 'anatomy' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    'logits, cache = model.run_with_cache(tokens)',
+    'shapes = {name: list(act.shape) for name, act in cache.items()}  # every hook: [batch, pos, ...]',
+    'shapes["logits"] = list(logits.shape)',
+    'print({"parameters": sum(p.numel() for p in model.parameters()), "shapes": shapes})',
+  );
+}
+
 function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   return lines(
     'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
@@ -665,6 +677,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   'circuit-rows': circuitRows,
   storage,
   grouping,
+  anatomy,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,

@@ -18,6 +18,7 @@ import {
   SNIPPET_KINDS,
   type SnippetState,
 } from '../../src/lib/python-snippet';
+import { parameterCount } from '../../src/model/anatomy';
 import {
   kCompositionCircuit,
   compositionScores,
@@ -181,6 +182,8 @@ const STATES: SnippetState[] = [
   },
   { kind: 'storage', model: 'attn-only-1l', prompt: QUOTED, marks: '"\\ .\n', marked: [] },
   { kind: 'grouping', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 2 },
+  { kind: 'anatomy', model: 'gelu-1l', prompt: PROMPT },
+  { kind: 'anatomy', model: 'attn-only-2l', prompt: QUOTED },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -506,6 +509,14 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
           diff_model: maxCausalDiff(a.scores, modelScores(r.hooks, l, s.head), n),
         },
       };
+    }
+    case 'anatomy': {
+      const ids = idsOf(s.prompt, model);
+      const hooks = model.config.hook_names.filter((n) => n !== 'logits');
+      const r = await model.run([ids], { hooks });
+      const shapes: Record<string, number[]> = { logits: [...r.logits!.shape] };
+      for (const [k, v] of Object.entries(r.hooks)) shapes[k] = [...v.shape];
+      return { state: s, numbers: { parameters: parameterCount(model.weights), shapes } };
     }
     case 'copying': {
       const heads = Array.from({ length: n_layers * n_heads }, (_, i) => ({

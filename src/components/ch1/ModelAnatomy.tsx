@@ -6,6 +6,7 @@ import {
   formatShape,
   modelPromptFields,
   ModelPromptInput,
+  pythonSnippet,
   RunState,
   Table,
   TryThis,
@@ -71,6 +72,9 @@ export default function ModelAnatomy() {
       name="ch1-anatomy"
       title="Anatomy of the real model"
       model={m}
+      python={
+        res ? pythonSnippet({ kind: 'anatomy', model: state.model, prompt: state.prompt }) : null
+      }
       caption={
         <>
           Parameter shapes and counts are read from the shipped weights file; activation shapes come
