@@ -128,6 +128,14 @@ export type SnippetState =
   | { kind: 'grouping'; model: string; prompt: string; layer: number; head: number }
   /** The model's parameter count and the shape of every activation it computes on the prompt. */
   | { kind: 'anatomy'; model: string; prompt: string }
+  /**
+   * Per-coordinate statistics of one activation over the prompt's positions (all but the first with
+   * `skipFirst`): each coordinate's kurtosis, the five most heavy-tailed, and from PCA the share of
+   * variance in the first ten directions and the participation ratio. (The figure's random rotation
+   * and PCA-basis kurtosis are left out: the first is a seeded draw, the second depends on
+   * eigenvectors of a rank-deficient covariance, arbitrary in its null space.)
+   */
+  | { kind: 'coordinate-stats'; model: string; prompt: string; hook: string; skipFirst: boolean }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -491,6 +499,20 @@ function anatomy(s: Extract<SnippetState, { kind: 'anatomy' }>): string {
   );
 }
 
+function coordinateStats(s: Extract<SnippetState, { kind: 'coordinate-stats' }>): string {
+  return lines(
+    promptTokens(s.prompt),
+    '_, cache = model.run_with_cache(tokens)',
+    `X = cache["${s.hook}"][0, ${s.skipFirst ? '1' : '0'}:].double()  # [samples (positions${s.skipFirst ? ' but the first' : ''}), n]`,
+    'd = X - X.mean(0)',
+    'kurtosis = (d**4).mean(0) / (d**2).mean(0) ** 2  # per coordinate: 3 for a Gaussian, more for heavy tails',
+    'variances = torch.linalg.eigvalsh(torch.cov(X.T)).flip(0).clamp(min=0)  # PCA, descending',
+    'print({"kurtosis": kurtosis.tolist(), "top": kurtosis.nan_to_num(-1).topk(5).indices.tolist(),',
+    '       "pca_top10": (variances[:10].sum() / variances.sum()).item(),',
+    '       "pca_dims": (variances.sum() ** 2 / (variances**2).sum()).item()})  # participation ratio',
+  );
+}
+
 function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   return lines(
     'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
@@ -678,6 +700,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   storage,
   grouping,
   anatomy,
+  'coordinate-stats': coordinateStats,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,

@@ -36,6 +36,7 @@ import {
   scoresBilinearFirst,
   scoresQueriesFirst,
 } from '../../src/model/grouping';
+import { coordinateKurtosis, participationRatio, pca } from '../../src/model/coordinate-stats';
 import { headMaskWithout } from '../../src/model/head-mask';
 import { eachHeadAblatedMask } from '../../src/model/interventions';
 import type { HookedModel } from '../../src/model/hooked-model';
@@ -184,6 +185,20 @@ const STATES: SnippetState[] = [
   { kind: 'grouping', model: 'attn-only-2l', prompt: QUOTED, layer: 1, head: 2 },
   { kind: 'anatomy', model: 'gelu-1l', prompt: PROMPT },
   { kind: 'anatomy', model: 'attn-only-2l', prompt: QUOTED },
+  {
+    kind: 'coordinate-stats',
+    model: 'attn-only-2l',
+    prompt: `${PROMPT} ${REPEAT} ${PROMPT}`,
+    hook: 'blocks.1.hook_resid_post',
+    skipFirst: true,
+  },
+  {
+    kind: 'coordinate-stats',
+    model: 'gelu-1l',
+    prompt: `${QUOTED} ${PROMPT}`,
+    hook: 'blocks.0.mlp.hook_post',
+    skipFirst: false,
+  },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -517,6 +532,28 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
       const shapes: Record<string, number[]> = { logits: [...r.logits!.shape] };
       for (const [k, v] of Object.entries(r.hooks)) shapes[k] = [...v.shape];
       return { state: s, numbers: { parameters: parameterCount(model.weights), shapes } };
+    }
+    case 'coordinate-stats': {
+      const ids = idsOf(s.prompt, model);
+      const r = await model.run([ids], { hooks: [s.hook], logits: false });
+      const act = r.hooks[s.hook];
+      const n = act.shape[2];
+      const X = act.data.subarray((s.skipFirst ? 1 : 0) * n, ids.length * n);
+      const k = coordinateKurtosis(X, n);
+      const p = pca(X, n);
+      const total = p.variances.reduce((a, b) => a + b, 0);
+      return {
+        state: s,
+        numbers: {
+          kurtosis: Array.from(k),
+          top: topK(
+            Float64Array.from(k, (v) => (Number.isFinite(v) ? v : -1)),
+            5,
+          ).map((t) => t.index),
+          pca_top10: p.variances.slice(0, 10).reduce((a, b) => a + b, 0) / total,
+          pca_dims: participationRatio(p.variances),
+        },
+      };
     }
     case 'copying': {
       const heads = Array.from({ length: n_layers * n_heads }, (_, i) => ({

@@ -33,17 +33,19 @@ import safetensors_io  # noqa: E402
 with open(os.path.join(ROOT, "tests", "fixtures", "python-snippets.json"), encoding="utf-8") as f:
     FIXTURE = json.load(f)
 
-# Logits, probabilities, losses and scores: float32 forward passes in ORT and in PyTorch agree to ~1e-5.
+# Logits, probabilities, losses and scores: float32 forward passes in ORT and in PyTorch agree to ~1e-5;
+# statistics that amplify it (a kurtosis of 35 from fourth powers) are held to RELATIVE of their size.
 TOLERANCE = 1e-4
+RELATIVE = 1e-5
 
 
 def compare(got, want, path="$", worst=None):
-    """Asserts `got` equals `want`: numbers within TOLERANCE, everything else exactly; returns the worst gap."""
+    """Asserts `got` equals `want`: numbers within TOLERANCE (or RELATIVE), the rest exactly; returns the worst gap."""
     worst = [0.0] if worst is None else worst
     if isinstance(want, (int, float)) and not isinstance(want, bool) and isinstance(got, (int, float)):
         gap = abs(got - want)
         worst[0] = max(worst[0], gap)
-        assert gap <= TOLERANCE, f"{path}: python {got} vs browser {want}"
+        assert gap <= max(TOLERANCE, RELATIVE * abs(want)), f"{path}: python {got} vs browser {want}"
     elif isinstance(want, list):
         assert isinstance(got, list) and len(got) == len(want), f"{path}: {got!r} vs {want!r}"
         for i, (g, w) in enumerate(zip(got, want)):
