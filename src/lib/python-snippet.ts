@@ -136,6 +136,11 @@ export type SnippetState =
    * eigenvectors of a rank-deficient covariance, arbitrary in its null space.)
    */
   | { kind: 'coordinate-stats'; model: string; prompt: string; hook: string; skipFirst: boolean }
+  /**
+   * Two heads' write subspaces (row spaces of W_O): the cosines of their principal angles and their
+   * overlap (mean squared cosine); and on the prompt, the cosine between the vectors they actually write.
+   */
+  | { kind: 'subspaces'; model: string; prompt: string; a: string; b: string }
   /** Every head's copying score (eigenvalues of its full OV circuit); with `accuracy`, its top-1 copying accuracy too. */
   | { kind: 'copying'; model: string; accuracy: boolean }
   /**
@@ -513,6 +518,24 @@ function coordinateStats(s: Extract<SnippetState, { kind: 'coordinate-stats' }>)
   );
 }
 
+function subspaces(s: Extract<SnippetState, { kind: 'subspaces' }>): string {
+  const [la, ha] = s.a.split('.');
+  const [lb, hb] = s.b.split('.');
+  return lines(
+    promptTokens(s.prompt),
+    'def writes(l, h):  # an orthonormal basis of what head l.h writes: the row space of W_O [d_model, d_head]',
+    '    return torch.linalg.svd(model.blocks[l].attn.W_O[h].double().T, full_matrices=False)[0]',
+    '',
+    `Ua, Ub = writes(${la}, ${ha}), writes(${lb}, ${hb})  # heads ${s.a} and ${s.b}`,
+    'cosines = torch.linalg.svdvals(Ua.T @ Ub).clamp(0, 1)  # of the principal angles, descending',
+    '_, cache = model.run_with_cache(tokens)',
+    `xa = cache["blocks.${la}.attn.hook_result"][0, :, ${ha}].double()  # [pos, d_model]`,
+    `xb = cache["blocks.${lb}.attn.hook_result"][0, :, ${hb}].double()`,
+    'print({"cosines": cosines.tolist(), "overlap": ((Ua.T @ Ub).norm() ** 2 / Ua.shape[1]).item(),',
+    '       "output_cos": ((xa * xb).sum(-1) / (xa.norm(dim=-1) * xb.norm(dim=-1))).tolist()})',
+  );
+}
+
 function copying(s: Extract<SnippetState, { kind: 'copying' }>): string {
   return lines(
     'W_E, W_U = model.embed.W_E.double(), model.unembed.W_U.double()',
@@ -701,6 +724,7 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   grouping,
   anatomy,
   'coordinate-stats': coordinateStats,
+  subspaces,
   copying,
   'path-expansion': pathExpansion,
   'k-circuit': kCircuit,

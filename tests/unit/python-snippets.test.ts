@@ -70,7 +70,13 @@ import { maxAbsDiff, planeRotation, randomPermutation } from '../../src/model/ba
 import { rotateMlpNeurons, rotateResidualStream } from '../../src/model/rotation';
 import { parseSafetensors } from '../../src/model/safetensors';
 import { diagonalArgmax, submatrix } from '../../src/model/token-diagonal';
-import { projectionFraction, readSubspace, writeSubspace } from '../../src/model/subspaces';
+import {
+  principalCosines,
+  projectionFraction,
+  readSubspace,
+  subspaceOverlap,
+  writeSubspace,
+} from '../../src/model/subspaces';
 import { tokenizerFromJson } from '../../src/model/tokenizer';
 import { ModelWeights } from '../../src/model/weights';
 import { loadNodeModel } from './node-model';
@@ -199,6 +205,8 @@ const STATES: SnippetState[] = [
     hook: 'blocks.0.mlp.hook_post',
     skipFirst: false,
   },
+  { kind: 'subspaces', model: 'attn-only-2l', prompt: PROMPT, a: '0.3', b: '1.6' },
+  { kind: 'subspaces', model: 'attn-only-2l', prompt: QUOTED, a: '1.2', b: '1.2' },
   { kind: 'copying', model: 'attn-only-1l', accuracy: true },
   { kind: 'copying', model: 'attn-only-2l', accuracy: false },
   { kind: 'path-expansion', model: 'attn-only-1l', prompt: PROMPT, pos: 7, next: '' },
@@ -552,6 +560,41 @@ async function expected(s: SnippetState): Promise<{ state: SnippetState; numbers
           ).map((t) => t.index),
           pca_top10: p.variances.slice(0, 10).reduce((a, b) => a + b, 0) / total,
           pca_dims: participationRatio(p.variances),
+        },
+      };
+    }
+    case 'subspaces': {
+      const ids = idsOf(s.prompt, model);
+      const [la, ha] = s.a.split('.').map(Number);
+      const [lb, hb] = s.b.split('.').map(Number);
+      const Ua = writeSubspace(model.weights, la, ha).basis;
+      const Ub = writeSubspace(model.weights, lb, hb).basis;
+      const hooks = [...new Set([la, lb])].map((l) => `blocks.${l}.attn.hook_result`);
+      const r = await model.run([ids], { hooks, logits: false });
+      const d = model.config.d_model;
+      const out = (l: number, h: number, p: number) => {
+        const at = (p * n_heads + h) * d;
+        return r.hooks[`blocks.${l}.attn.hook_result`].data.subarray(at, at + d);
+      };
+      const outputCos = ids.map((_, p) => {
+        const x = out(la, ha, p);
+        const y = out(lb, hb, p);
+        let xy = 0;
+        let xx = 0;
+        let yy = 0;
+        for (let i = 0; i < d; i++) {
+          xy += x[i] * y[i];
+          xx += x[i] * x[i];
+          yy += y[i] * y[i];
+        }
+        return xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0;
+      });
+      return {
+        state: s,
+        numbers: {
+          cosines: principalCosines(Ua, Ub),
+          overlap: subspaceOverlap(Ua, Ub),
+          output_cos: outputCos,
         },
       };
     }

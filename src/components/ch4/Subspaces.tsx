@@ -11,6 +11,7 @@ import {
   loadRuntime,
   promptField,
   PromptInput,
+  pythonSnippet,
   RadioChoice,
   type RunInfo,
   RunState,
@@ -172,6 +173,13 @@ export default function Subspaces() {
       name="subspaces"
       title="Bandwidth and subspaces"
       model={m}
+      python={pythonSnippet({
+        kind: 'subspaces',
+        model: 'attn-only-2l',
+        prompt: s.prompt,
+        a: s.a,
+        b: s.b,
+      })}
       caption={
         <>
           Overlap is the mean squared cosine of the principal angles between two subspaces,
