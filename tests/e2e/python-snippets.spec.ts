@@ -8,7 +8,8 @@ import { expect, test } from './fixtures';
  * prompt with quotes, a backslash and an emoji and switches a head off, the
  * code under the figure quotes that prompt (as `pyStr` writes it) and names
  * that head, Copy puts exactly that code on the clipboard, and the code
- * scrolls inside its own box on a 375 px screen. The code's numbers are
+ * scrolls inside its own box on a 375 px screen. The generator itself loads
+ * only when the box is opened. The code's numbers are
  * checked against the model by training/tests/test_python_snippets.py.
  */
 
@@ -28,6 +29,7 @@ async function openAblation(page: Page): Promise<Locator> {
 test('the ablation figure offers Python code for its current prompt and heads, and Copy copies it', async ({
   page,
   context,
+  record,
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const figure = await openAblation(page);
@@ -39,11 +41,14 @@ test('the ablation figure offers Python code for its current prompt and heads, a
   await expect(figure.getByTestId('ablation')).toHaveAttribute('data-output', /\|1\.4\|/, {
     timeout: 120_000,
   });
+  const generator = () => record.requests.filter((u) => /python-snippet/.test(u));
+  expect(generator()).toEqual([]); // not loaded with the page or the figure
   await figure.getByText('Reproduce in Python').click();
   const code = figure.getByTestId('python-code');
   await expect(code).toBeVisible();
   await expect(code).toContainText(`prompt = ${pyStr(PROMPT)}\n`);
   await expect(code).toContainText('for layer, head in [(1, 4)]:');
+  expect(generator()).toHaveLength(1);
   await figure.getByRole('button', { name: 'Copy the Python code' }).click();
   await expect(figure.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -60,7 +65,7 @@ test.describe('on a phone', () => {
     const figure = await openAblation(page);
     await figure.getByText('Reproduce in Python').click();
     const pre = figure.getByTestId('python-code');
-    await expect(pre).toBeVisible();
+    await expect(pre).toContainText('import torch'); // written once opened
     const box = await pre.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(box.scroll).toBeGreaterThan(box.client);
     const page_ = await page.evaluate(() => document.documentElement.scrollWidth);

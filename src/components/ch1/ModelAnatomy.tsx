@@ -6,7 +6,6 @@ import {
   formatShape,
   modelPromptFields,
   ModelPromptInput,
-  pythonSnippet,
   RunState,
   Table,
   TryThis,
@@ -72,9 +71,7 @@ export default function ModelAnatomy() {
       name="ch1-anatomy"
       title="Anatomy of the real model"
       model={m}
-      python={
-        res ? pythonSnippet({ kind: 'anatomy', model: state.model, prompt: state.prompt }) : null
-      }
+      python={res ? { kind: 'anatomy', model: state.model, prompt: state.prompt } : null}
       caption={
         <>
           Parameter shapes and counts are read from the shipped weights file; activation shapes come

@@ -1,4 +1,4 @@
-import { DEFAULT_PROMPT, pythonSnippet } from '../kit';
+import { DEFAULT_PROMPT } from '../kit';
 import { useId } from 'preact/hooks';
 import Figure from '../kit/Figure';
 import { loadTokenizer } from '../kit/runtime';
@@ -34,7 +34,7 @@ export default function TokenizerFigure() {
       title="How the models see text"
       status={status}
       onRetry={retry}
-      python={tokenizer ? pythonSnippet({ kind: 'tokens', text: state.text }) : null}
+      python={tokenizer ? { kind: 'tokens', text: state.text } : null}
       caption={
         <>
           Byte-level BPE, as in GPT-2: text becomes bytes, and learned merges join frequent byte

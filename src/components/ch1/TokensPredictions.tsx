@@ -9,7 +9,6 @@ import {
   positionField,
   PredictionBars,
   probabilityScale,
-  pythonSnippet,
   resolvePosition,
   RunState,
   shadeStyle,
@@ -84,10 +83,7 @@ export default function TokensPredictions() {
       name="ch1-predictions"
       title="Tokens and predictions"
       model={m}
-      python={
-        res &&
-        pythonSnippet({ kind: 'predictions', model: state.model, prompt: state.prompt, pos, k: K })
-      }
+      python={res && { kind: 'predictions', model: state.model, prompt: state.prompt, pos, k: K }}
       caption={
         <>
           The model runs once on the whole prompt and predicts the next token at every position.

@@ -12,7 +12,6 @@ import {
   parseHead,
   positionField,
   PredictionBars,
-  pythonSnippet,
   resolvePosition,
   RunState,
   signedScale,
@@ -138,8 +137,7 @@ export default function HeadAblation() {
       model={m}
       python={
         res &&
-        cfg &&
-        pythonSnippet({
+        cfg && {
           kind: 'ablation',
           model: state.model,
           prompt: state.prompt,
@@ -147,7 +145,7 @@ export default function HeadAblation() {
           k: 5,
           off: off.map((h) => `${h.layer}.${h.head}`),
           sweep: state.sweep,
-        })
+        }
       }
       caption={
         <>

@@ -11,7 +11,6 @@ import {
   modelPromptFields,
   ModelPromptInput,
   positionField,
-  pythonSnippet,
   resolvePosition,
   RunState,
   signedScale,
@@ -105,15 +104,14 @@ export default function LogitAttribution() {
       title="Direct logit attribution"
       model={m}
       python={
-        res &&
-        pythonSnippet({
+        res && {
           kind: 'dla',
           model: state.model,
           prompt: state.prompt,
           pos: res.pos,
           target: state.target,
           token: state.token,
-        })
+        }
       }
       caption={
         <>

@@ -9,7 +9,6 @@ import {
   positionField,
   PredictionBars,
   probabilityScale,
-  pythonSnippet,
   resolvePosition,
   RunState,
   shadeStyle,
@@ -105,14 +104,13 @@ export default function LogitLens() {
       title="Logit lens"
       model={m}
       python={
-        res &&
-        pythonSnippet({
+        res && {
           kind: 'logit-lens',
           model: state.model,
           prompt: state.prompt,
           pos: res.pos,
           k: K,
-        })
+        }
       }
       caption={
         <>

@@ -7,7 +7,6 @@ import {
   modelPromptFields,
   ModelPromptInput,
   positionField,
-  pythonSnippet,
   resolvePosition,
   RunState,
   shadeStyle,
@@ -261,13 +260,12 @@ export default function StreamSum() {
       title="The stream as a sum"
       model={m}
       python={
-        res &&
-        pythonSnippet({
+        res && {
           kind: 'stream-terms',
           model: state.model,
           prompt: state.prompt,
           pos: res.pos,
-        })
+        }
       }
       caption={
         <>

@@ -6,7 +6,6 @@ import {
   loadRuntime,
   promptField,
   PromptInput,
-  pythonSnippet,
   RadioChoice,
   RunState,
   seedField,
@@ -148,13 +147,13 @@ export default function CoordinateStats() {
       model={m}
       python={
         r
-          ? pythonSnippet({
+          ? {
               kind: 'coordinate-stats',
               model: where.model,
               prompt: s.prompt,
               hook: where.hook,
               skipFirst: s.skip0,
-            })
+            }
           : null
       }
       caption={

@@ -8,7 +8,6 @@ import {
   ModelSelect,
   NumberField,
   NumTable,
-  pythonSnippet,
   RadioChoice,
   RunState,
   Stat,
@@ -75,9 +74,7 @@ export default function ResidualEnergyFigure({ prefix = 'ce' }: { prefix?: strin
       title="Where the weights write: energy per residual coordinate"
       model={m}
       python={
-        fresh && v
-          ? pythonSnippet({ kind: 'residual-energy', model: state.model, from: v.from, to: v.to })
-          : null
+        fresh && v ? { kind: 'residual-energy', model: state.model, from: v.from, to: v.to } : null
       }
       caption={
         <>

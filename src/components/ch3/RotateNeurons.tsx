@@ -10,7 +10,6 @@ import {
   PositionStrip,
   promptField,
   PromptInput,
-  pythonSnippet,
   resolvePosition,
   RunState,
   Stat,
@@ -99,7 +98,7 @@ export default function RotateNeurons() {
       model={m}
       python={
         r && s.mode !== 'random'
-          ? pythonSnippet({
+          ? {
               kind: 'rotation',
               model: 'gelu-1l',
               prompt: s.prompt,
@@ -110,7 +109,7 @@ export default function RotateNeurons() {
               j,
               deg: s.deg,
               seed: s.seed,
-            })
+            }
           : null
       }
       caption={

@@ -10,7 +10,6 @@ import {
   PositionStrip,
   promptField,
   PromptInput,
-  pythonSnippet,
   resolvePosition,
   RunState,
   Select,
@@ -117,7 +116,7 @@ export default function RotateResidual() {
       model={m}
       python={
         r && s.mode === 'plane'
-          ? pythonSnippet({
+          ? {
               kind: 'rotation',
               model: s.model,
               prompt: s.prompt,
@@ -128,7 +127,7 @@ export default function RotateResidual() {
               j,
               deg: s.deg,
               seed: s.seed,
-            })
+            }
           : null
       }
       caption={

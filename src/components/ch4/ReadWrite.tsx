@@ -15,7 +15,6 @@ import {
   PositionStrip,
   promptField,
   PromptInput,
-  pythonSnippet,
   resolvePosition,
   type RunInfo,
   RunState,
@@ -124,13 +123,13 @@ export default function ReadWrite() {
       name="read-write"
       title="Reading and writing"
       model={m}
-      python={pythonSnippet({
+      python={{
         kind: 'read-write',
         model: 'attn-only-2l',
         prompt: s.prompt,
         layer: head.layer,
         head: head.head,
-      })}
+      }}
       caption={
         <>
           A head reads the stream through W_Q, W_K, W_V (each d_model × d_head: a {dHead}

@@ -11,7 +11,6 @@ import {
   loadRuntime,
   promptField,
   PromptInput,
-  pythonSnippet,
   RadioChoice,
   type RunInfo,
   RunState,
@@ -173,13 +172,13 @@ export default function Subspaces() {
       name="subspaces"
       title="Bandwidth and subspaces"
       model={m}
-      python={pythonSnippet({
+      python={{
         kind: 'subspaces',
         model: 'attn-only-2l',
         prompt: s.prompt,
         a: s.a,
         b: s.b,
-      })}
+      }}
       caption={
         <>
           Overlap is the mean squared cosine of the principal angles between two subspaces,

@@ -11,7 +11,6 @@ import {
   probabilityScale,
   promptField,
   PromptInput,
-  pythonSnippet,
   resolvePosition,
   RunState,
   TokenStrip,
@@ -117,13 +116,13 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       model={m}
       python={
         fresh && cfg
-          ? pythonSnippet({
+          ? {
               kind: 'attention',
               model: state.model,
               prompt: state.text,
               layer: chosen.layer,
               head: chosen.head,
-            })
+            }
           : null
       }
       caption={

@@ -9,7 +9,6 @@ import {
   ModelSelect,
   promptField,
   PromptInput,
-  pythonSnippet,
   RunState,
   TokenTable,
   TryThis,
@@ -93,19 +92,19 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
           : [
               {
                 label: 'the chosen head on your token',
-                code: pythonSnippet({
-                  kind: 'circuit-rows',
+                state: {
+                  kind: 'circuit-rows' as const,
                   model: state.model,
                   layer: head.layer,
                   head: head.head,
                   token: state.token,
                   k: 8,
-                }),
+                },
               },
             ]),
         {
           label: 'every head’s copying score',
-          code: pythonSnippet({ kind: 'copying', model: state.model, accuracy: false }),
+          state: { kind: 'copying' as const, model: state.model, accuracy: false },
         },
       ]}
       caption={

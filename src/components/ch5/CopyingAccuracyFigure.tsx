@@ -8,7 +8,6 @@ import {
   loadRuntime,
   ModelSelect,
   NumTable,
-  pythonSnippet,
   RunState,
   TryThis,
   useComputation,
@@ -76,7 +75,7 @@ export default function CopyingAccuracyFigure({ prefix = 'ca' }: { prefix?: stri
       name="copying-accuracy"
       title="Copying, two ways"
       model={m}
-      python={pythonSnippet({ kind: 'copying', model: state.model, accuracy: true })}
+      python={{ kind: 'copying', model: state.model, accuracy: true }}
       caption={
         <>
           Every head of {state.model}, from its weights. Copying score: Σλ / Σ|λ| over the

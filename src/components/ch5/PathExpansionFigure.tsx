@@ -6,7 +6,6 @@ import {
   positionField,
   promptField,
   PromptInput,
-  pythonSnippet,
   resolvePosition,
   RunState,
   SignedBars,
@@ -89,13 +88,13 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       model={m}
       python={
         ids.length > 0
-          ? pythonSnippet({
+          ? {
               kind: 'path-expansion',
               model: 'attn-only-1l',
               prompt: state.text,
               pos,
               next: state.next,
-            })
+            }
           : null
       }
       caption={

@@ -8,7 +8,6 @@ import {
   loadRuntime,
   parseHead,
   probabilityScale,
-  pythonSnippet,
   RadioChoice,
   RunState,
   signedScale,
@@ -88,12 +87,12 @@ export default function PositionalQkFigure({ prefix = 'pq' }: { prefix?: string 
       model={m}
       python={
         head
-          ? pythonSnippet({
+          ? {
               kind: 'positional-qk',
               model: 'attn-only-2l',
               layer: 0,
               head: head.head,
-            })
+            }
           : null
       }
       caption={

@@ -8,7 +8,6 @@ import {
   probabilityScale,
   promptField,
   PromptInput,
-  pythonSnippet,
   RunState,
   TryThis,
   useComputation,
@@ -95,13 +94,13 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
       model={m}
       python={
         ids.length > 0
-          ? pythonSnippet({
+          ? {
               kind: 'storage',
               model: state.model,
               prompt: state.text,
               marks: state.marks,
               marked: isTarget.flatMap((t, i) => (t ? [i] : [])),
-            })
+            }
           : null
       }
       caption={

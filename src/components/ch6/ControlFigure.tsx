@@ -3,7 +3,6 @@ import {
   formatNumber as fmt,
   loadRuntime,
   NumTable,
-  pythonSnippet,
   RunState,
   seedField,
   TryThis,
@@ -52,12 +51,12 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       status={status}
       python={(['attn-only-1l', 'attn-only-2l'] as const).map((model) => ({
         label: `on ${model}`,
-        code: pythonSnippet({
+        state: {
           kind: 'repeat-scores',
           model,
           period: state.period,
           seed: state.seed,
-        }),
+        },
       }))}
       onRetry={live.retry}
       backend={live.badge}

@@ -4,7 +4,6 @@ import {
   formatNumber as fmt,
   loadRuntime,
   modelsUrl,
-  pythonSnippet,
   RunState,
   seedField,
   TryThis,
@@ -136,13 +135,13 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       status={status}
       python={
         list && list[i]
-          ? pythonSnippet({
+          ? {
               kind: 'repeat-scores',
               model: ID,
               period: PERIOD,
               seed: state.seed,
               checkpoint: { step: list[i].step, file: list[i].file },
-            })
+            }
           : null
       }
       onRetry={() => {

@@ -3,7 +3,6 @@ import {
   loadRuntime,
   promptField,
   PromptInput,
-  pythonSnippet,
   RunState,
   seedField,
   TryThis,
@@ -82,22 +81,22 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
           ? [
               {
                 label: 'on your text',
-                code: pythonSnippet({
-                  kind: 'text-scores',
+                state: {
+                  kind: 'text-scores' as const,
                   model: 'attn-only-2l',
                   prompt: state.text,
-                }),
+                },
               },
             ]
           : []),
         {
           label: 'on random tokens',
-          code: pythonSnippet({
-            kind: 'repeat-scores',
+          state: {
+            kind: 'repeat-scores' as const,
             model: 'attn-only-2l',
             period: PERIOD,
             seed: state.seed,
-          }),
+          },
         },
       ]}
       caption={

@@ -6,7 +6,6 @@ import {
   loadRuntime,
   NumTable,
   parseHead,
-  pythonSnippet,
   RunState,
   seedField,
   SignedBars,
@@ -66,7 +65,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
       name="k-composition"
       title="K-composition, tested by ablation"
       model={live}
-      python={pythonSnippet({ kind: 'composition', model: 'attn-only-2l', composition: 'K' })}
+      python={{ kind: 'composition', model: 'attn-only-2l', composition: 'K' }}
       caption={
         <>
           One batched run of attn-only-2l on {PERIOD} random tokens repeated (seed {state.seed}):

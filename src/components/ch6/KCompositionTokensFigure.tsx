@@ -12,7 +12,6 @@ import {
   parseHead,
   promptField,
   PromptInput,
-  pythonSnippet,
   RunState,
   Select,
   signedScale,
@@ -151,13 +150,13 @@ export default function KCompositionTokensFigure({ prefix = 'kt' }: { prefix?: s
       model={m}
       python={
         prev !== undefined && ind !== undefined
-          ? pythonSnippet({
+          ? {
               kind: 'k-circuit',
               model: 'attn-only-2l',
               prev,
               ind,
               tokens: state.tokens,
-            })
+            }
           : null
       }
       caption={

@@ -7,7 +7,6 @@ import {
   probabilityScale,
   promptField,
   PromptInput,
-  pythonSnippet,
   RunState,
   SignedBars,
   TokenStrip,
@@ -98,14 +97,14 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
       model={live}
       python={
         v && pos < n - 1
-          ? pythonSnippet({
+          ? {
               kind: 'dla',
               model: 'attn-only-2l',
               prompt: state.text,
               pos,
               target: 'next',
               token: '',
-            })
+            }
           : null
       }
       caption={

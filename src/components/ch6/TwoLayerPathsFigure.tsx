@@ -6,7 +6,6 @@ import {
   positionField,
   promptField,
   PromptInput,
-  pythonSnippet,
   resolvePosition,
   RunState,
   signedScale,
@@ -109,13 +108,13 @@ export default function TwoLayerPathsFigure({ prefix = 'p2' }: { prefix?: string
       model={m}
       python={
         ids.length > 0
-          ? pythonSnippet({
+          ? {
               kind: 'path-expansion',
               model: 'attn-only-2l',
               prompt: state.text,
               pos,
               next: state.next,
-            })
+            }
           : null
       }
       caption={

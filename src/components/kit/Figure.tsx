@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import type { SnippetState } from '../../lib/python-snippet';
 import { PythonSnippet } from './PythonSnippet';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
@@ -41,11 +42,12 @@ export interface FigureProps {
   /** The widget's body, rendered only when `status` is ready. */
   children?: ComponentChildren;
   /**
-   * "Reproduce in Python": a script (`pythonSnippet(state)`) that computes what
-   * the figure shows now, or one per part of the figure with a label each;
-   * offered under the body while the figure is ready.
+   * "Reproduce in Python": the figure's state as a snippet needs it (the
+   * script, `pythonSnippet(state)`, is written when the reader opens the box),
+   * or one per part of the figure with a label each; offered under the body
+   * while the figure is ready.
    */
-  python?: string | null | readonly { label: string; code: string }[];
+  python?: SnippetState | null | readonly { label: string; state: SnippetState }[];
 }
 
 /**
@@ -171,10 +173,10 @@ export default function Figure({
       {status.kind === 'ready' && <div class="widget-body">{children}</div>}
       {status.kind === 'ready' &&
         python &&
-        (typeof python === 'string' ? (
-          <PythonSnippet code={python} />
+        ('kind' in python ? (
+          <PythonSnippet state={python} />
         ) : (
-          python.map((p) => <PythonSnippet key={p.label} code={p.code} label={p.label} />)
+          python.map((p) => <PythonSnippet key={p.label} state={p.state} label={p.label} />)
         ))}
       {caption && <figcaption>{caption}</figcaption>}
     </figure>

@@ -23,7 +23,7 @@ export * from './controls';
 export * from './layout';
 export * from './PredictionBars';
 export * from './PythonSnippet';
-export { pyStr, pythonSnippet, type SnippetState } from '../../lib/python-snippet';
+export type { SnippetState } from '../../lib/python-snippet';
 export * from './SignedBars';
 export * from './Table';
 export * from './use-prompt-tokens';
