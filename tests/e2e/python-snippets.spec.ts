@@ -53,9 +53,12 @@ test('the ablation figure offers Python code for its current prompt and heads, a
   await expect(figure.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(await code.textContent());
-  // Open, with its code and status, the figure passes axe.
-  const results = await new AxeBuilder({ page }).include('[data-widget="ch2-ablate"]').analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  // Open, with its code and status, the figure passes axe, in both themes.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).include('[data-widget="ch2-ablate"]').analyze();
+    expect(results.violations.map((v) => `${colorScheme} ${v.id}: ${v.help}`)).toEqual([]);
+  }
 });
 
 test.describe('on a phone', () => {
