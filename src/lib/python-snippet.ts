@@ -7,58 +7,7 @@
  * for the same state (tests/fixtures/python-snippets.json).
  */
 
-/** A code point that is shown as itself inside a Python string: letters, numbers, punctuation, symbols. */
-const SHOWN = /^[\p{L}\p{N}\p{P}\p{S}]$/u;
-
-/** `\xNN`, `\uNNNN` or `\UNNNNNNNN` for one code point. */
-function escapeCodePoint(cp: number): string {
-  const hex = cp.toString(16);
-  if (cp < 0x100) return `\\x${hex.padStart(2, '0')}`;
-  if (cp < 0x10000) return `\\u${hex.padStart(4, '0')}`;
-  return `\\U${hex.padStart(8, '0')}`;
-}
-
-const NAMED: Record<string, string> = {
-  '\\': '\\\\',
-  '"': '\\"',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
-
-/**
- * A double-quoted Python string literal that Python reads back as exactly
- * `text`, code point for code point (a lone surrogate stays one code point).
- * Printable ASCII, letters, numbers, punctuation and symbols (emoji included)
- * appear as themselves; everything else (controls, NUL, format characters
- * such as bidi overrides and zero-width joiners, combining marks,
- * separators other than the space, surrogates, unassigned code points) is
- * escaped, so the source shows no invisible or reordering character.
- */
-export function pyStr(text: string): string {
-  let out = '"';
-  // for..of walks code points; a lone surrogate comes out as one code unit.
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (NAMED[ch]) out += NAMED[ch];
-    else if (cp >= 0x20 && cp < 0x7f) out += ch;
-    else if (cp >= 0x80 && SHOWN.test(ch)) out += ch;
-    else out += escapeCodePoint(cp);
-  }
-  return out + '"';
-}
-
-/**
- * The text the tokenizer reads: the browser encodes text as UTF-8, which
- * turns each lone surrogate into U+FFFD, so the snippet quotes that string
- * (Python cannot encode a lone surrogate as UTF-8 at all).
- */
-export function tokenizerText(text: string): string {
-  return text.replace(
-    /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    '\uFFFD',
-  );
-}
+import { pyStr, tokenizerText } from './python-quote';
 
 /** A training checkpoint of a model, as its checkpoint index lists it. */
 export interface SnippetCheckpoint {
@@ -270,14 +219,16 @@ function ablation(s: Extract<SnippetState, { kind: 'ablation' }>): string {
     'clean = mean_loss(model(tokens))',
     'out = {"clean_loss": clean}',
     s.sweep &&
-      '# The sweep: each head alone switched off, the change in mean loss (heads 0.0, 0.1, ...).',
-    s.sweep && 'out["sweep"] = []',
-    s.sweep && 'for block in model.blocks:',
-    s.sweep && '    for head in range(model.cfg.n_heads):',
-    s.sweep && '        kept = block.attn.W_O[head].clone()',
-    s.sweep && '        block.attn.W_O[head] = 0',
-    s.sweep && '        out["sweep"].append(mean_loss(model(tokens)) - clean)',
-    s.sweep && '        block.attn.W_O[head] = kept',
+      lines(
+        '# The sweep: each head alone switched off, the change in mean loss (heads 0.0, 0.1, ...).',
+        'out["sweep"] = []',
+        'for block in model.blocks:',
+        '    for head in range(model.cfg.n_heads):',
+        '        kept = block.attn.W_O[head].clone()',
+        '        block.attn.W_O[head] = 0',
+        '        out["sweep"].append(mean_loss(model(tokens)) - clean)',
+        '        block.attn.W_O[head] = kept',
+      ),
     `for layer, head in [${heads}]:`,
     '    # Zero-ablation: the head writes nothing (as zeroing its hook_z with run_with_hooks); b_O stays.',
     '    model.blocks[layer].attn.W_O[head] = 0',
@@ -735,6 +686,15 @@ const GENERATORS: { [K in SnippetKind]: (s: Extract<SnippetState, { kind: K }>) 
   tokens,
 };
 
+/** The kinds that never turn text into tokens: their snippets load no tokenizer. */
+const WEIGHTS_AND_IDS_ONLY = new Set<SnippetKind>([
+  'positional-qk',
+  'repeat-scores',
+  'copying',
+  'composition',
+  'residual-energy',
+]);
+
 /** Every kind of snippet (each has a case in tests/fixtures/python-snippets.json). */
 export const SNIPPET_KINDS = Object.keys(GENERATORS) as SnippetKind[];
 
@@ -743,5 +703,5 @@ export function pythonSnippet(s: SnippetState): string {
   const body = GENERATORS[s.kind] as (s: SnippetState) => string;
   if (s.kind === 'tokens') return `${TOKENIZER_ONLY}\n\n${body(s)}\n`;
   const checkpoint = s.kind === 'repeat-scores' ? s.checkpoint : undefined;
-  return `${preamble(s.model, 'prompt' in s || 'tokens' in s || 'token' in s, checkpoint)}\n\n${body(s)}\n`;
+  return `${preamble(s.model, !WEIGHTS_AND_IDS_ONLY.has(s.kind), checkpoint)}\n\n${body(s)}\n`;
 }

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
-import { pyStr } from '../../src/lib/python-snippet';
+import { pyStr } from '../../src/lib/python-quote';
 import { expect, test } from './fixtures';
 
 /**

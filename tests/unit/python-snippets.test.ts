@@ -12,12 +12,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  pyStr,
-  pythonSnippet,
-  SNIPPET_KINDS,
-  type SnippetState,
-} from '../../src/lib/python-snippet';
+import { pyStr } from '../../src/lib/python-quote';
+import { pythonSnippet, SNIPPET_KINDS, type SnippetState } from '../../src/lib/python-snippet';
 import { parameterCount } from '../../src/model/anatomy';
 import {
   kCompositionCircuit,
