@@ -109,3 +109,11 @@ def test_the_snippets_quote_the_nasty_prompts_without_any_raw_control_character(
     for case in FIXTURE["snippets"]:
         assert all(ch.isprintable() or ch == "\n" for ch in case["code"]), ascii(case["code"])
         ast.parse(case["code"])
+
+
+def test_the_comparison_holds_numbers_to_the_tolerance_and_everything_else_exactly():
+    assert compare({"a": [1.0, 2], "b": "x"}, {"a": [1.0 + 0.5 * TOLERANCE, 2], "b": "x"}) == pytest.approx(0.5 * TOLERANCE)
+    assert compare(35.0, 35.0 + 2 * TOLERANCE) == pytest.approx(2 * TOLERANCE)  # within RELATIVE of 35
+    for got, want in [(1.0, 1.0 + 2 * TOLERANCE), ([1, 2], [2, 1]), ({"a": 1}, {"b": 1}), ([1.0], [1.0, 2.0]), ("x", "y")]:
+        with pytest.raises(AssertionError):
+            compare(got, want)
