@@ -93,6 +93,13 @@ export default function GroupingFigure() {
       name="ch1-grouping"
       title="Same map, different grouping"
       model={m}
+      python={{
+        kind: 'grouping',
+        model: MODEL,
+        prompt: state.prompt,
+        layer: head.layer,
+        head: head.head,
+      }}
       caption={
         <>
           Scores before the softmax, scaled by 1/√d_head, of head {headName(head)} of {MODEL}. Left

@@ -71,6 +71,7 @@ export default function ModelAnatomy() {
       name="ch1-anatomy"
       title="Anatomy of the real model"
       model={m}
+      python={res ? { kind: 'anatomy', model: state.model, prompt: state.prompt } : null}
       caption={
         <>
           Parameter shapes and counts are read from the shipped weights file; activation shapes come

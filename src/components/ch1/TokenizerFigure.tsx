@@ -34,6 +34,7 @@ export default function TokenizerFigure() {
       title="How the models see text"
       status={status}
       onRetry={retry}
+      python={tokenizer ? { kind: 'tokens', text: state.text } : null}
       caption={
         <>
           Byte-level BPE, as in GPT-2: text becomes bytes, and learned merges join frequent byte

@@ -83,6 +83,7 @@ export default function TokensPredictions() {
       name="ch1-predictions"
       title="Tokens and predictions"
       model={m}
+      python={res && { kind: 'predictions', model: state.model, prompt: state.prompt, pos, k: K }}
       caption={
         <>
           The model runs once on the whole prompt and predicts the next token at every position.

@@ -135,6 +135,18 @@ export default function HeadAblation() {
       name="ch2-ablate"
       title="Which paths matter"
       model={m}
+      python={
+        res &&
+        cfg && {
+          kind: 'ablation',
+          model: state.model,
+          prompt: state.prompt,
+          pos: res.pos,
+          k: 5,
+          off: off.map((h) => `${h.layer}.${h.head}`),
+          sweep: state.sweep,
+        }
+      }
       caption={
         <>
           A head switched off has its output z multiplied by 0 inside the model (zero ablation), so

@@ -103,6 +103,16 @@ export default function LogitAttribution() {
       name="ch2-dla"
       title="Direct logit attribution"
       model={m}
+      python={
+        res && {
+          kind: 'dla',
+          model: state.model,
+          prompt: state.prompt,
+          pos: res.pos,
+          target: state.target,
+          token: state.token,
+        }
+      }
       caption={
         <>
           Each bar is one term of ℓ = u·(x_embed + x_pos + Σ heads + Σ b_O) + b_U, where u is the

@@ -103,6 +103,15 @@ export default function LogitLens() {
       name="ch2-lens"
       title="Logit lens"
       model={m}
+      python={
+        res && {
+          kind: 'logit-lens',
+          model: state.model,
+          prompt: state.prompt,
+          pos: res.pos,
+          k: K,
+        }
+      }
       caption={
         <>
           Each cell is the most likely next token read off the stream at that point with W_U and

@@ -259,6 +259,14 @@ export default function StreamSum() {
       name="ch2-stream"
       title="The stream as a sum"
       model={m}
+      python={
+        res && {
+          kind: 'stream-terms',
+          model: state.model,
+          prompt: state.prompt,
+          pos: res.pos,
+        }
+      }
       caption={
         <>
           Every term is read from a live run (<code>hook_embed</code>, <code>hook_pos_embed</code>,

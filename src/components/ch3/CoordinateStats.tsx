@@ -145,6 +145,17 @@ export default function CoordinateStats() {
       name="coordinate-stats"
       title="Look at the coordinates"
       model={m}
+      python={
+        r
+          ? {
+              kind: 'coordinate-stats',
+              model: where.model,
+              prompt: s.prompt,
+              hook: where.hook,
+              skipFirst: s.skip0,
+            }
+          : null
+      }
       caption={
         <>
           Each coordinate's kurtosis, E[(x − μ)⁴]/σ⁴, over the positions of the prompt: 3 for a

@@ -73,6 +73,9 @@ export default function ResidualEnergyFigure({ prefix = 'ce' }: { prefix?: strin
       name="residual-energy"
       title="Where the weights write: energy per residual coordinate"
       model={m}
+      python={
+        fresh && v ? { kind: 'residual-energy', model: state.model, from: v.from, to: v.to } : null
+      }
       caption={
         <>
           {state.model}'s weights. Each row is one matrix that writes into the residual stream; each

@@ -96,6 +96,22 @@ export default function RotateNeurons() {
       name="rotate-neurons"
       title="Rotate the neurons"
       model={m}
+      python={
+        r && s.mode !== 'random'
+          ? {
+              kind: 'rotation',
+              model: 'gelu-1l',
+              prompt: s.prompt,
+              pos,
+              space: 'neurons',
+              mode: s.mode,
+              i: s.i,
+              j,
+              deg: s.deg,
+              seed: s.seed,
+            }
+          : null
+      }
       caption={
         <>
           gelu-1l's 512 neurons are mixed by P: W_in → W_in P, b_in → b_in P, W_out → Pᵀ W_out.

@@ -114,6 +114,22 @@ export default function RotateResidual() {
       name="rotate-residual"
       title="Rotate the residual stream"
       model={m}
+      python={
+        r && s.mode === 'plane'
+          ? {
+              kind: 'rotation',
+              model: s.model,
+              prompt: s.prompt,
+              pos,
+              space: 'residual',
+              mode: 'plane',
+              i: s.i,
+              j,
+              deg: s.deg,
+              seed: s.seed,
+            }
+          : null
+      }
       caption={
         <>
           Every weight that writes the stream (W_E, W_pos, W_O, b_O

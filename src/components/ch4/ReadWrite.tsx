@@ -123,6 +123,13 @@ export default function ReadWrite() {
       name="read-write"
       title="Reading and writing"
       model={m}
+      python={{
+        kind: 'read-write',
+        model: 'attn-only-2l',
+        prompt: s.prompt,
+        layer: head.layer,
+        head: head.head,
+      }}
       caption={
         <>
           A head reads the stream through W_Q, W_K, W_V (each d_model × d_head: a {dHead}

@@ -172,6 +172,13 @@ export default function Subspaces() {
       name="subspaces"
       title="Bandwidth and subspaces"
       model={m}
+      python={{
+        kind: 'subspaces',
+        model: 'attn-only-2l',
+        prompt: s.prompt,
+        a: s.a,
+        b: s.b,
+      }}
       caption={
         <>
           Overlap is the mean squared cosine of the principal angles between two subspaces,

@@ -166,6 +166,7 @@ export default function VirtualWeights() {
       name="virtual-weights"
       title="Virtual weights"
       model={m}
+      python={{ kind: 'composition', model: 'attn-only-2l', composition: s.input }}
       caption={
         <>
           In the code's row-vector convention a head writes z W_O and reads x W_Q, so the virtual

@@ -114,6 +114,17 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       name="attention-explorer"
       title="Attention explorer: every head on your prompt"
       model={m}
+      python={
+        fresh && cfg
+          ? {
+              kind: 'attention',
+              model: state.model,
+              prompt: state.text,
+              layer: chosen.layer,
+              head: chosen.head,
+            }
+          : null
+      }
       caption={
         <>
           Attention patterns computed live by {state.model} on your prompt. In the first two maps

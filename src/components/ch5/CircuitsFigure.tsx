@@ -86,6 +86,27 @@ export default function CircuitsFigure({ prefix = 'qk' }: { prefix?: string }) {
       name="circuits"
       title="QK and OV circuits of a head"
       model={m}
+      python={[
+        ...(token === undefined
+          ? []
+          : [
+              {
+                label: 'the chosen head on your token',
+                state: {
+                  kind: 'circuit-rows' as const,
+                  model: state.model,
+                  layer: head.layer,
+                  head: head.head,
+                  token: state.token,
+                  k: 8,
+                },
+              },
+            ]),
+        {
+          label: 'every head’s copying score',
+          state: { kind: 'copying' as const, model: state.model, accuracy: false },
+        },
+      ]}
       caption={
         <>
           Circuits are parameters: these lists come from {state.model}'s weights, the token-level QK

@@ -75,6 +75,7 @@ export default function CopyingAccuracyFigure({ prefix = 'ca' }: { prefix?: stri
       name="copying-accuracy"
       title="Copying, two ways"
       model={m}
+      python={{ kind: 'copying', model: state.model, accuracy: true }}
       caption={
         <>
           Every head of {state.model}, from its weights. Copying score: Σλ / Σ|λ| over the

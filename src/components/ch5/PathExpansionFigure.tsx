@@ -86,6 +86,17 @@ export default function PathExpansionFigure({ prefix = 'pe' }: { prefix?: string
       name="path-expansion"
       title="The one-layer model, term by term"
       model={m}
+      python={
+        ids.length > 0
+          ? {
+              kind: 'path-expansion',
+              model: 'attn-only-1l',
+              prompt: state.text,
+              pos,
+              next: state.next,
+            }
+          : null
+      }
       caption={
         <>
           attn-only-1l, run live on your prompt. With no LayerNorm, the direct path (token and

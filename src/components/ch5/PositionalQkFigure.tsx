@@ -85,6 +85,16 @@ export default function PositionalQkFigure({ prefix = 'pq' }: { prefix?: string 
       name="positional-qk"
       title="Where a head looks from position alone"
       model={m}
+      python={
+        head
+          ? {
+              kind: 'positional-qk',
+              model: 'attn-only-2l',
+              layer: 0,
+              head: head.head,
+            }
+          : null
+      }
       caption={
         <>
           attn-only-2l's weights: the positional QK circuit <code>W_pos W_Q W_Kᵀ W_posᵀ</code> of a

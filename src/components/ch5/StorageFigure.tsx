@@ -133,6 +133,17 @@ export default function StorageFigure({ prefix = 'st' }: { prefix?: string }) {
       name="storage"
       title="Where is information stored? Attention to punctuation"
       model={m}
+      python={
+        ids.length > 0
+          ? {
+              kind: 'storage',
+              model: state.model,
+              prompt: state.text,
+              marks: state.marks,
+              marked: isTarget.flatMap((t, i) => (t ? [i] : [])),
+            }
+          : null
+      }
       caption={
         <>
           Measured live on your text. Attention: the mean attention that positions after the first

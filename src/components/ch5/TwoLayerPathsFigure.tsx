@@ -104,6 +104,17 @@ export default function TwoLayerPathsFigure({ prefix = 'p2' }: { prefix?: string
       name="two-layer-paths"
       title="The two-layer model, path by path"
       model={m}
+      python={
+        ids.length > 0
+          ? {
+              kind: 'path-expansion',
+              model: 'attn-only-2l',
+              prompt: state.text,
+              pos,
+              next: state.next,
+            }
+          : null
+      }
       caption={
         <>
           attn-only-2l, run live on your prompt; the attention patterns come from the run, every

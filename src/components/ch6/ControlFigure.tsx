@@ -49,6 +49,15 @@ export default function ControlFigure({ prefix = 'ct' }: { prefix?: string }) {
       name="control"
       title="The control: the same experiment on one layer"
       status={status}
+      python={(['attn-only-1l', 'attn-only-2l'] as const).map((model) => ({
+        label: `on ${model}`,
+        state: {
+          kind: 'repeat-scores',
+          model,
+          period: state.period,
+          seed: state.seed,
+        },
+      }))}
       onRetry={live.retry}
       backend={live.badge}
       caption={

@@ -133,6 +133,17 @@ export default function FormationFigure({ prefix = 'tf' }: { prefix?: string }) 
       name="formation"
       title="Watching induction heads form"
       status={status}
+      python={
+        list && list[i]
+          ? {
+              kind: 'repeat-scores',
+              model: ID,
+              period: PERIOD,
+              seed: state.seed,
+              checkpoint: { step: list[i].step, file: list[i].file },
+            }
+          : null
+      }
       onRetry={() => {
         live.retry();
         index.retry();

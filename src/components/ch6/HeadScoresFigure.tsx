@@ -76,6 +76,29 @@ export default function HeadScoresFigure({ prefix = 'hs' }: { prefix?: string })
       name="head-scores"
       title="Head scores: previous-token, duplicate-token, induction"
       model={live}
+      python={[
+        ...(ids.length >= 2
+          ? [
+              {
+                label: 'on your text',
+                state: {
+                  kind: 'text-scores' as const,
+                  model: 'attn-only-2l',
+                  prompt: state.text,
+                },
+              },
+            ]
+          : []),
+        {
+          label: 'on random tokens',
+          state: {
+            kind: 'repeat-scores' as const,
+            model: 'attn-only-2l',
+            period: PERIOD,
+            seed: state.seed,
+          },
+        },
+      ]}
       caption={
         <>
           Each score is a mean attention weight in [0, 1], measured live on attn-only-2l. On your

@@ -65,6 +65,7 @@ export default function KCompositionFigure({ prefix = 'kc' }: { prefix?: string 
       name="k-composition"
       title="K-composition, tested by ablation"
       model={live}
+      python={{ kind: 'composition', model: 'attn-only-2l', composition: 'K' }}
       caption={
         <>
           One batched run of attn-only-2l on {PERIOD} random tokens repeated (seed {state.seed}):

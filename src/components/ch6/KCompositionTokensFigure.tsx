@@ -148,6 +148,17 @@ export default function KCompositionTokensFigure({ prefix = 'kt' }: { prefix?: s
       name="k-composition-tokens"
       title="The induction circuit's K-composition, token by token"
       model={m}
+      python={
+        prev !== undefined && ind !== undefined
+          ? {
+              kind: 'k-circuit',
+              model: 'attn-only-2l',
+              prev,
+              ind,
+              tokens: state.tokens,
+            }
+          : null
+      }
       caption={
         <>
           attn-only-2l's weights: <code>W_E W_QK^1.h (W_OV^0.p)ᵀ W_Eᵀ</code>, a 2,048 × 2,048 matrix

@@ -94,6 +94,18 @@ export default function OwnTextFigure({ prefix = 'ot' }: { prefix?: string }) {
       name="own-text"
       title="Your own text: predicting the repeat"
       model={live}
+      python={
+        v && pos < n - 1
+          ? {
+              kind: 'dla',
+              model: 'attn-only-2l',
+              prompt: state.text,
+              pos,
+              target: 'next',
+              token: '',
+            }
+          : null
+      }
       caption={
         <>
           attn-only-2l, live. Each token is shaded by the probability the model gave it before

@@ -76,6 +76,12 @@ export default function RepeatedTokensFigure({
       name={`repeated-tokens${modelId === 'attn-only-1l' ? '-1l' : ''}`}
       title={`Repeated random tokens on ${modelId}`}
       model={live}
+      python={{
+        kind: 'repeat-scores',
+        model: modelId,
+        period: state.period,
+        seed: state.seed,
+      }}
       caption={
         <>
           {state.period} random tokens (seed {state.seed}) followed by the same {state.period}{' '}

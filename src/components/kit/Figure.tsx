@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import type { SnippetState } from '../../lib/python-snippet';
+import { PythonSnippet } from './PythonSnippet';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
 export type FigureStatus =
@@ -39,6 +41,13 @@ export interface FigureProps {
   caption?: ComponentChildren;
   /** The widget's body, rendered only when `status` is ready. */
   children?: ComponentChildren;
+  /**
+   * "Reproduce in Python": the figure's state as a snippet needs it (the
+   * script, `pythonSnippet(state)`, is written when the reader opens the box),
+   * or one per part of the figure with a label each; offered under the body
+   * while the figure is ready.
+   */
+  python?: SnippetState | null | readonly { label: string; state: SnippetState }[];
 }
 
 /**
@@ -115,6 +124,7 @@ export default function Figure({
   backend = model?.badge,
   caption,
   children,
+  python,
 }: FigureProps) {
   const titleId = useId();
   const root = useRef<HTMLElement>(null);
@@ -161,6 +171,13 @@ export default function Figure({
         </div>
       )}
       {status.kind === 'ready' && <div class="widget-body">{children}</div>}
+      {status.kind === 'ready' &&
+        python &&
+        ('kind' in python ? (
+          <PythonSnippet state={python} />
+        ) : (
+          python.map((p) => <PythonSnippet key={p.label} state={p.state} label={p.label} />)
+        ))}
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );

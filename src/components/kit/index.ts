@@ -22,6 +22,8 @@ export * from './RunState';
 export * from './controls';
 export * from './layout';
 export * from './PredictionBars';
+export * from './PythonSnippet';
+export type { SnippetState } from '../../lib/python-snippet';
 export * from './SignedBars';
 export * from './Table';
 export * from './use-prompt-tokens';
