@@ -37,19 +37,46 @@ export default function Exercises() {
       ? state.head
       : { layer: 0, head: 0 };
   return (
-    <ExerciseSet name="ch2-exercises" model={m} modelId={MODEL}>
+    <ExerciseSet name="ch2-exercises" chapter={2} model={m} modelId={MODEL}>
       <Exercise
         n={1}
-        task="Find a prompt where, at the last position, some single head’s direct contribution to the model’s top prediction is larger than the token embedding’s."
+        id="ch2.beat"
+        kind="prompt"
+        task="Find a prompt of natural text (not the chapter’s own example) where, at the last position, some single head’s direct contribution to the model’s top prediction is larger than the token embedding’s."
         check={() => checkBeat(m.model!, m.tokenizer!, state.beat)}
+        answer={state.beat}
+        hints={[
+          'The token embedding’s direct path is a bigram table: it wins where the last token alone says what comes next. A head wins where the answer depends on tokens further back.',
+          'Make the next token depend on context: a phrase whose continuation is set by a word several tokens earlier, as in a well-known verse cut off mid-sentence.',
+        ]}
+        solution={
+          <>
+            “And God said, Let there be light: and there was” — the top prediction gets more from
+            head 1.1 than from the embedding of “ was”. Direct logit attribution (the first figure)
+            shows the split.
+          </>
+        }
         disabled={!ready}
       >
         <ExercisePrompt model={m} value={state.beat} onInput={(beat) => update({ beat })} />
       </Exercise>
       <Exercise
         n={2}
-        task="Choose a head and a prompt such that switching that one head off changes the model’s top prediction at the last position."
+        id="ch2.knock"
+        kind="prompt"
+        task="Choose a head and a prompt of natural text (not the chapter’s own example) such that switching that one head off changes the model’s top prediction at the last position."
         check={() => checkKnock(m.model!, m.tokenizer!, state.knock, head)}
+        answer={`${headName(head)}: ${state.knock}`}
+        hints={[
+          'Switching a head off matters only where the answer rests on what that head moves. Which heads in layer 1 move information from earlier tokens?',
+          'Use the ablation figure’s sweep on a prompt of your own to see which head moves the top prediction most, and choose a prompt where the favourite is not far ahead of the runner-up.',
+        ]}
+        solution={
+          <>
+            Head 1.3 with “And the LORD spake unto Moses,”: with every head the model predicts “
+            saying”; without 1.3 it predicts something else.
+          </>
+        }
         disabled={!ready}
       >
         {cfg && (
@@ -69,8 +96,21 @@ export default function Exercises() {
       </Exercise>
       <Exercise
         n={3}
-        task={`Find a prompt whose final top prediction is not even in the top ${LENS_RANK} of the logit lens after the embedding: a prediction the current token alone could not make.`}
+        id="ch2.lens"
+        kind="prompt"
+        task={`Find a prompt of natural text whose final top prediction is not even in the top ${LENS_RANK} of the logit lens after the embedding: a prediction the current token alone could not make.`}
         check={() => checkLens(m.model!, m.tokenizer!, state.lens)}
+        answer={state.lens}
+        hints={[
+          'The logit lens after the embedding reads the stream before any head has written: it is what the last token alone suggests. You need a last token that, alone, points somewhere else.',
+          'End on a common function word (“was”, “and”) whose usual continuations differ from what the sentence as a whole calls for.',
+        ]}
+        solution={
+          <>
+            “And God said, Let there be light: and there was” — after the embedding alone the final
+            answer ranks below {LENS_RANK}; the heads lift it to first place.
+          </>
+        }
         disabled={!ready}
       >
         <ExercisePrompt model={m} value={state.lens} onInput={(lens) => update({ lens })} />

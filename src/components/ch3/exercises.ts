@@ -7,7 +7,8 @@ import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
 import { DEFAULT_PROMPT } from '../kit/fields';
-import { formatNumber } from '../kit/format';
+import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
+import { formatNumber, formatPercent } from '../kit/format';
 
 /** The changes of basis exercise 2 offers, and how each is built. */
 export const CHANGES = [
@@ -17,14 +18,22 @@ export const CHANGES = [
   { id: 'sign', label: 'flip the sign of neuron 0 (and of its output weights)' },
 ] as const;
 
-/** Exercise 1: rotating the MLP neurons (random rotation, seed 1) changes the top prediction after the prompt. */
+/** Exercise 1's bar: the unrotated model's top prediction must get at least this probability. */
+export const CONFIDENT = 0.3;
+
+/** Exercise 1: on natural text other than the chapter's example, rotating the MLP neurons (random rotation, seed 1) changes a top prediction the unrotated model gives at least CONFIDENT. */
 export async function checkRotation(
   model: HookedModel,
   tokenizer: Tokenizer,
   text: string,
 ): Promise<CheckResult> {
   const ids = tokenizer.encode(text).slice(0, model.config.n_ctx);
-  if (!ids.length) return { ok: false, message: 'Type a prompt first.' };
+  const bad = degenerateReason(ids);
+  if (bad) return { ok: false, message: bad };
+  if (text.trim() === DEFAULT_PROMPT)
+    return { ok: false, message: 'That is the chapter’s own example; find a prompt of your own.' };
+  const noise = await refuseNoise(model, ids);
+  if (noise) return noise;
   const { randomOrthogonal } = await import('../../model/random');
   const { rotateMlpNeurons } = await import('../../model/rotation');
   const { logitsAt, topPredictions } = await import('../../model/predictions');
@@ -35,6 +44,12 @@ export async function checkRotation(
   const a = topPredictions(logitsAt(base.logits!, pos), 1)[0].id;
   const b = topPredictions(logitsAt(rot.logits!, pos), 1)[0].id;
   const [ta, tb] = tokenizer.tokenStrings([a, b]);
+  const sure = topPredictions(logitsAt(base.logits!, pos), 1)[0].prob;
+  if (sure < CONFIDENT)
+    return {
+      ok: false,
+      message: `The model gives its favourite “${ta}” only ${formatPercent(sure)}; a prediction that unsure changes at any nudge. Find one it gives at least ${formatPercent(CONFIDENT)}.`,
+    };
   return a !== b
     ? {
         ok: true,
@@ -84,8 +99,12 @@ export async function checkInvariances(
       `${c.label}: largest logit change ${formatNumber(diff)} (${unchanged ? 'unchanged' : 'changed'})`,
     );
   }
-  return {
-    ok: right === CHANGES.length,
-    message: `${right} of ${CHANGES.length} right. ${verdicts.join('; ')}.`,
-  };
+  // A wrong choice learns only that it is wrong: the verdict for each option
+  // would give the others away.
+  return right === CHANGES.length
+    ? { ok: true, message: `All ${CHANGES.length} right. ${verdicts.join('; ')}.` }
+    : {
+        ok: false,
+        message: `Not yet: at least one of your ${picked.size === 0 ? 'choices (you ticked none)' : 'choices'} is wrong.`,
+      };
 }

@@ -7,10 +7,25 @@ import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
 import { type HeadId, headName } from '../kit/fields';
+import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
+import { DEFAULT_PROMPT } from '../kit/fields';
 import { formatNumber, formatPercent } from '../kit/format';
 
-/** Exercise 2's bar: twice what a random 16-dimensional subspace of R^128 holds. */
-export const READ_TARGET = 0.25;
+/** A failing verdict for an answer the prompt exercises refuse (empty, repetitive, noise, the chapter's example). */
+async function refused(
+  model: HookedModel,
+  text: string,
+  t: number[],
+): Promise<CheckResult | undefined> {
+  const bad = degenerateReason(t, 2);
+  if (bad) return { ok: false, message: bad };
+  if (text.trim() === DEFAULT_PROMPT)
+    return { ok: false, message: 'That is the chapter’s own example; find a prompt of your own.' };
+  return refuseNoise(model, t);
+}
+
+/** Exercise 2's bar: three times what a random 16-dimensional subspace of R^128 holds (12.5%). */
+export const READ_TARGET = 0.375;
 
 /** Exercise 3's bar: the writer's least share of what the reader's key reads. */
 export const SHARE_TARGET = 0.5;
@@ -31,10 +46,18 @@ export async function checkComposition(
   const scores = compositionScores(model.weights, 0, 1, 'K'); // [n_heads (layer 0), n_heads (layer 1)]
   const column = Array.from({ length: n }, (_, a) => scores[a * n + reader]);
   const best = column.indexOf(Math.max(...column));
-  return {
-    ok: best === guess,
-    message: `Head 1.${reader}'s keys compose most with head 0.${best} (score ${formatNumber(column[best])}); your choice 0.${guess} scores ${formatNumber(column[guess])}.`,
-  };
+  const ranked = [...column].sort((a, b) => b - a);
+  const rank = ranked.indexOf(column[guess]) + 1;
+  // A wrong guess learns its own score and rank, never which head is first.
+  return best === guess
+    ? {
+        ok: true,
+        message: `Yes: head 1.${reader}'s keys compose most with head 0.${guess} (score ${formatNumber(column[guess])}; the next best scores ${formatNumber(ranked[1])}).`,
+      }
+    : {
+        ok: false,
+        message: `Head 0.${guess} scores ${formatNumber(column[guess])} with 1.${reader}'s keys, rank ${rank} of ${n}.`,
+      };
 }
 
 /** Exercise 2: at the prompt's last token, `head`'s query subspace holds at least READ_TARGET of the stream's squared norm. */
@@ -45,7 +68,8 @@ export async function checkRead(
   head: HeadId,
 ): Promise<CheckResult> {
   const t = tokenizer.encode(text).slice(0, model.config.n_ctx);
-  if (!t.length) return { ok: false, message: 'Type a prompt first.' };
+  const no = await refused(model, text, t);
+  if (no) return no;
   const { projectionFraction, readSubspace } = await import('../../model/subspaces');
   const U = readSubspace(model.weights, head.layer, head.head, 'Q').basis;
   const hook = `blocks.${head.layer}.hook_resid_pre`;
@@ -71,7 +95,8 @@ export async function checkShare(
   reader: number,
 ): Promise<CheckResult> {
   const t = tokenizer.encode(text).slice(0, model.config.n_ctx);
-  if (t.length < 2) return { ok: false, message: 'Type a longer prompt first.' };
+  const no = await refused(model, text, t);
+  if (no) return no;
   const { readShares } = await import('../../model/virtual-weights');
   const r = await model.run(t, {
     hooks: ['hook_embed', 'hook_pos_embed', 'blocks.0.attn.hook_result', 'blocks.1.hook_resid_pre'],

@@ -6,11 +6,28 @@
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
-import { type HeadId, headName } from '../kit/fields';
+import { DEFAULT_PROMPT, type HeadId, headName } from '../kit/fields';
+import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
 import { formatNumber } from '../kit/format';
 
+/** A failing verdict for text the checks refuse (empty, one token over and over, noise), else undefined. */
+async function refused(
+  model: HookedModel,
+  text: string,
+  tokens: number[],
+): Promise<CheckResult | undefined> {
+  const bad = degenerateReason(tokens);
+  if (bad) return { ok: false, message: bad };
+  if (text.trim() === DEFAULT_PROMPT)
+    return { ok: false, message: 'That is the book’s own example; write one of your own.' };
+  return refuseNoise(model, tokens);
+}
+
+/** Exercise 1 asks for sentences: at least this many words of two or more letters. */
+export const MIN_WORDS = 5;
+
 /**
- * Exercise 1: from the last token, `head` puts more than half of its
+ * Exercise 1: in text of at least MIN_WORDS words, from the last token, `head` puts more than half of its
  * attention on tokens that contain a full stop; `mass` is how much it puts.
  */
 export async function checkFullStop(
@@ -20,7 +37,14 @@ export async function checkFullStop(
   head: HeadId,
 ): Promise<CheckResult & { mass: number }> {
   const tokens = tokenizer.encode(text).slice(0, model.config.n_ctx);
-  if (tokens.length < 2) return { ok: false, message: 'Write at least two tokens.', mass: 0 };
+  const no = await refused(model, text, tokens);
+  if (no) return { ...no, mass: 0 };
+  if ((text.match(/[A-Za-z]{2,}/g) ?? []).length < MIN_WORDS)
+    return {
+      ok: false,
+      mass: 0,
+      message: `Write at least ${MIN_WORDS} words: the point is where a head looks in real text.`,
+    };
   const hook = `blocks.${head.layer}.attn.hook_pattern`;
   const r = await model.run(tokens, { hooks: [hook], logits: false });
   const n = r.length;
@@ -46,7 +70,8 @@ export async function checkCopy(
   text: string,
 ): Promise<CheckResult> {
   const tokens = tokenizer.encode(text).slice(0, model.config.n_ctx);
-  if (tokens.length < 2) return { ok: false, message: 'Write at least two tokens.' };
+  const no = await refused(model, text, tokens);
+  if (no) return no;
   const { directPath } = await import('../../model/circuits');
   const { logitsAt, topPredictions } = await import('../../model/predictions');
   const r = await model.run(tokens);

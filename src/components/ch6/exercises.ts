@@ -6,7 +6,38 @@
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
+import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
 import { formatNumber } from '../kit/format';
+import { OWN_TEXT } from './own-text-default';
+
+/** Exercise 1: no span of three tokens may occur more often than this ("use it twice", with one slip allowed). */
+export const MAX_USES = 3;
+
+/** How often the most frequent span of three tokens occurs in `tokens`. */
+export function mostUsedTrigram(tokens: readonly number[]): number {
+  const counts = new Map<string, number>();
+  let most = 0;
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const k = `${tokens[i]},${tokens[i + 1]},${tokens[i + 2]}`;
+    const c = (counts.get(k) ?? 0) + 1;
+    counts.set(k, c);
+    most = Math.max(most, c);
+  }
+  return most;
+}
+
+/** A failing verdict for text the checks refuse (empty, one token over and over, noise, the chapter's example), else undefined. */
+async function refused(
+  model: HookedModel,
+  text: string,
+  tokens: number[],
+): Promise<CheckResult | undefined> {
+  const bad = degenerateReason(tokens);
+  if (bad) return { ok: false, message: bad };
+  if (text.trim() === OWN_TEXT)
+    return { ok: false, message: 'That is the chapter’s own example; write one of your own.' };
+  return refuseNoise(model, tokens);
+}
 
 /**
  * Positions i whose next token induction could supply: token i occurred
@@ -32,13 +63,20 @@ export async function lossOn(model: HookedModel, tokens: number[], positions: nu
   };
 }
 
-/** Exercise 1: a span of 3+ tokens repeats, and the model gives its repeated tokens mean probability > 0.5. */
+/** Exercise 1: natural text where a span of 3+ tokens repeats (no span more than MAX_USES times), and the model gives its repeated tokens mean probability > 0.5. */
 export async function checkName(
   model: HookedModel,
   tokenizer: Tokenizer,
   text: string,
 ): Promise<CheckResult> {
   const tokens = tokenizer.encode(text).slice(0, model.config.n_ctx);
+  const no = await refused(model, text, tokens);
+  if (no) return no;
+  if (mostUsedTrigram(tokens) > MAX_USES)
+    return {
+      ok: false,
+      message: `Some span of your text occurs more than ${MAX_USES} times. Use the name twice, in sentences, as a story would.`,
+    };
   const pos = await inductivePositions(tokens);
   // Consecutive inductive positions: a repeated span of (run length + 1) tokens.
   let longest = 0;
@@ -56,7 +94,7 @@ export async function checkName(
   };
 }
 
-/** Exercise 2: on the repeated tokens, the two-layer model's loss is more than 1 nat below the one-layer model's. */
+/** Exercise 2: on natural text other than the chapter's example, on the repeated tokens, the two-layer model's loss is more than 1 nat below the one-layer model's. */
 export async function checkGap(
   one: HookedModel,
   two: HookedModel,
@@ -64,6 +102,8 @@ export async function checkGap(
   text: string,
 ): Promise<CheckResult> {
   const tokens = tokenizer.encode(text).slice(0, two.config.n_ctx);
+  const no = await refused(two, text, tokens);
+  if (no) return no;
   const pos = await inductivePositions(tokens);
   if (pos.length === 0) return { ok: false, message: 'Nothing in your text repeats yet.' };
   const a = await lossOn(one, tokens, pos);
