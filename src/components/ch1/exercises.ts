@@ -105,3 +105,42 @@ export async function checkSizes(
     return { ok: false, message: `${msg} More, but a shorter prompt would do too.` };
   return { ok: true, message: `${msg} The shortest such prompt.` };
 }
+
+/** Exercise 4's prompt and the continuations the reader chooses among. */
+export const PREDICT_PROMPT = 'And God said, Let there be light: and there was';
+/** Exercise 4's options; the model's favourite among them is computed live. */
+export const PREDICT_OPTIONS = [' light', ' no', ' darkness', ' a'] as const;
+
+/** Exercise 4: the reader's committed prediction of the model's favourite among PREDICT_OPTIONS. */
+export async function checkPredict(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  picked: string,
+): Promise<CheckResult> {
+  const { judgePrediction, optionProbabilities } = await import('../kit/exercise-answers');
+  const probs = await optionProbabilities(model, tokenizer, PREDICT_PROMPT, PREDICT_OPTIONS);
+  return judgePrediction(picked, probs);
+}
+
+/** Every parameter of the model: the sum of its weight tensors' sizes (exercise 5's answer). */
+export function parameterCount(model: HookedModel): number {
+  let n = 0;
+  for (const name of model.config.weight_names) n += model.weights.get(name).data.length;
+  return n;
+}
+
+/** Exercise 5: the reader's count of all the model's parameters, exactly. */
+export async function checkParams(model: HookedModel, answer: string): Promise<CheckResult> {
+  const { checkNumber } = await import('../kit/exercise-answers');
+  return checkNumber(answer, parameterCount(model), 0, false);
+}
+
+/** What notebook.py prints, computed here from the same model: the top token after “Thus saith the” and its probability. */
+export async function notebookExpected(model: HookedModel, tokenizer: Tokenizer): Promise<string> {
+  const { logitsAt, topPredictions } = await import('../../model/predictions');
+  const ids = tokenizer.encode('Thus saith the');
+  const r = await model.run(ids);
+  const [top] = topPredictions(logitsAt(r.logits!, ids.length - 1), 1);
+  const { pyRepr } = await import('../kit/exercise-answers');
+  return `${pyRepr(tokenizer.decode([top.id]))} ${top.prob.toFixed(3)}`;
+}

@@ -5,13 +5,36 @@ import {
   ExerciseSet,
   headField,
   headName,
+  checkNotebookOutput,
+  field,
+  formatSigned,
   HeadPicker,
+  NotebookCode,
+  NumberAnswer,
   parseHead,
+  PredictChoice,
+  useComputation,
   promptField,
   useModels,
 } from '../kit';
 
-import { checkBeat, checkKnock, checkLens, LENS_RANK } from './exercises';
+import {
+  ABLATE_HEAD,
+  ABLATE_OPTIONS,
+  ABLATE_PROMPT,
+  ablateOutcome,
+  checkAblatePredict,
+  checkBeat,
+  checkKnock,
+  checkLens,
+  checkSum,
+  HIDDEN_HEAD,
+  LENS_RANK,
+  notebookExpected,
+  SUM_PROMPT,
+  sumTerms,
+} from './exercises';
+import code from './notebook.py?raw';
 
 const MODEL = 'attn-only-2l';
 
@@ -20,6 +43,9 @@ const schema = {
   knock: promptField(''),
   head: headField({ layer: 1, head: 0 }),
   lens: promptField(''),
+  sum: field.text('', 40),
+  ablate: field.oneOf(['', ...ABLATE_OPTIONS], ''),
+  notebook: field.text('', 400),
 };
 
 /**
@@ -32,6 +58,18 @@ export default function Exercises() {
   const m = useModels([MODEL]);
   const cfg = m.model?.config;
   const ready = m.status.kind === 'ready';
+  const sums = useComputation(
+    () => (m.model && m.tokenizer ? sumTerms(m.model, m.tokenizer) : undefined),
+    [m.model, m.tokenizer],
+  );
+  const ablation = useComputation(
+    () => (m.model && m.tokenizer ? ablateOutcome(m.model, m.tokenizer) : undefined),
+    [m.model, m.tokenizer],
+  );
+  const expected = useComputation(
+    () => (m.model && m.tokenizer ? notebookExpected(m.model, m.tokenizer) : undefined),
+    [m.model, m.tokenizer],
+  );
   const head =
     cfg && state.head.layer < cfg.n_layers && state.head.head < cfg.n_heads
       ? state.head
@@ -114,6 +152,131 @@ export default function Exercises() {
         disabled={!ready}
       >
         <ExercisePrompt model={m} value={state.lens} onInput={(lens) => update({ lens })} />
+      </Exercise>
+      <Exercise
+        n={4}
+        id="ch2.sum"
+        kind="numeric"
+        task={
+          <>
+            Compute by hand. After “{SUM_PROMPT}” the model’s top token is “{sums.value?.token}”
+            with logit {sums.value ? sums.value.logit.toFixed(3) : '…'}. Here is every component’s
+            direct contribution to that logit except head {HIDDEN_HEAD}’s. What is head{' '}
+            {HIDDEN_HEAD}’s?
+          </>
+        }
+        check={() => checkSum(m.model!, m.tokenizer!, state.sum)}
+        answer={state.sum}
+        hints={[
+          'With no LayerNorm the residual stream at the last position is the sum of what every component wrote, and the logit is that sum dotted with the token’s unembedding column, plus b_U. So the logit is the sum of the direct contributions.',
+          `Add up all the listed contributions (b_U included) and subtract the total from the logit: what is left is head ${HIDDEN_HEAD}’s.`,
+        ]}
+        solution={
+          <>
+            Head {HIDDEN_HEAD} contributes{' '}
+            {sums.value
+              ? formatSigned(sums.value.terms.find((t) => t.component === HIDDEN_HEAD)!.value)
+              : '…'}
+            : the logit minus the sum of the other terms (the direct logit attribution figure shows
+            the same split).
+          </>
+        }
+        disabled={!ready || !sums.value}
+      >
+        {sums.value && (
+          <table class="kit-table" data-testid="sum-terms">
+            <thead>
+              <tr>
+                <th scope="col">component</th>
+                <th scope="col">direct contribution</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sums.value.terms
+                .filter((t) => t.component !== HIDDEN_HEAD)
+                .map((t) => (
+                  <tr key={t.component}>
+                    <td>{t.component}</td>
+                    <td>{t.value.toFixed(3)}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        )}
+        <NumberAnswer
+          label={`Head ${HIDDEN_HEAD}’s contribution`}
+          value={state.sum}
+          onInput={(sum) => update({ sum })}
+        />
+      </Exercise>
+      <Exercise
+        n={5}
+        id="ch2.ablate"
+        kind="predict"
+        task={
+          <>
+            Predict, then check: after “{ABLATE_PROMPT}”, will switching off head{' '}
+            {headName(ABLATE_HEAD)} (the previous-token head of layer 0) change the model’s top
+            prediction? Commit your prediction; the model runs when you check.
+          </>
+        }
+        check={() => checkAblatePredict(m.model!, m.tokenizer!, state.ablate)}
+        answer={state.ablate}
+        hints={[
+          'Switching a head off removes everything it writes, including what later heads read from it. Ask what the top prediction depends on: the last token alone (the direct path), or information moved from earlier tokens.',
+          'Head 0.3 moves each token’s identity one position on. The layer-1 heads that build on it need that; a prediction carried by the bigram “the → LORD” does not.',
+        ]}
+        solution={
+          <>
+            {ablation.value ? ablation.value.message : '…'} The top prediction{' '}
+            {ablation.value?.truth === 'same' ? 'stays the same' : 'changes'}.
+          </>
+        }
+        disabled={!ready}
+      >
+        <PredictChoice
+          value={state.ablate}
+          options={[
+            { value: 'same', label: 'the top prediction stays the same' },
+            { value: 'changes', label: 'the top prediction changes' },
+          ]}
+          onChange={(ablate) => update({ ablate })}
+        />
+      </Exercise>
+      <Exercise
+        n={6}
+        id="ch2.notebook"
+        kind="notebook"
+        task={
+          <>
+            In a notebook: read the logit lens of {MODEL} after “{SUM_PROMPT}” with
+            TransformerLens’s cache: the top token the unembedding reads off the residual stream
+            before each layer and at the end. Paste what it prints.
+          </>
+        }
+        check={() =>
+          Promise.resolve(
+            expected.value
+              ? checkNotebookOutput(state.notebook, expected.value)
+              : { ok: false, message: 'The expected output is still being computed.' },
+          )
+        }
+        answer={state.notebook}
+        hints={[
+          'run_with_cache returns the logits and a cache indexed by hook name; cache["blocks.1.hook_resid_pre"] is the stream after layer 0, [batch, pos, d_model].',
+          'Multiply the last position’s residual vector by model.unembed.W_U and add model.unembed.b_U; the argmax is the lens’s top token.',
+        ]}
+        solution={<>Run the code as given; it prints the expected output shown under it.</>}
+        disabled={!ready}
+      >
+        <NotebookCode code={code} expected={expected.value ?? undefined} modelId={MODEL} />
+        <ExercisePrompt
+          model={m}
+          label="What your notebook printed"
+          value={state.notebook}
+          onInput={(notebook) => update({ notebook })}
+          rows={3}
+        />
       </Exercise>
     </ExerciseSet>
   );

@@ -122,3 +122,122 @@ export async function checkLens(
     };
   });
 }
+
+/** Exercises 4 and 6's prompt: a verse cut off where the heads, not the last token, decide. */
+export const SUM_PROMPT = 'And God said, Let there be light: and there was';
+/** Exercise 4's hidden term: the reader computes this head's direct contribution. */
+export const HIDDEN_HEAD = '1.1';
+
+/** One row of exercise 4's table: a component and its direct contribution to the top token's logit. */
+export interface SumTerm {
+  component: string;
+  value: number;
+}
+
+/**
+ * Exercise 4's numbers, from the live model: the top token after SUM_PROMPT,
+ * its logit, and every component's direct contribution to it (they sum to the
+ * logit exactly, the model having no LayerNorm).
+ */
+export async function sumTerms(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+): Promise<{ token: string; logit: number; terms: SumTerm[] }> {
+  const ids = tokenizer.encode(SUM_PROMPT);
+  const hooks = [
+    'hook_embed',
+    'hook_pos_embed',
+    ...Array.from({ length: model.config.n_layers }, (_, l) => `blocks.${l}.attn.hook_result`),
+  ];
+  const r = await model.run(ids, { hooks });
+  const { directLogitAttribution } = await import('../../model/metrics');
+  const { logitsAt, topPredictions } = await import('../../model/predictions');
+  const pos = ids.length - 1;
+  const row = logitsAt(r.logits!, pos);
+  const [top] = topPredictions(row, 1);
+  return {
+    token: tokenizer.tokenStrings([top.id])[0],
+    logit: row[top.id],
+    terms: directLogitAttribution(model.weights, { ...r.hooks }, pos, top.id),
+  };
+}
+
+/** Exercise 4: the reader's value of HIDDEN_HEAD's direct contribution, to 0.02 (the table shows 3 decimals). */
+export async function checkSum(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  answer: string,
+): Promise<CheckResult> {
+  const { checkNumber } = await import('../kit/exercise-answers');
+  const { terms } = await sumTerms(model, tokenizer);
+  return checkNumber(answer, terms.find((t) => t.component === HIDDEN_HEAD)!.value, 0.02, false);
+}
+
+/** Exercise 5's prompt and head: does switching the head off change the top prediction? */
+export const ABLATE_PROMPT = 'Thus saith the';
+/** Exercise 5's head (the previous-token head of layer 0). */
+export const ABLATE_HEAD = { layer: 0, head: 3 };
+/** Exercise 5's options. */
+export const ABLATE_OPTIONS = ['same', 'changes'] as const;
+
+/** Exercise 5's truth, from the live model: the top prediction with every head and without ABLATE_HEAD. */
+export async function ablateOutcome(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+): Promise<{ truth: (typeof ABLATE_OPTIONS)[number]; message: string }> {
+  const { headMaskWithout } = await import('../../model/head-mask');
+  const { logitsAt, topPredictions } = await import('../../model/predictions');
+  const ids = tokenizer.encode(ABLATE_PROMPT);
+  const per = model.config.n_layers * model.config.n_heads;
+  const mask = new Float32Array(2 * per).fill(1);
+  mask.set(headMaskWithout(model.config, [ABLATE_HEAD]), per);
+  const r = await model.run([ids, ids], { headMask: mask });
+  const pos = ids.length - 1;
+  const [a] = topPredictions(logitsAt(r.logits!, pos, 0), 1);
+  const [b] = topPredictions(logitsAt(r.logits!, pos, 1), 1);
+  const [ta, tb] = tokenizer.tokenStrings([a.id, b.id]);
+  return {
+    truth: a.id === b.id ? 'same' : 'changes',
+    message: `With every head the model gives “${ta}” ${formatPercent(a.prob)}; without head ${headName(ABLATE_HEAD)}, “${tb}” ${formatPercent(b.prob)}.`,
+  };
+}
+
+/** Exercise 5: the reader's committed prediction of whether switching ABLATE_HEAD off changes the top prediction. */
+export async function checkAblatePredict(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  picked: string,
+): Promise<CheckResult> {
+  if (!ABLATE_OPTIONS.some((o) => o === picked))
+    return { ok: false, message: 'Choose your prediction first.' };
+  const { truth, message } = await ablateOutcome(model, tokenizer);
+  return {
+    ok: picked === truth,
+    message: `You predicted it ${picked === 'same' ? 'stays the same' : 'changes'}. ${message}`,
+  };
+}
+
+/** What notebook.py prints, computed here: the logit lens's top token before each layer and at the end, after SUM_PROMPT. */
+export async function notebookExpected(model: HookedModel, tokenizer: Tokenizer): Promise<string> {
+  const { logitLens } = await import('../../model/metrics');
+  const { pyRepr } = await import('../kit/exercise-answers');
+  const ids = tokenizer.encode(SUM_PROMPT);
+  const { n_layers } = model.config;
+  const hooks = [
+    'blocks.0.hook_resid_pre',
+    ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_post`),
+  ];
+  const r = await model.run(ids, { hooks, logits: false });
+  const lens = logitLens(model.weights, r.hooks, ids.length - 1);
+  const names = [
+    ...Array.from({ length: n_layers }, (_, l) => `blocks.${l}.hook_resid_pre`),
+    `blocks.${n_layers - 1}.hook_resid_post`,
+  ];
+  return names
+    .map((name, i) => {
+      let top = 0;
+      for (let j = 1; j < lens[i].length; j++) if (lens[i][j] > lens[i][top]) top = j;
+      return `${name} ${pyRepr(tokenizer.decode([top]))}`;
+    })
+    .join('\n');
+}

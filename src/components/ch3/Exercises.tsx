@@ -1,20 +1,42 @@
 import { useId } from 'preact/hooks';
 import {
+  checkNotebookOutput,
   Exercise,
   ExerciseSet,
   field,
   formatPercent,
+  NotebookCode,
+  NumberAnswer,
+  PredictChoice,
   PromptInput,
   promptField,
+  useComputation,
   useModels,
 } from '../kit';
 import { useUrlState } from '../kit/use-url-state';
-import { CHANGES, checkInvariances, checkRotation, CONFIDENT } from './exercises';
+import {
+  CHANGES,
+  checkFlip,
+  checkInvariances,
+  checkRotation,
+  checkSmallPredict,
+  CONFIDENT,
+  gelu,
+  neuronPre,
+  notebookExpected,
+  SMALL_OPTIONS,
+  smallRotationOutcome,
+  SURE_PROMPT,
+} from './exercises';
+import code from './notebook.py?raw';
 import './ch3.css';
 
 const schema = {
   rotation: promptField(''),
   picked: field.text('', 200),
+  small: field.oneOf(['', ...SMALL_OPTIONS], ''),
+  flip: field.text('', 40),
+  notebook: field.text('', 400),
 };
 
 /** The ticked changes of exercise 2, from their comma-separated URL form. */
@@ -33,6 +55,18 @@ export default function Exercises() {
   const picked = pickedSet(state.picked);
   const groupId = useId();
   const ready = Boolean(m.model && m.tokenizer);
+  const small = useComputation(
+    () => (m.model && m.tokenizer ? smallRotationOutcome(m.model, m.tokenizer) : undefined),
+    [m.model, m.tokenizer],
+  );
+  const flipX = useComputation(
+    () => (m.model && m.tokenizer ? neuronPre(m.model, m.tokenizer) : undefined),
+    [m.model, m.tokenizer],
+  );
+  const expected = useComputation(
+    () => (m.model && m.tokenizer ? notebookExpected(m.model, m.tokenizer) : undefined),
+    [m.model, m.tokenizer],
+  );
 
   return (
     <ExerciseSet name="exercises-ch3" chapter={3} model={m} modelId="gelu-1l">
@@ -114,6 +148,104 @@ export default function Exercises() {
             </label>
           ))}
         </fieldset>
+      </Exercise>
+      <Exercise
+        n={3}
+        id="ch3.small"
+        kind="predict"
+        disabled={!ready}
+        check={() => checkSmallPredict(m.model!, m.tokenizer!, state.small)}
+        answer={state.small}
+        task={
+          <>
+            Predict, then check: after “{SURE_PROMPT}” gelu-1l is sure of its next token. Rotate
+            neurons 0 and 1 by just 1° (a change of basis that is not a symmetry): will the top
+            prediction change? Commit your prediction; the model runs when you check.
+          </>
+        }
+        hints={[
+          'Breaking a symmetry is not the same as changing the answer: the model is a smooth function of its weights, so a tiny rotation makes a tiny change. How big would it need to be to swap a sure winner?',
+          'A 1° rotation moves each of two weight vectors out of 512 by about 1.7% of its length. Compare that with the lead of a favourite the model gives well over 30%.',
+        ]}
+        solution={
+          <>
+            {small.value ? small.value.message : '…'} It{' '}
+            {small.value?.truth === 'same' ? 'stays the same' : 'changes'}: the function changes, by
+            little.
+          </>
+        }
+      >
+        <PredictChoice
+          value={state.small}
+          options={[
+            { value: 'same', label: 'the top prediction stays the same' },
+            { value: 'changes', label: 'the top prediction changes' },
+          ]}
+          onChange={(small) => update({ small })}
+        />
+      </Exercise>
+      <Exercise
+        n={4}
+        id="ch3.flip"
+        kind="numeric"
+        disabled={!ready || flipX.value === undefined}
+        check={() => checkFlip(m.model!, m.tokenizer!, state.flip)}
+        answer={state.flip}
+        task={
+          <>
+            Compute by hand. At the last token of “{SURE_PROMPT}”, neuron 0’s pre-activation is x ={' '}
+            {flipX.value !== undefined ? flipX.value.toFixed(4) : '…'}. Flipping the neuron’s sign
+            (its input weights and bias, and its output weights) replaces its output GELU(x)·w_out
+            by −GELU(−x)·w_out. By how much does the coefficient of w_out change, GELU(x) +
+            GELU(−x)? (GELU(x) = x·Φ(x), with Φ the standard normal distribution function.)
+          </>
+        }
+        hints={[
+          'If GELU were odd (GELU(−x) = −GELU(x)), flipping a neuron would be a symmetry and the change would be 0. It is not: for large negative x it is near 0, for large positive x near x.',
+          'GELU(x) + GELU(−x) = x·Φ(x) − x·Φ(−x) = x·(2Φ(x) − 1). Look Φ(x) up (or use erf: Φ(x) = (1 + erf(x/√2))/2).',
+        ]}
+        solution={
+          <>
+            x·(2Φ(x) − 1) ={' '}
+            {flipX.value !== undefined ? (gelu(flipX.value) + gelu(-flipX.value)).toFixed(4) : '…'}.
+            Not zero, so the sign flip is not a symmetry, as exercise 2 found.
+          </>
+        }
+      >
+        <NumberAnswer value={state.flip} onInput={(flip) => update({ flip })} />
+      </Exercise>
+      <Exercise
+        n={5}
+        id="ch3.notebook"
+        kind="notebook"
+        disabled={!ready}
+        check={() =>
+          Promise.resolve(
+            expected.value
+              ? checkNotebookOutput(state.notebook, expected.value)
+              : { ok: false, message: 'The expected output is still being computed.' },
+          )
+        }
+        answer={state.notebook}
+        task={
+          <>
+            In a notebook: permute gelu-1l’s MLP neurons in TransformerLens (a random permutation,
+            applied to W_in’s columns, b_in and W_out’s rows), and check that the logits on “
+            {SURE_PROMPT}” do not change. Paste what it prints.
+          </>
+        }
+        hints={[
+          'A permutation of the neurons commutes with the GELU, which acts on each neuron alone; so permuting W_in, b_in and W_out together gives the same function.',
+          'Index the neuron axis: W_in is [d_model, d_mlp] (neurons are columns), W_out is [d_mlp, d_model] (neurons are rows). Write in place under torch.no_grad().',
+        ]}
+        solution={<>Run the code as given; it prints the expected output shown under it.</>}
+      >
+        <NotebookCode code={code} expected={expected.value ?? undefined} modelId="gelu-1l" />
+        <PromptInput
+          label="What your notebook printed"
+          value={state.notebook}
+          onInput={(notebook) => update({ notebook })}
+        />
       </Exercise>
     </ExerciseSet>
   );

@@ -108,3 +108,101 @@ export async function checkInvariances(
         message: `Not yet: at least one of your ${picked.size === 0 ? 'choices (you ticked none)' : 'choices'} is wrong.`,
       };
 }
+
+/** Exercises 3 and 4's prompt: one gelu-1l is sure of (“ God”). */
+export const SURE_PROMPT = 'I am the LORD your';
+/** Exercise 3's options. */
+export const SMALL_OPTIONS = ['same', 'changes'] as const;
+
+/** Exercise 3's truth: the top prediction after SURE_PROMPT before and after rotating neurons 0 and 1 by 1°, and the largest logit change. */
+export async function smallRotationOutcome(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+): Promise<{ truth: (typeof SMALL_OPTIONS)[number]; message: string }> {
+  const { planeRotation } = await import('../../model/basis');
+  const { rotateMlpNeurons } = await import('../../model/rotation');
+  const { logitsAt, topPredictions } = await import('../../model/predictions');
+  const ids = tokenizer.encode(SURE_PROMPT);
+  const pos = ids.length - 1;
+  const base = await model.run(ids);
+  const R = planeRotation(model.config.d_mlp ?? 512, 0, 1, Math.PI / 180);
+  const rot = await model.run(ids, { weights: rotateMlpNeurons(model.weights, 0, R) });
+  const a = logitsAt(base.logits!, pos);
+  const b = logitsAt(rot.logits!, pos);
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  const [ta, tb] = [topPredictions(a, 1)[0].id, topPredictions(b, 1)[0].id];
+  const [sa, sb] = tokenizer.tokenStrings([ta, tb]);
+  return {
+    truth: ta === tb ? 'same' : 'changes',
+    message: `The model predicts “${sa}”; rotated by 1°, “${sb}”. The largest logit change is ${formatNumber(diff)}.`,
+  };
+}
+
+/** Exercise 3: the reader's committed prediction of whether a 1° rotation of two neurons changes a sure prediction. */
+export async function checkSmallPredict(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  picked: string,
+): Promise<CheckResult> {
+  if (!SMALL_OPTIONS.some((o) => o === picked))
+    return { ok: false, message: 'Choose your prediction first.' };
+  const { truth, message } = await smallRotationOutcome(model, tokenizer);
+  return {
+    ok: picked === truth,
+    message: `You predicted it ${picked === 'same' ? 'stays the same' : 'changes'}. ${message}`,
+  };
+}
+
+/** The error function, to 1.5e-7 (Abramowitz and Stegun 7.1.26): GELU(x) = x Φ(x) = x (1 + erf(x/√2)) / 2. */
+export function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+/** GELU as TransformerLens's 'gelu' computes it (the exact, erf form). */
+export function gelu(x: number): number {
+  return (x * (1 + erf(x / Math.SQRT2))) / 2;
+}
+
+/** Exercise 4's number, from the live model: neuron 0's pre-activation at the last token of SURE_PROMPT. */
+export async function neuronPre(model: HookedModel, tokenizer: Tokenizer): Promise<number> {
+  const ids = tokenizer.encode(SURE_PROMPT);
+  const hook = 'blocks.0.mlp.hook_pre';
+  const r = await model.run(ids, { hooks: [hook], logits: false });
+  const d = model.config.d_mlp ?? 512;
+  return r.hooks[hook].data[(ids.length - 1) * d + 0]; // [batch, pos, d_mlp]
+}
+
+/** Exercise 4: GELU(x) + GELU(−x) for neuron 0's x, what flipping its sign changes its output coefficient by; to 0.5% or 1e-3. */
+export async function checkFlip(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  answer: string,
+): Promise<CheckResult> {
+  const { checkNumber } = await import('../kit/exercise-answers');
+  const x = await neuronPre(model, tokenizer);
+  const truth = gelu(x) + gelu(-x);
+  return checkNumber(answer, truth, Math.max(1e-3, 0.005 * Math.abs(truth)), false);
+}
+
+/** What notebook.py prints, computed here: `True` (permuting the neurons keeps every logit) and the top token after SURE_PROMPT. */
+export async function notebookExpected(model: HookedModel, tokenizer: Tokenizer): Promise<string> {
+  const { logitsAt, topPredictions } = await import('../../model/predictions');
+  const { pyRepr } = await import('../kit/exercise-answers');
+  const { randomPermutation, maxAbsDiff } = await import('../../model/basis');
+  const { rotateMlpNeurons } = await import('../../model/rotation');
+  const ids = tokenizer.encode(SURE_PROMPT);
+  const base = await model.run(ids);
+  const perm = await model.run(ids, {
+    weights: rotateMlpNeurons(model.weights, 0, randomPermutation(model.config.d_mlp ?? 512, 0)),
+  });
+  const same = maxAbsDiff(perm.logits!.data, base.logits!.data) < 1e-4;
+  const [top] = topPredictions(logitsAt(perm.logits!, ids.length - 1), 1);
+  return `${same ? 'True' : 'False'}\n${pyRepr(tokenizer.decode([top.id]))}`;
+}

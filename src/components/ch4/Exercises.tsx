@@ -1,16 +1,31 @@
 import {
+  checkNotebookOutput,
   Exercise,
   ExerciseSet,
   field,
   formatPercent,
+  NotebookCode,
+  NumberAnswer,
   parseHead,
   PromptInput,
   promptField,
   Select,
+  useComputation,
   useModels,
 } from '../kit';
 import { useUrlState } from '../kit/use-url-state';
-import { checkComposition, checkRead, checkShare, READ_TARGET, SHARE_TARGET } from './exercises';
+import {
+  checkComposition,
+  checkHandScore,
+  checkRead,
+  checkShare,
+  HAND_PAIR,
+  handNorms,
+  notebookExpected,
+  READ_TARGET,
+  SHARE_TARGET,
+} from './exercises';
+import code from './notebook.py?raw';
 
 const L0 = Array.from({ length: 8 }, (_, h) => `0.${h}`);
 const L1 = Array.from({ length: 8 }, (_, h) => `1.${h}`);
@@ -24,6 +39,8 @@ const schema = {
   writer3: field.oneOf(L0, '0.0'),
   reader3: field.oneOf(L1, '1.0'),
   prompt3: promptField(''),
+  hand: field.text('', 40),
+  notebook: field.text('', 400),
 };
 
 /** Head index of one of the pickers' `L.H` values. */
@@ -39,6 +56,11 @@ export default function Exercises() {
   const m = useModels(['attn-only-2l']);
   const [s, update] = useUrlState(schema, 'ex4');
   const ready = Boolean(m.model && m.tokenizer);
+  const norms = useComputation(() => (m.model ? handNorms(m.model) : undefined), [m.model]);
+  const expected = useComputation(
+    () => (m.model ? notebookExpected(m.model) : undefined),
+    [m.model],
+  );
 
   return (
     <ExerciseSet name="exercises-ch4" chapter={4} model={m} modelId="attn-only-2l">
@@ -166,6 +188,66 @@ export default function Exercises() {
           value={s.prompt3}
           onInput={(prompt3) => update({ prompt3 })}
           label="Your prompt"
+        />
+      </Exercise>
+      <Exercise
+        n={4}
+        id="ch4.hand"
+        kind="numeric"
+        disabled={!ready || !norms.value}
+        check={() => checkHandScore(m.model!, s.hand)}
+        answer={s.hand}
+        task={
+          <>
+            Compute by hand the K-composition score of head 0.{HAND_PAIR.writer} into head 1.
+            {HAND_PAIR.reader}’s keys, from these Frobenius norms of the live weights: ‖W_OV‖ ={' '}
+            {norms.value?.ov.toFixed(4) ?? '…'}, ‖W_QK‖ = {norms.value?.qk.toFixed(4) ?? '…'}, ‖W_OV
+            W_QKᵀ‖ = {norms.value?.product.toFixed(4) ?? '…'}.
+          </>
+        }
+        hints={[
+          'A composition score asks how much of the product survives, compared with what the two matrices could give if they were perfectly aligned: the norm of the product over the product of the norms.',
+          'Divide ‖W_OV W_QKᵀ‖ by ‖W_OV‖ × ‖W_QK‖. The result lies between 0 and 1.',
+        ]}
+        solution={
+          <>
+            ‖W_OV W_QKᵀ‖ / (‖W_OV‖ ‖W_QK‖) = {norms.value?.score.toFixed(4) ?? '…'}, the value in
+            the chapter’s composition grid.
+          </>
+        }
+      >
+        <NumberAnswer value={s.hand} onInput={(hand) => update({ hand })} />
+      </Exercise>
+      <Exercise
+        n={5}
+        id="ch4.notebook"
+        kind="notebook"
+        disabled={!ready}
+        check={() =>
+          Promise.resolve(
+            expected.value
+              ? checkNotebookOutput(s.notebook, expected.value)
+              : { ok: false, message: 'The expected output is still being computed.' },
+          )
+        }
+        answer={s.notebook}
+        task={
+          <>
+            In a notebook: compute the K-composition score of head 0.3 into head 1.2 from the
+            TransformerLens weights of attn-only-2l. Paste what it prints.
+          </>
+        }
+        hints={[
+          'W_OV of a head is W_V[h] @ W_O[h] and W_QK is W_Q[h] @ W_K[h].T, both [d_model, d_model], from model.blocks[l].attn.',
+          'K-composition multiplies what the earlier head writes into what the later head’s keys read: the norm of W_OV @ W_QK.T over the product of the two norms.',
+        ]}
+        solution={<>Run the code as given; it prints the expected output shown under it.</>}
+      >
+        <NotebookCode code={code} expected={expected.value ?? undefined} modelId="attn-only-2l" />
+        <PromptInput
+          label="What your notebook printed"
+          value={s.notebook}
+          onInput={(notebook) => update({ notebook })}
         />
       </Exercise>
     </ExerciseSet>

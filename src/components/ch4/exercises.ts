@@ -113,3 +113,34 @@ export async function checkShare(
     message: `Largest share after position 0: ${formatPercent(v)} of what 1.${reader}'s key reads at position ${best} (“${token}”) comes from head 0.${writer} (target ${formatPercent(SHARE_TARGET)}).`,
   };
 }
+
+/** Exercise 4's pair: head 0.3's output into head 1.5's keys. */
+export const HAND_PAIR = { writer: 3, reader: 5 };
+
+/**
+ * Exercise 4's numbers, from the live weights: the Frobenius norms of
+ * W_OV (0.w), W_QK (1.r) and their product W_OV W_QKᵀ, and the K-composition
+ * score they give (the same as the composition grid's).
+ */
+export async function handNorms(
+  model: HookedModel,
+): Promise<{ product: number; ov: number; qk: number; score: number }> {
+  const { ovCircuit, qkCircuit } = await import('../../model/circuits');
+  const ov = ovCircuit(model.weights, 0, HAND_PAIR.writer);
+  const qkT = qkCircuit(model.weights, 1, HAND_PAIR.reader).transpose();
+  const product = ov.compose(qkT).norm();
+  return { product, ov: ov.norm(), qk: qkT.norm(), score: product / (ov.norm() * qkT.norm()) };
+}
+
+/** Exercise 4: the reader's K-composition score from the three norms, to 1%. */
+export async function checkHandScore(model: HookedModel, answer: string): Promise<CheckResult> {
+  const { checkNumber } = await import('../kit/exercise-answers');
+  return checkNumber(answer, (await handNorms(model)).score, 0.01);
+}
+
+/** What notebook.py prints, computed here: the K-composition score of head 0.3 into head 1.2, to 4 decimals. */
+export async function notebookExpected(model: HookedModel): Promise<string> {
+  const { compositionScore } = await import('../../model/circuits');
+  const s = compositionScore(model.weights, { layer: 0, head: 3 }, { layer: 1, head: 2 }, 'K');
+  return s.toFixed(4);
+}

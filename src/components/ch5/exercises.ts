@@ -88,3 +88,51 @@ export async function checkCopy(
       : 'which appears earlier in your text, and which the bigram table alone would not pick';
   return { ok, message: `The one-layer model's top prediction is “${name}”, ${why}.` };
 }
+
+/** Exercise 3's prompt: an invented name said once, and begun again. */
+export const NAME_PROMPT = 'Our neighbour is called Quentin Zarkov. We like Quentin';
+/** Exercise 3's options (the model's probability of each one's first token is compared). */
+export const NAME_OPTIONS = [' Zarkov', ' and', '.', ' the'] as const;
+
+/** Exercise 3: the reader's committed prediction of attn-only-1l's favourite among NAME_OPTIONS after NAME_PROMPT. */
+export async function checkNamePredict(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  picked: string,
+): Promise<CheckResult> {
+  const { judgePrediction, optionProbabilities } = await import('../kit/exercise-answers');
+  const probs = await optionProbabilities(model, tokenizer, NAME_PROMPT, NAME_OPTIONS);
+  return judgePrediction(picked, probs);
+}
+
+/** Exercise 4's head: attn-only-2l's head 1.2 (an induction head, chapter 6). */
+export const EIGEN_HEAD = { layer: 1, head: 2 };
+
+/** Exercise 4's numbers, from the live weights: Σ Re λ and Σ |λ| over the eigenvalues of EIGEN_HEAD's full OV circuit, and their ratio. */
+export async function eigenSums(
+  model: HookedModel,
+): Promise<{ re: number; abs: number; score: number }> {
+  const { fullOvCircuit } = await import('../../model/circuits');
+  let re = 0;
+  let abs = 0;
+  for (const l of fullOvCircuit(model.weights, EIGEN_HEAD.layer, EIGEN_HEAD.head).eigenvalues()) {
+    re += l.re;
+    abs += Math.hypot(l.re, l.im);
+  }
+  return { re, abs, score: re / abs };
+}
+
+/** Exercise 4: the reader's copying score from the two sums, to 0.005. */
+export async function checkEigen(model: HookedModel, answer: string): Promise<CheckResult> {
+  const { checkNumber } = await import('../kit/exercise-answers');
+  return checkNumber(answer, (await eigenSums(model)).score, 0.005, false);
+}
+
+/** What notebook.py prints, computed here: every attn-only-1l head's copying score, to 3 decimals. */
+export async function notebookExpected(model: HookedModel): Promise<string> {
+  const { copyingScore } = await import('../../model/circuits');
+  return Array.from(
+    { length: model.config.n_heads },
+    (_, h) => `${h} ${copyingScore(model.weights, 0, h).toFixed(3)}`,
+  ).join('\n');
+}

@@ -1,10 +1,37 @@
-import { ExerciseSet, Exercise, promptField, PromptInput, useModels } from '../kit';
+import {
+  checkNotebookOutput,
+  Exercise,
+  ExerciseSet,
+  field,
+  NotebookCode,
+  NumberAnswer,
+  PredictChoice,
+  promptField,
+  PromptInput,
+  useComputation,
+  useModels,
+} from '../kit';
 import { useUrlState } from '../kit/use-url-state';
-import { checkGap, checkName } from './exercises';
+import {
+  checkDropPredict,
+  checkGap,
+  checkName,
+  checkStripe,
+  dropOutcome,
+  DROP_OPTIONS,
+  notebookExpected,
+  RANDOM_PERIOD,
+  STRIPE,
+  stripeValues,
+} from './exercises';
+import code from './notebook.py?raw';
 
 const schema = {
   a: promptField("The ship's cat was called Brindlewick Oskarsson. Nobody knew where"),
   b: promptField(''),
+  c: field.oneOf(['', ...DROP_OPTIONS], ''),
+  d: field.text('', 40),
+  e: field.text('', 400),
 };
 
 /** The exercises at the end of chapter 6, checked by the live models. */
@@ -13,6 +40,9 @@ export default function Exercises() {
   const live = useModels(['attn-only-2l', 'attn-only-1l']);
   const [two, one] = live.models ?? [];
   const tokenizer = live.tokenizer;
+  const drop = useComputation(() => (one ? dropOutcome(one) : undefined), [one]);
+  const stripe = useComputation(() => (two ? stripeValues(two) : undefined), [two]);
+  const expected = useComputation(() => (two ? notebookExpected(two) : undefined), [two]);
   return (
     <ExerciseSet
       name="exercises-6"
@@ -80,6 +110,113 @@ export default function Exercises() {
           label="Your text for exercise 2"
           value={state.b}
           onInput={(b) => update({ b })}
+        />
+      </Exercise>
+      <Exercise
+        n={3}
+        id="ch6.drop"
+        kind="predict"
+        task={
+          <>
+            Predict, then check: take {RANDOM_PERIOD} random tokens and say them twice. How does the
+            one-layer model’s loss on the second copy compare with the first? Commit your
+            prediction; the model runs when you check.
+          </>
+        }
+        disabled={!one}
+        check={() => checkDropPredict(one!, state.c)}
+        answer={state.c}
+        hints={[
+          'On the second copy, every next token appeared in the text already. A model that could tell which token follows which would get it nearly right; one that can only copy tokens it sees has fifty candidates.',
+          'A one-layer model has no previous-token head to build an induction head on: it can raise every token of the first copy a little, not pick the right one.',
+        ]}
+        solution={
+          <>
+            {drop.value
+              ? `${drop.value.first.toFixed(2)} nats on the first copy, ${drop.value.second.toFixed(2)} on the second`
+              : '…'}
+            :{' '}
+            {drop.value?.truth === 'much'
+              ? 'much lower'
+              : drop.value?.truth === 'little'
+                ? 'a little lower'
+                : 'higher'}
+            . Without induction, copying buys a one-layer model little.
+          </>
+        }
+      >
+        <PredictChoice
+          value={state.c}
+          options={[
+            { value: 'much', label: 'much lower (by 2 nats or more)' },
+            { value: 'little', label: 'a little lower (by less than 2 nats)' },
+            { value: 'higher', label: 'higher' },
+          ]}
+          onChange={(c) => update({ c })}
+        />
+      </Exercise>
+      <Exercise
+        n={4}
+        id="ch6.stripe"
+        kind="numeric"
+        task={
+          <>
+            Compute by hand. On {STRIPE.period} random tokens said twice, head 1.{STRIPE.head} of
+            attn-only-2l puts this much attention from each token of the second copy on the token
+            just after that token’s first occurrence:{' '}
+            {stripe.value ? stripe.value.map((v) => v.toFixed(3)).join(', ') : '…'}. What is its
+            induction score on this sequence?
+          </>
+        }
+        disabled={!two || !stripe.value}
+        check={() => checkStripe(two!, state.d)}
+        answer={state.d}
+        hints={[
+          'An induction head attends from a repeated token to the token that followed it last time: the stripe one below the diagonal offset by the period. Its score is how much attention it puts there on average.',
+          'Take the mean of the numbers shown.',
+        ]}
+        solution={
+          <>
+            The mean,{' '}
+            {stripe.value
+              ? (stripe.value.reduce((a, b) => a + b, 0) / stripe.value.length).toFixed(3)
+              : '…'}
+            .
+          </>
+        }
+      >
+        <NumberAnswer value={state.d} onInput={(d) => update({ d })} />
+      </Exercise>
+      <Exercise
+        n={5}
+        id="ch6.notebook"
+        kind="notebook"
+        task={
+          <>
+            In a notebook: compute the induction score of every layer-1 head of attn-only-2l on 50
+            tokens said twice, from TransformerLens’s cache. Paste what it prints.
+          </>
+        }
+        disabled={!two}
+        check={() =>
+          Promise.resolve(
+            expected.value
+              ? checkNotebookOutput(state.e, expected.value)
+              : { ok: false, message: 'The expected output is still being computed.' },
+          )
+        }
+        answer={state.e}
+        hints={[
+          'cache["blocks.1.attn.hook_pattern"] is [batch, head_index, query_pos, key_pos]. For a sequence of period L said twice, the induction stripe is the diagonal at offset −(L − 1).',
+          'Take pattern[h].diagonal(offset=-(L - 1)), drop its first entry (query L − 1, still in the first copy), and average.',
+        ]}
+        solution={<>Run the code as given; it prints the expected output shown under it.</>}
+      >
+        <NotebookCode code={code} expected={expected.value ?? undefined} modelId="attn-only-2l" />
+        <PromptInput
+          label="What your notebook printed"
+          value={state.e}
+          onInput={(e) => update({ e })}
         />
       </Exercise>
     </ExerciseSet>

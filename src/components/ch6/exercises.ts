@@ -113,3 +113,73 @@ export async function checkGap(
     message: `On the ${pos.length} repeated tokens: one layer ${formatNumber(a.loss)} nats, two layers ${formatNumber(b.loss)} nats (gap ${formatNumber(a.loss - b.loss)}).`,
   };
 }
+
+/** Exercise 3's sequence: this many seeded random tokens (seed 1), said twice. */
+export const RANDOM_PERIOD = 50;
+/** Exercise 3's options: how the one-layer model's loss on the second copy compares with the first. */
+export const DROP_OPTIONS = ['much', 'little', 'higher'] as const;
+
+/** Exercise 3's truth: attn-only-1l's mean loss on the first and the second copy of a random sequence. */
+export async function dropOutcome(
+  one: HookedModel,
+): Promise<{ truth: (typeof DROP_OPTIONS)[number]; first: number; second: number }> {
+  const { perPositionLoss, repeatedTokens } = await import('../../model/metrics');
+  const L = RANDOM_PERIOD;
+  const tokens = repeatedTokens(L, 2, one.config.d_vocab, 1);
+  const r = await one.run(tokens);
+  const loss = perPositionLoss(r.logits!, tokens); // [2L - 1]: loss of token p + 1 at p
+  const mean = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0) / a.length;
+  const first = mean(loss.slice(0, L - 1));
+  const second = mean(loss.slice(L, 2 * L - 1));
+  const truth = second > first ? 'higher' : first - second >= 2 ? 'much' : 'little';
+  return { truth, first, second };
+}
+
+/** Exercise 3: the reader's committed prediction of how much a one-layer model gains on a repeat. */
+export async function checkDropPredict(one: HookedModel, picked: string): Promise<CheckResult> {
+  if (!DROP_OPTIONS.some((o) => o === picked))
+    return { ok: false, message: 'Choose your prediction first.' };
+  const { truth, first, second } = await dropOutcome(one);
+  const said = { much: 'much lower', little: 'a little lower', higher: 'higher' };
+  return {
+    ok: picked === truth,
+    message: `You predicted ${said[picked as (typeof DROP_OPTIONS)[number]]}. attn-only-1l: ${formatNumber(first)} nats a token on the first copy, ${formatNumber(second)} on the second.`,
+  };
+}
+
+/** Exercise 4's sequence: 8 seeded random tokens (seed 2), said twice, and the head whose stripe is shown. */
+export const STRIPE = { period: 8, seed: 2, head: 2 };
+
+/** Exercise 4's numbers: head 1.h's attention from each token of the second copy to the token after its first occurrence. */
+export async function stripeValues(two: HookedModel): Promise<number[]> {
+  const { repeatedTokens } = await import('../../model/metrics');
+  const L = STRIPE.period;
+  const tokens = repeatedTokens(L, 2, two.config.d_vocab, STRIPE.seed);
+  const hook = 'blocks.1.attn.hook_pattern';
+  const r = await two.run(tokens, { hooks: [hook], logits: false });
+  const n = r.length;
+  const p = r.hooks[hook].data; // [batch, head_index, query_pos, key_pos]
+  return Array.from({ length: L }, (_, k) => p[(STRIPE.head * n + (L + k)) * n + (k + 1)]);
+}
+
+/** Exercise 4: the reader's induction score (the mean of the stripe), to 0.002. */
+export async function checkStripe(two: HookedModel, answer: string): Promise<CheckResult> {
+  const { checkNumber } = await import('../kit/exercise-answers');
+  const v = await stripeValues(two);
+  return checkNumber(answer, v.reduce((a, b) => a + b, 0) / v.length, 0.002, false);
+}
+
+/** What notebook.py prints, computed here: the layer-1 heads' induction scores on tokens 200-249 said twice. */
+export async function notebookExpected(two: HookedModel): Promise<string> {
+  const L = 50;
+  const tokens = Array.from({ length: 2 * L }, (_, i) => 200 + (i % L));
+  const hook = 'blocks.1.attn.hook_pattern';
+  const r = await two.run(tokens, { hooks: [hook], logits: false });
+  const n = r.length;
+  const p = r.hooks[hook].data; // [batch, head_index, query_pos, key_pos]
+  return Array.from({ length: two.config.n_heads }, (_, h) => {
+    let s = 0;
+    for (let k = 0; k < L; k++) s += p[(h * n + (L + k)) * n + (k + 1)];
+    return `1.${h} ${(s / L).toFixed(3)}`;
+  }).join('\n');
+}

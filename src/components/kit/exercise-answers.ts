@@ -122,3 +122,64 @@ export function checkNumber(
     ? { ok: true, message: `Right: ${v} is within the tolerance of the model’s value.` }
     : { ok: false, message: `${v} is not it (not within the tolerance).` };
 }
+
+/** One option of a predict-then-check exercise and the probability the model gives its first token. */
+export interface OptionProbability {
+  option: string;
+  prob: number;
+}
+
+/**
+ * The probability `model` gives, after `prompt`, to the first token of each
+ * option: what a predict-then-check exercise shows beside the reader's
+ * prediction once it is committed.
+ */
+export async function optionProbabilities(
+  model: HookedModel,
+  tokenizer: { encode(text: string): number[] },
+  prompt: string,
+  options: readonly string[],
+): Promise<OptionProbability[]> {
+  const { logitsAt, softmax } = await import('../../model/predictions');
+  const ids = tokenizer.encode(prompt);
+  const r = await model.run(ids);
+  const probs = softmax(logitsAt(r.logits!, ids.length - 1));
+  return options.map((option) => ({ option, prob: probs[tokenizer.encode(option)[0]] }));
+}
+
+/**
+ * The verdict of a predict-then-check exercise: right when the reader's
+ * option is the model's most likely one; either way the message shows both
+ * the prediction and what the model did (the prediction is already committed).
+ */
+export function judgePrediction(
+  picked: string,
+  probs: readonly OptionProbability[],
+  show: (option: string) => string = (o) => `“${o}”`,
+): CheckResult {
+  if (!probs.some((p) => p.option === picked))
+    return { ok: false, message: 'Choose your prediction first.' };
+  const best = probs.reduce((a, b) => (b.prob > a.prob ? b : a));
+  const model = probs.map((p) => `${show(p.option)} ${(100 * p.prob).toPrecision(2)}%`).join(', ');
+  return {
+    ok: best.option === picked,
+    message: `You predicted ${show(picked)}. The model gives ${model}.`,
+  };
+}
+
+/** Python's repr() of a str, as a notebook prints a decoded token (quotes, backslashes, control characters). */
+export function pyRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = '';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return quote + out + quote;
+}

@@ -10,6 +10,7 @@ export * from './Exercise';
 export * from './exercise-catalog';
 export * from './exercise-progress';
 export * from './exercise-answers';
+export * from './ExerciseInputs';
 export * from './fields';
 export * from './format';
 export * from './HeadPicker';
