@@ -108,12 +108,14 @@ export function builtPages(): string[] {
       ]
     : [];
   const teaching = existsSync(`${e2eOutDir}/teaching/index.html`) ? ['teaching/'] : [];
+  const progress = existsSync(`${e2eOutDir}/progress/index.html`) ? ['progress/'] : [];
   return [
     '',
     'search/',
     '404.html',
     ...builtChapterIds().map((id) => `chapters/${id}/`),
     ...teaching,
+    ...progress,
     ...models,
   ];
 }

@@ -203,9 +203,11 @@ export default function Exercises() {
         ]}
         solution={
           <>
-            {m.model ? formatCount(parameterCount(m.model)) : '…'} parameters: the sum of the sizes
-            of the tensors listed in the task, with the shapes of the hint (computed here from the
-            shipped weights).
+            <span data-testid="solution-value">
+              {m.model ? formatCount(parameterCount(m.model)) : '…'}
+            </span>{' '}
+            parameters: the sum of the sizes of the tensors listed in the task, with the shapes of
+            the hint (computed here from the shipped weights).
           </>
         }
         disabled={!ready}

@@ -7,7 +7,6 @@ import {
   headName,
   checkNotebookOutput,
   field,
-  formatSigned,
   HeadPicker,
   NotebookCode,
   NumberAnswer,
@@ -174,9 +173,11 @@ export default function Exercises() {
         solution={
           <>
             Head {HIDDEN_HEAD} contributes{' '}
-            {sums.value
-              ? formatSigned(sums.value.terms.find((t) => t.component === HIDDEN_HEAD)!.value)
-              : '…'}
+            <span data-testid="solution-value">
+              {sums.value
+                ? sums.value.terms.find((t) => t.component === HIDDEN_HEAD)!.value.toFixed(3)
+                : '…'}
+            </span>
             : the logit minus the sum of the other terms (the direct logit attribution figure shows
             the same split).
           </>

@@ -207,8 +207,12 @@ export default function Exercises() {
         solution={
           <>
             x·(2Φ(x) − 1) ={' '}
-            {flipX.value !== undefined ? (gelu(flipX.value) + gelu(-flipX.value)).toFixed(4) : '…'}.
-            Not zero, so the sign flip is not a symmetry, as exercise 2 found.
+            <span data-testid="solution-value">
+              {flipX.value !== undefined
+                ? (gelu(flipX.value) + gelu(-flipX.value)).toFixed(4)
+                : '…'}
+            </span>
+            . Not zero, so the sign flip is not a symmetry, as exercise 2 found.
           </>
         }
       >

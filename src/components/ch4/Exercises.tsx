@@ -211,8 +211,9 @@ export default function Exercises() {
         ]}
         solution={
           <>
-            ‖W_OV W_QKᵀ‖ / (‖W_OV‖ ‖W_QK‖) = {norms.value?.score.toFixed(4) ?? '…'}, the value in
-            the chapter’s composition grid.
+            ‖W_OV W_QKᵀ‖ / (‖W_OV‖ ‖W_QK‖) ={' '}
+            <span data-testid="solution-value">{norms.value?.score.toFixed(4) ?? '…'}</span>, the
+            value in the chapter’s composition grid.
           </>
         }
       >

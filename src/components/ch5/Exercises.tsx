@@ -185,8 +185,9 @@ export default function Exercises({ head = '0.0' }: { head?: string }) {
         ]}
         solution={
           <>
-            Σ Re λ / Σ |λ| = {sums.value?.score.toFixed(3) ?? '…'}: the head copies, as an induction
-            head must.
+            Σ Re λ / Σ |λ| ={' '}
+            <span data-testid="solution-value">{sums.value?.score.toFixed(3) ?? '…'}</span>: the
+            head copies, as an induction head must.
           </>
         }
       >

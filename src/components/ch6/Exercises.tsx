@@ -178,9 +178,11 @@ export default function Exercises() {
         solution={
           <>
             The mean,{' '}
-            {stripe.value
-              ? (stripe.value.reduce((a, b) => a + b, 0) / stripe.value.length).toFixed(3)
-              : '…'}
+            <span data-testid="solution-value">
+              {stripe.value
+                ? (stripe.value.reduce((a, b) => a + b, 0) / stripe.value.length).toFixed(3)
+                : '…'}
+            </span>
             .
           </>
         }

@@ -75,13 +75,14 @@ export function NotebookCode({
         Download <code>transformer_lens.pt</code>, <code>transformer_lens_config.json</code> (from{' '}
         {modelId}’s model page) and <code>tokenizer.json</code> into one folder, and run:
       </p>
-      <pre>
+      {/* Focusable, so a keyboard can scroll code wider than a phone. */}
+      <pre tabIndex={0} aria-label="Notebook code">
         <code>{code}</code>
       </pre>
       {children}
       <details>
         <summary>Expected output (computed now from the same model, in your browser)</summary>
-        <pre data-testid="notebook-expected">
+        <pre data-testid="notebook-expected" tabIndex={0} aria-label="Expected output">
           <code>{expected ?? 'computing…'}</code>
         </pre>
       </details>

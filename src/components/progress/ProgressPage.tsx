@@ -111,33 +111,40 @@ export default function ProgressPage({ bookVersion }: { bookVersion: string }) {
               )}{' '}
               of {list.length} solved
             </h2>
-            <table class="progress-table">
-              <thead>
-                <tr>
-                  <th scope="col">Exercise</th>
-                  <th scope="col">Solved</th>
-                  <th scope="col">Answer</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Checks</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((e) => {
-                  const r = p.exercises[e.id];
-                  return (
-                    <tr key={e.id} data-exercise-id={e.id}>
-                      <th scope="row">
-                        {e.n}. {e.title}
-                      </th>
-                      <td>{r?.solved ? 'yes' : r ? 'not yet' : '—'}</td>
-                      <td class="progress-answer">{r?.answer ?? ''}</td>
-                      <td>{r ? new Date(r.at).toLocaleString() : ''}</td>
-                      <td>{r?.attempts ?? 0}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <div
+              class="progress-scroll"
+              tabIndex={0}
+              role="region"
+              aria-label={`Chapter ${c} exercises`}
+            >
+              <table class="progress-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Exercise</th>
+                    <th scope="col">Solved</th>
+                    <th scope="col">Answer</th>
+                    <th scope="col">When</th>
+                    <th scope="col">Checks</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((e) => {
+                    const r = p.exercises[e.id];
+                    return (
+                      <tr key={e.id} data-exercise-id={e.id}>
+                        <th scope="row">
+                          {e.n}. {e.title}
+                        </th>
+                        <td>{r?.solved ? 'yes' : r ? 'not yet' : '—'}</td>
+                        <td class="progress-answer">{r?.answer ?? ''}</td>
+                        <td>{r ? new Date(r.at).toLocaleString() : ''}</td>
+                        <td>{r?.attempts ?? 0}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           </section>
         );
       })}
