@@ -214,3 +214,19 @@ describe('the catalog', () => {
     expect(readdirSync(`${root}src/components`).filter((d) => /^ch\d$/.test(d))).toHaveLength(6);
   });
 });
+
+describe('student seeds', () => {
+  it('seedChoice is undefined without a seed, deterministic with one, and in range', async () => {
+    const { seedChoice } = await import('../../src/components/kit/exercise-progress');
+    expect(seedChoice('', 'ch2.sum', 16)).toBeUndefined();
+    expect(seedChoice('alice', 'ch2.sum', 16)).toBe(seedChoice('alice', 'ch2.sum', 16));
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const v = seedChoice(`s${i}`, 'ch2.sum', 16)!;
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThan(16);
+      seen.add(v);
+    }
+    expect(seen.size).toBe(16);
+  });
+});

@@ -159,3 +159,60 @@ describe('compute by hand', () => {
     await expectNumber((a) => ch6.checkStripe(m, a), Number(mean.toFixed(3)));
   });
 });
+
+describe('per-student variants (a student seed)', () => {
+  const SEEDS = ['alice', 'bob-2', 'S1234567', 'zed_9'];
+
+  it('without a seed every variant is the book’s default; a seed picks one and always the same one', () => {
+    expect(ch2.sumVariant('')).toBe(ch2.HIDDEN_HEAD);
+    expect(ch3.flipVariant('')).toBe(0);
+    expect(ch4.handVariant('')).toEqual(ch4.HAND_PAIR);
+    expect(ch5.eigenVariant('')).toEqual(ch5.EIGEN_HEAD);
+    expect(ch6.stripeVariant('')).toEqual(ch6.STRIPE);
+    for (const s of SEEDS) expect(ch4.handVariant(s)).toEqual(ch4.handVariant(s));
+    // seeds spread over the variants
+    expect(new Set(SEEDS.map((s) => ch2.sumVariant(s))).size).toBeGreaterThan(1);
+    expect(new Set(SEEDS.map((s) => ch3.flipVariant(s))).size).toBeGreaterThan(1);
+    expect(new Set(SEEDS.map((s) => JSON.stringify(ch6.stripeVariant(s)))).size).toBe(SEEDS.length);
+  });
+
+  it('each seeded check accepts its own variant’s answer and, where it differs, refuses the default’s', async () => {
+    const two = await loadNodeModel('attn-only-2l');
+    const gelu1 = await loadNodeModel('gelu-1l');
+    const { terms } = await ch2.sumTerms(two, tokenizer);
+    const term = (c: string) => terms.find((t) => t.component === c)!.value.toFixed(3);
+    for (const s of SEEDS) {
+      const hidden = ch2.sumVariant(s);
+      expect((await ch2.checkSum(two, tokenizer, term(hidden), hidden)).ok).toBe(true);
+      if (Math.abs(Number(term(hidden)) - Number(term(ch2.HIDDEN_HEAD))) > 0.05)
+        expect((await ch2.checkSum(two, tokenizer, term(ch2.HIDDEN_HEAD), hidden)).ok).toBe(false);
+
+      const neuron = ch3.flipVariant(s);
+      const x = await ch3.neuronPre(gelu1, tokenizer, neuron);
+      expect(
+        (await ch3.checkFlip(gelu1, tokenizer, String(x * ch3.erf(x / Math.SQRT2)), neuron)).ok,
+      ).toBe(true);
+
+      const pair = ch4.handVariant(s);
+      const grid = compositionScores(two.weights, 0, 1, 'K');
+      expect(
+        (await ch4.checkHandScore(two, String(grid[pair.writer * 8 + pair.reader]), pair)).ok,
+      ).toBe(true);
+
+      const head = ch5.eigenVariant(s);
+      expect(
+        (await ch5.checkEigen(two, String(copyingScore(two.weights, head.layer, head.head)), head))
+          .ok,
+      ).toBe(true);
+
+      const sv = ch6.stripeVariant(s);
+      const v = await ch6.stripeValues(two, sv);
+      const mean = v.reduce((a, b) => a + b, 0) / v.length;
+      expect((await ch6.checkStripe(two, mean.toFixed(4), sv)).ok).toBe(true);
+      const byDefault = await ch6.stripeValues(two);
+      const meanDefault = byDefault.reduce((a, b) => a + b, 0) / byDefault.length;
+      if (Math.abs(mean - meanDefault) > 0.01)
+        expect((await ch6.checkStripe(two, meanDefault.toFixed(4), sv)).ok).toBe(false);
+    }
+  });
+});

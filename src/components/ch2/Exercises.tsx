@@ -27,13 +27,14 @@ import {
   checkKnock,
   checkLens,
   checkSum,
-  HIDDEN_HEAD,
+  sumVariant,
   LENS_RANK,
   notebookExpected,
   SUM_PROMPT,
   sumTerms,
 } from './exercises';
 import code from './notebook.py?raw';
+import { useStudentSeed } from '../kit/use-exercise-progress';
 
 const MODEL = 'attn-only-2l';
 
@@ -57,6 +58,8 @@ export default function Exercises() {
   const m = useModels([MODEL]);
   const cfg = m.model?.config;
   const ready = m.status.kind === 'ready';
+  const seed = useStudentSeed();
+  const hidden = sumVariant(seed);
   const sums = useComputation(
     () => (m.model && m.tokenizer ? sumTerms(m.model, m.tokenizer) : undefined),
     [m.model, m.tokenizer],
@@ -160,22 +163,22 @@ export default function Exercises() {
           <>
             Compute by hand. After “{SUM_PROMPT}” the model’s top token is “{sums.value?.token}”
             with logit {sums.value ? sums.value.logit.toFixed(3) : '…'}. Here is every component’s
-            direct contribution to that logit except head {HIDDEN_HEAD}’s. What is head{' '}
-            {HIDDEN_HEAD}’s?
+            direct contribution to that logit except head {hidden}’s. What is head {hidden}’s?
+            {seed && <> (Your variant, for student seed {seed}.)</>}
           </>
         }
-        check={() => checkSum(m.model!, m.tokenizer!, state.sum)}
+        check={() => checkSum(m.model!, m.tokenizer!, state.sum, hidden)}
         answer={state.sum}
         hints={[
           'With no LayerNorm the residual stream at the last position is the sum of what every component wrote, and the logit is that sum dotted with the token’s unembedding column, plus b_U. So the logit is the sum of the direct contributions.',
-          `Add up all the listed contributions (b_U included) and subtract the total from the logit: what is left is head ${HIDDEN_HEAD}’s.`,
+          `Add up all the listed contributions (b_U included) and subtract the total from the logit: what is left is head ${hidden}’s.`,
         ]}
         solution={
           <>
-            Head {HIDDEN_HEAD} contributes{' '}
+            Head {hidden} contributes{' '}
             <span data-testid="solution-value">
               {sums.value
-                ? sums.value.terms.find((t) => t.component === HIDDEN_HEAD)!.value.toFixed(3)
+                ? sums.value.terms.find((t) => t.component === hidden)!.value.toFixed(3)
                 : '…'}
             </span>
             : the logit minus the sum of the other terms (the direct logit attribution figure shows
@@ -194,7 +197,7 @@ export default function Exercises() {
             </thead>
             <tbody>
               {sums.value.terms
-                .filter((t) => t.component !== HIDDEN_HEAD)
+                .filter((t) => t.component !== hidden)
                 .map((t) => (
                   <tr key={t.component}>
                     <td>{t.component}</td>
@@ -205,7 +208,7 @@ export default function Exercises() {
           </table>
         )}
         <NumberAnswer
-          label={`Head ${HIDDEN_HEAD}’s contribution`}
+          label={`Head ${hidden}’s contribution`}
           value={state.sum}
           onInput={(sum) => update({ sum })}
         />

@@ -7,6 +7,7 @@ import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
 import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
+import { seedChoice } from '../kit/exercise-progress';
 import { DEFAULT_PROMPT, headName } from '../kit/fields';
 import { formatPercent, formatSigned } from '../kit/format';
 
@@ -128,6 +129,12 @@ export const SUM_PROMPT = 'And God said, Let there be light: and there was';
 /** Exercise 4's hidden term: the reader computes this head's direct contribution. */
 export const HIDDEN_HEAD = '1.1';
 
+/** Exercise 4's hidden head for a student seed: any of the 16 heads ('' keeps HIDDEN_HEAD). */
+export function sumVariant(seed: string, nLayers = 2, nHeads = 8): string {
+  const i = seedChoice(seed, 'ch2.sum', nLayers * nHeads);
+  return i === undefined ? HIDDEN_HEAD : `${Math.floor(i / nHeads)}.${i % nHeads}`;
+}
+
 /** One row of exercise 4's table: a component and its direct contribution to the top token's logit. */
 export interface SumTerm {
   component: string;
@@ -167,10 +174,11 @@ export async function checkSum(
   model: HookedModel,
   tokenizer: Tokenizer,
   answer: string,
+  hidden = HIDDEN_HEAD,
 ): Promise<CheckResult> {
   const { checkNumber } = await import('../kit/exercise-answers');
   const { terms } = await sumTerms(model, tokenizer);
-  return checkNumber(answer, terms.find((t) => t.component === HIDDEN_HEAD)!.value, 0.02, false);
+  return checkNumber(answer, terms.find((t) => t.component === hidden)!.value, 0.02, false);
 }
 
 /** Exercise 5's prompt and head: does switching the head off change the top prediction? */

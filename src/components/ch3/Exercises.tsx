@@ -24,11 +24,13 @@ import {
   gelu,
   neuronPre,
   notebookExpected,
+  flipVariant,
   SMALL_OPTIONS,
   smallRotationOutcome,
   SURE_PROMPT,
 } from './exercises';
 import code from './notebook.py?raw';
+import { useStudentSeed } from '../kit/use-exercise-progress';
 import './ch3.css';
 
 const schema = {
@@ -59,9 +61,11 @@ export default function Exercises() {
     () => (m.model && m.tokenizer ? smallRotationOutcome(m.model, m.tokenizer) : undefined),
     [m.model, m.tokenizer],
   );
+  const seed = useStudentSeed();
+  const neuron = flipVariant(seed, m.model?.config.d_mlp ?? 512);
   const flipX = useComputation(
-    () => (m.model && m.tokenizer ? neuronPre(m.model, m.tokenizer) : undefined),
-    [m.model, m.tokenizer],
+    () => (m.model && m.tokenizer ? neuronPre(m.model, m.tokenizer, neuron) : undefined),
+    [m.model, m.tokenizer, neuron],
   );
   const expected = useComputation(
     () => (m.model && m.tokenizer ? notebookExpected(m.model, m.tokenizer) : undefined),
@@ -189,15 +193,17 @@ export default function Exercises() {
         id="ch3.flip"
         kind="numeric"
         disabled={!ready || flipX.value === undefined}
-        check={() => checkFlip(m.model!, m.tokenizer!, state.flip)}
+        check={() => checkFlip(m.model!, m.tokenizer!, state.flip, neuron)}
         answer={state.flip}
         task={
           <>
-            Compute by hand. At the last token of “{SURE_PROMPT}”, neuron 0’s pre-activation is x ={' '}
-            {flipX.value !== undefined ? flipX.value.toFixed(4) : '…'}. Flipping the neuron’s sign
-            (its input weights and bias, and its output weights) replaces its output GELU(x)·w_out
-            by −GELU(−x)·w_out. By how much does the coefficient of w_out change, GELU(x) +
-            GELU(−x)? (GELU(x) = x·Φ(x), with Φ the standard normal distribution function.)
+            Compute by hand. At the last token of “{SURE_PROMPT}”, neuron {neuron}’s pre-activation
+            is x = {flipX.value !== undefined ? flipX.value.toFixed(4) : '…'}. Flipping the neuron’s
+            sign (its input weights and bias, and its output weights) replaces its output
+            GELU(x)·w_out by −GELU(−x)·w_out. By how much does the coefficient of w_out change,
+            GELU(x) + GELU(−x)? (GELU(x) = x·Φ(x), with Φ the standard normal distribution
+            function.)
+            {seed && <> (Your variant, for student seed {seed}.)</>}
           </>
         }
         hints={[

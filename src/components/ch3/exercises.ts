@@ -8,6 +8,7 @@ import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
 import { DEFAULT_PROMPT } from '../kit/fields';
 import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
+import { seedChoice } from '../kit/exercise-progress';
 import { formatNumber, formatPercent } from '../kit/format';
 
 /** The changes of basis exercise 2 offers, and how each is built. */
@@ -170,13 +171,22 @@ export function gelu(x: number): number {
   return (x * (1 + erf(x / Math.SQRT2))) / 2;
 }
 
+/** Exercise 4's neuron for a student seed: any of the d_mlp neurons ('' keeps neuron 0). */
+export function flipVariant(seed: string, dMlp = 512): number {
+  return seedChoice(seed, 'ch3.flip', dMlp) ?? 0;
+}
+
 /** Exercise 4's number, from the live model: neuron 0's pre-activation at the last token of SURE_PROMPT. */
-export async function neuronPre(model: HookedModel, tokenizer: Tokenizer): Promise<number> {
+export async function neuronPre(
+  model: HookedModel,
+  tokenizer: Tokenizer,
+  neuron = 0,
+): Promise<number> {
   const ids = tokenizer.encode(SURE_PROMPT);
   const hook = 'blocks.0.mlp.hook_pre';
   const r = await model.run(ids, { hooks: [hook], logits: false });
   const d = model.config.d_mlp ?? 512;
-  return r.hooks[hook].data[(ids.length - 1) * d + 0]; // [batch, pos, d_mlp]
+  return r.hooks[hook].data[(ids.length - 1) * d + neuron]; // [batch, pos, d_mlp]
 }
 
 /** Exercise 4: GELU(x) + GELU(−x) for neuron 0's x, what flipping its sign changes its output coefficient by; to 0.5% or 1e-3. */
@@ -184,9 +194,10 @@ export async function checkFlip(
   model: HookedModel,
   tokenizer: Tokenizer,
   answer: string,
+  neuron = 0,
 ): Promise<CheckResult> {
   const { checkNumber } = await import('../kit/exercise-answers');
-  const x = await neuronPre(model, tokenizer);
+  const x = await neuronPre(model, tokenizer, neuron);
   const truth = gelu(x) + gelu(-x);
   return checkNumber(answer, truth, Math.max(1e-3, 0.005 * Math.abs(truth)), false);
 }

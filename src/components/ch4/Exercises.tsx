@@ -19,13 +19,14 @@ import {
   checkHandScore,
   checkRead,
   checkShare,
-  HAND_PAIR,
+  handVariant,
   handNorms,
   notebookExpected,
   READ_TARGET,
   SHARE_TARGET,
 } from './exercises';
 import code from './notebook.py?raw';
+import { useStudentSeed } from '../kit/use-exercise-progress';
 
 const L0 = Array.from({ length: 8 }, (_, h) => `0.${h}`);
 const L1 = Array.from({ length: 8 }, (_, h) => `1.${h}`);
@@ -56,7 +57,12 @@ export default function Exercises() {
   const m = useModels(['attn-only-2l']);
   const [s, update] = useUrlState(schema, 'ex4');
   const ready = Boolean(m.model && m.tokenizer);
-  const norms = useComputation(() => (m.model ? handNorms(m.model) : undefined), [m.model]);
+  const seed = useStudentSeed();
+  const pair = handVariant(seed);
+  const norms = useComputation(
+    () => (m.model ? handNorms(m.model, pair) : undefined),
+    [m.model, pair.writer, pair.reader],
+  );
   const expected = useComputation(
     () => (m.model ? notebookExpected(m.model) : undefined),
     [m.model],
@@ -195,14 +201,15 @@ export default function Exercises() {
         id="ch4.hand"
         kind="numeric"
         disabled={!ready || !norms.value}
-        check={() => checkHandScore(m.model!, s.hand)}
+        check={() => checkHandScore(m.model!, s.hand, pair)}
         answer={s.hand}
         task={
           <>
-            Compute by hand the K-composition score of head 0.{HAND_PAIR.writer} into head 1.
-            {HAND_PAIR.reader}’s keys, from these Frobenius norms of the live weights: ‖W_OV‖ ={' '}
+            Compute by hand the K-composition score of head 0.{pair.writer} into head 1.
+            {pair.reader}’s keys, from these Frobenius norms of the live weights: ‖W_OV‖ ={' '}
             {norms.value?.ov.toFixed(4) ?? '…'}, ‖W_QK‖ = {norms.value?.qk.toFixed(4) ?? '…'}, ‖W_OV
             W_QKᵀ‖ = {norms.value?.product.toFixed(4) ?? '…'}.
+            {seed && <> (Your variant, for student seed {seed}.)</>}
           </>
         }
         hints={[

@@ -8,6 +8,7 @@ import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
 import { type HeadId, headName } from '../kit/fields';
 import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
+import { seedChoice } from '../kit/exercise-progress';
 import { DEFAULT_PROMPT } from '../kit/fields';
 import { formatNumber, formatPercent } from '../kit/format';
 
@@ -117,6 +118,12 @@ export async function checkShare(
 /** Exercise 4's pair: head 0.3's output into head 1.5's keys. */
 export const HAND_PAIR = { writer: 3, reader: 5 };
 
+/** Exercise 4's pair for a student seed: any layer-0 writer and layer-1 reader ('' keeps HAND_PAIR). */
+export function handVariant(seed: string, nHeads = 8): { writer: number; reader: number } {
+  const i = seedChoice(seed, 'ch4.hand', nHeads * nHeads);
+  return i === undefined ? HAND_PAIR : { writer: Math.floor(i / nHeads), reader: i % nHeads };
+}
+
 /**
  * Exercise 4's numbers, from the live weights: the Frobenius norms of
  * W_OV (0.w), W_QK (1.r) and their product W_OV W_QKᵀ, and the K-composition
@@ -124,18 +131,23 @@ export const HAND_PAIR = { writer: 3, reader: 5 };
  */
 export async function handNorms(
   model: HookedModel,
+  pair = HAND_PAIR,
 ): Promise<{ product: number; ov: number; qk: number; score: number }> {
   const { ovCircuit, qkCircuit } = await import('../../model/circuits');
-  const ov = ovCircuit(model.weights, 0, HAND_PAIR.writer);
-  const qkT = qkCircuit(model.weights, 1, HAND_PAIR.reader).transpose();
+  const ov = ovCircuit(model.weights, 0, pair.writer);
+  const qkT = qkCircuit(model.weights, 1, pair.reader).transpose();
   const product = ov.compose(qkT).norm();
   return { product, ov: ov.norm(), qk: qkT.norm(), score: product / (ov.norm() * qkT.norm()) };
 }
 
 /** Exercise 4: the reader's K-composition score from the three norms, to 1%. */
-export async function checkHandScore(model: HookedModel, answer: string): Promise<CheckResult> {
+export async function checkHandScore(
+  model: HookedModel,
+  answer: string,
+  pair = HAND_PAIR,
+): Promise<CheckResult> {
   const { checkNumber } = await import('../kit/exercise-answers');
-  return checkNumber(answer, (await handNorms(model)).score, 0.01);
+  return checkNumber(answer, (await handNorms(model, pair)).score, 0.01);
 }
 
 /** What notebook.py prints, computed here: the K-composition score of head 0.3 into head 1.2, to 4 decimals. */

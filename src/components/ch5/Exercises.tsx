@@ -21,13 +21,14 @@ import {
   checkFullStop,
   checkNamePredict,
   eigenSums,
-  EIGEN_HEAD,
+  eigenVariant,
   MIN_WORDS,
   NAME_OPTIONS,
   NAME_PROMPT,
   notebookExpected,
 } from './exercises';
 import code from './notebook.py?raw';
+import { useStudentSeed } from '../kit/use-exercise-progress';
 import './ch5.css';
 
 const schema = {
@@ -50,7 +51,12 @@ export default function Exercises({ head = '0.0' }: { head?: string }) {
       one && tokenizer ? optionProbabilities(one, tokenizer, NAME_PROMPT, NAME_OPTIONS) : undefined,
     [one, tokenizer],
   );
-  const sums = useComputation(() => (two ? eigenSums(two) : undefined), [two]);
+  const seed = useStudentSeed();
+  const eh = eigenVariant(seed);
+  const sums = useComputation(
+    () => (two ? eigenSums(two, eh) : undefined),
+    [two, eh.layer, eh.head],
+  );
   const expected = useComputation(() => (one ? notebookExpected(one) : undefined), [one]);
   return (
     <ExerciseSet
@@ -170,14 +176,15 @@ export default function Exercises({ head = '0.0' }: { head?: string }) {
         kind="numeric"
         task={
           <>
-            Compute by hand. The full OV circuit of attn-only-2l’s head {EIGEN_HEAD.layer}.
-            {EIGEN_HEAD.head}, W_E W_OV W_U, has eigenvalues λ (at most d_head of them non-zero)
-            with Σ Re λ = {sums.value?.re.toFixed(4) ?? '…'} and Σ |λ| ={' '}
-            {sums.value?.abs.toFixed(4) ?? '…'}. What is its copying score?
+            Compute by hand. The full OV circuit of attn-only-2l’s head {eh.layer}.{eh.head}, W_E
+            W_OV W_U, has eigenvalues λ (at most d_head of them non-zero) with Σ Re λ ={' '}
+            {sums.value?.re.toFixed(4) ?? '…'} and Σ |λ| = {sums.value?.abs.toFixed(4) ?? '…'}. What
+            is its copying score?
+            {seed && <> (Your variant, for student seed {seed}.)</>}
           </>
         }
         disabled={!two || !sums.value}
-        check={() => checkEigen(two!, state.d)}
+        check={() => checkEigen(two!, state.d, eh)}
         answer={state.d}
         hints={[
           'A head copies when attending to a token raises that same token’s logit: its full OV circuit then has mostly positive eigenvalues. The copying score measures how positive.',

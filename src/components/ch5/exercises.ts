@@ -6,6 +6,7 @@
 import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
+import { seedChoice } from '../kit/exercise-progress';
 import { DEFAULT_PROMPT, type HeadId, headName } from '../kit/fields';
 import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
 import { formatNumber } from '../kit/format';
@@ -108,14 +109,21 @@ export async function checkNamePredict(
 /** Exercise 4's head: attn-only-2l's head 1.2 (an induction head, chapter 6). */
 export const EIGEN_HEAD = { layer: 1, head: 2 };
 
+/** Exercise 4's head for a student seed: any of attn-only-2l's 16 heads ('' keeps EIGEN_HEAD). */
+export function eigenVariant(seed: string, nLayers = 2, nHeads = 8): HeadId {
+  const i = seedChoice(seed, 'ch5.eigen', nLayers * nHeads);
+  return i === undefined ? EIGEN_HEAD : { layer: Math.floor(i / nHeads), head: i % nHeads };
+}
+
 /** Exercise 4's numbers, from the live weights: Σ Re λ and Σ |λ| over the eigenvalues of EIGEN_HEAD's full OV circuit, and their ratio. */
 export async function eigenSums(
   model: HookedModel,
+  head: HeadId = EIGEN_HEAD,
 ): Promise<{ re: number; abs: number; score: number }> {
   const { fullOvCircuit } = await import('../../model/circuits');
   let re = 0;
   let abs = 0;
-  for (const l of fullOvCircuit(model.weights, EIGEN_HEAD.layer, EIGEN_HEAD.head).eigenvalues()) {
+  for (const l of fullOvCircuit(model.weights, head.layer, head.head).eigenvalues()) {
     re += l.re;
     abs += Math.hypot(l.re, l.im);
   }
@@ -123,9 +131,13 @@ export async function eigenSums(
 }
 
 /** Exercise 4: the reader's copying score from the two sums, to 0.005. */
-export async function checkEigen(model: HookedModel, answer: string): Promise<CheckResult> {
+export async function checkEigen(
+  model: HookedModel,
+  answer: string,
+  head: HeadId = EIGEN_HEAD,
+): Promise<CheckResult> {
   const { checkNumber } = await import('../kit/exercise-answers');
-  return checkNumber(answer, (await eigenSums(model)).score, 0.005, false);
+  return checkNumber(answer, (await eigenSums(model, head)).score, 0.005, false);
 }
 
 /** What notebook.py prints, computed here: every attn-only-1l head's copying score, to 3 decimals. */

@@ -21,10 +21,11 @@ import {
   DROP_OPTIONS,
   notebookExpected,
   RANDOM_PERIOD,
-  STRIPE,
+  stripeVariant,
   stripeValues,
 } from './exercises';
 import code from './notebook.py?raw';
+import { useStudentSeed } from '../kit/use-exercise-progress';
 
 const schema = {
   a: promptField("The ship's cat was called Brindlewick Oskarsson. Nobody knew where"),
@@ -41,7 +42,12 @@ export default function Exercises() {
   const [two, one] = live.models ?? [];
   const tokenizer = live.tokenizer;
   const drop = useComputation(() => (one ? dropOutcome(one) : undefined), [one]);
-  const stripe = useComputation(() => (two ? stripeValues(two) : undefined), [two]);
+  const seed = useStudentSeed();
+  const sv = stripeVariant(seed);
+  const stripe = useComputation(
+    () => (two ? stripeValues(two, sv) : undefined),
+    [two, sv.seed, sv.head],
+  );
   const expected = useComputation(() => (two ? notebookExpected(two) : undefined), [two]);
   return (
     <ExerciseSet
@@ -161,15 +167,16 @@ export default function Exercises() {
         kind="numeric"
         task={
           <>
-            Compute by hand. On {STRIPE.period} random tokens said twice, head 1.{STRIPE.head} of
+            Compute by hand. On {sv.period} random tokens said twice, head 1.{sv.head} of
             attn-only-2l puts this much attention from each token of the second copy on the token
             just after that token’s first occurrence:{' '}
             {stripe.value ? stripe.value.map((v) => v.toFixed(3)).join(', ') : '…'}. What is its
             induction score on this sequence?
+            {seed && <> (Your variant, for student seed {seed}.)</>}
           </>
         }
         disabled={!two || !stripe.value}
-        check={() => checkStripe(two!, state.d)}
+        check={() => checkStripe(two!, state.d, sv)}
         answer={state.d}
         hints={[
           'An induction head attends from a repeated token to the token that followed it last time: the stripe one below the diagonal offset by the period. Its score is how much attention it puts there on average.',

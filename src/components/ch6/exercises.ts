@@ -7,6 +7,7 @@ import type { HookedModel } from '../../model/hooked-model';
 import type { Tokenizer } from '../../model/tokenizer';
 import type { CheckResult } from '../kit/Exercise';
 import { degenerateReason, refuseNoise } from '../kit/exercise-answers';
+import { seedChoice } from '../kit/exercise-progress';
 import { formatNumber } from '../kit/format';
 import { OWN_TEXT } from './own-text-default';
 
@@ -150,22 +151,34 @@ export async function checkDropPredict(one: HookedModel, picked: string): Promis
 /** Exercise 4's sequence: 8 seeded random tokens (seed 2), said twice, and the head whose stripe is shown. */
 export const STRIPE = { period: 8, seed: 2, head: 2 };
 
+/** Exercise 4's sequence and head for a student seed: another random sequence, any layer-1 head ('' keeps STRIPE). */
+export function stripeVariant(seed: string, nHeads = 8): typeof STRIPE {
+  const i = seedChoice(seed, 'ch6.stripe', nHeads * 1000);
+  return i === undefined
+    ? STRIPE
+    : { period: STRIPE.period, seed: 10 + Math.floor(i / nHeads), head: i % nHeads };
+}
+
 /** Exercise 4's numbers: head 1.h's attention from each token of the second copy to the token after its first occurrence. */
-export async function stripeValues(two: HookedModel): Promise<number[]> {
+export async function stripeValues(two: HookedModel, v = STRIPE): Promise<number[]> {
   const { repeatedTokens } = await import('../../model/metrics');
-  const L = STRIPE.period;
-  const tokens = repeatedTokens(L, 2, two.config.d_vocab, STRIPE.seed);
+  const L = v.period;
+  const tokens = repeatedTokens(L, 2, two.config.d_vocab, v.seed);
   const hook = 'blocks.1.attn.hook_pattern';
   const r = await two.run(tokens, { hooks: [hook], logits: false });
   const n = r.length;
   const p = r.hooks[hook].data; // [batch, head_index, query_pos, key_pos]
-  return Array.from({ length: L }, (_, k) => p[(STRIPE.head * n + (L + k)) * n + (k + 1)]);
+  return Array.from({ length: L }, (_, k) => p[(v.head * n + (L + k)) * n + (k + 1)]);
 }
 
 /** Exercise 4: the reader's induction score (the mean of the stripe), to 0.002. */
-export async function checkStripe(two: HookedModel, answer: string): Promise<CheckResult> {
+export async function checkStripe(
+  two: HookedModel,
+  answer: string,
+  variant = STRIPE,
+): Promise<CheckResult> {
   const { checkNumber } = await import('../kit/exercise-answers');
-  const v = await stripeValues(two);
+  const v = await stripeValues(two, variant);
   return checkNumber(answer, v.reduce((a, b) => a + b, 0) / v.length, 0.002, false);
 }
 

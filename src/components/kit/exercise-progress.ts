@@ -179,3 +179,19 @@ export function hintStage(
 ): { hints: 0 | 1 | 2; solutionOffered: boolean } {
   return { hints: wrong >= 2 ? 2 : wrong === 1 ? 1 : 0, solutionOffered: attempts >= 1 };
 }
+
+/**
+ * A student's variant of exercise `id`: an index in [0, n) drawn from the
+ * student seed (FNV-1a of `seed:id`), or undefined without a seed, where the
+ * book keeps its one default. The same seed always gives the same variant, so
+ * the check, the solution and the instructor's command agree.
+ */
+export function seedChoice(seed: string, id: string, n: number): number | undefined {
+  if (!seed) return undefined;
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}:${id}`) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % n;
+}

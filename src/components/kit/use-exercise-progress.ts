@@ -82,3 +82,8 @@ export const ProgressContext = createContext<ProgressHandle | null>(null);
 export function useProgressContext(): ProgressHandle | null {
   return useContext(ProgressContext);
 }
+
+/** The student seed saved in this browser ('' for none), for exercises with per-student variants. */
+export function useStudentSeed(): string {
+  return useExerciseProgress().progress.seed;
+}
