@@ -109,6 +109,15 @@ export function builtPages(): string[] {
     : [];
   const teaching = existsSync(`${e2eOutDir}/teaching/index.html`) ? ['teaching/'] : [];
   const progress = existsSync(`${e2eOutDir}/progress/index.html`) ? ['progress/'] : [];
+  const instructor = existsSync(`${e2eOutDir}/instructor/index.html`)
+    ? [
+        'instructor/',
+        ...readdirSync(`${e2eOutDir}/instructor`)
+          .filter((d) => existsSync(`${e2eOutDir}/instructor/${d}/index.html`))
+          .sort()
+          .map((d) => `instructor/${d}/`),
+      ]
+    : [];
   return [
     '',
     'search/',
@@ -116,6 +125,7 @@ export function builtPages(): string[] {
     ...builtChapterIds().map((id) => `chapters/${id}/`),
     ...teaching,
     ...progress,
+    ...instructor,
     ...models,
   ];
 }
