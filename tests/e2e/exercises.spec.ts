@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, seriousViolations, test } from './fixtures';
 
 /**
  * Every exercise of the book in the browser, on WebGPU and on WASM (issue 16
@@ -212,6 +212,8 @@ test('a second wrong check brings the stronger hint; progress is kept across pag
   expect(new URL(page.url()).searchParams.get('ex1.confident')).toBe('Thus saith the');
 
   await page.goto('./');
+  // The summary hydrates when it scrolls into view (client:visible).
+  await page.getByTestId('home-progress').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('home-progress')).toContainText('chapter 1: 1/6');
   await page.getByRole('link', { name: /Your progress/ }).click();
   const table = page.getByTestId('progress-page');
@@ -241,3 +243,47 @@ test('corrupt saved progress is ignored with a note', async ({ page }) => {
   await expect(page.getByTestId('progress-note')).toContainText('ignored');
   await expect(page.getByTestId('progress-total')).toContainText('Solved 0 of');
 });
+
+// The progress page is one island, on screen at load by design, so it stays out of the
+// site-wide budget pass (builtPages); its accessibility and phone width are checked here.
+for (const theme of ['light', 'dark'] as const) {
+  test(`the progress page, with saved answers, is accessible and fits 375 px, ${theme} theme`, async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto('progress/');
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'circuits.exercises.v1',
+        JSON.stringify({
+          seed: 'alice',
+          exercises: {
+            'ch1.confident': {
+              solved: true,
+              answer: 'Thus saith the',
+              at: '2026-11-29T12:00:00.000Z',
+              attempts: 2,
+              seed: 'alice',
+            },
+            'ch6.notebook': {
+              solved: false,
+              answer:
+                '1.0 0.016 1.1 0.017 1.2 0.642 1.3 0.020 1.4 0.013 1.5 0.606 1.6 0.009 1.7 0.580',
+              at: '2026-11-29T12:00:00.000Z',
+              attempts: 1,
+              seed: 'alice',
+            },
+          },
+        }),
+      ),
+    );
+    await page.reload();
+    await expect(page.getByTestId('progress-total')).toContainText('Solved 1 of');
+    await expect(page.getByTestId('progress-total')).toContainText('alice');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      375,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+}

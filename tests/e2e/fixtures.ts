@@ -108,7 +108,6 @@ export function builtPages(): string[] {
       ]
     : [];
   const teaching = existsSync(`${e2eOutDir}/teaching/index.html`) ? ['teaching/'] : [];
-  const progress = existsSync(`${e2eOutDir}/progress/index.html`) ? ['progress/'] : [];
   const instructor = existsSync(`${e2eOutDir}/instructor/index.html`)
     ? [
         'instructor/',
@@ -124,7 +123,6 @@ export function builtPages(): string[] {
     '404.html',
     ...builtChapterIds().map((id) => `chapters/${id}/`),
     ...teaching,
-    ...progress,
     ...instructor,
     ...models,
   ];

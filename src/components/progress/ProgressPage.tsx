@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { EXERCISES, exportProgress, solvedCount, type Progress } from '../kit';
+import { EXERCISES } from '../kit/exercise-catalog';
+import { exportProgress, solvedCount, type Progress } from '../kit/exercise-progress';
 import { useExerciseProgress } from '../kit/use-exercise-progress';
 import './progress.css';
 
