@@ -287,3 +287,26 @@ for (const theme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page)).toEqual([]);
   });
 }
+
+for (const backend of ['webgpu', 'wasm'] as const) {
+  test(`with a student seed the seeded exercise shows that student's variant, and its solution passes, on ${backend}`, async ({
+    page,
+  }) => {
+    test.setTimeout(300_000);
+    await page.goto('progress/');
+    await page.getByLabel(/Student seed/).fill('alice');
+    await page.getByRole('button', { name: 'Save seed' }).click();
+    await expect(page.getByTestId('progress-total')).toContainText('alice');
+    const figure = await openExercises(page, CHAPTERS[3], backend);
+    const ex = figure.locator('[data-exercise="4"]');
+    // handVariant('alice') is 0.6 into 1.7 (npm run solutions -- alice prints the same)
+    await expect(ex).toContainText('head 0.6 into head 1.7');
+    await expect(ex).toContainText('Your variant, for student seed alice');
+    expect(await check(ex)).toBe('false');
+    await ex.getByRole('button', { name: 'Show solution' }).click();
+    const value = ex.getByTestId('solution-value');
+    await expect(value).toHaveText(/\d/, { timeout: 60_000 });
+    await ex.getByRole('textbox').fill(((await value.textContent()) ?? '').trim());
+    expect(await check(ex)).toBe('true');
+  });
+}
