@@ -1,20 +1,13 @@
 import { useUrlState } from '../kit/use-url-state';
+import { field, formatCount, promptField, useComputation, useModels } from '../kit';
+import { Exercise, ExercisePrompt, ExerciseSet } from '../kit/Exercise';
 import {
   checkNotebookOutput,
-  Exercise,
-  ExercisePrompt,
-  ExerciseSet,
-  field,
-  formatCount,
-  judgePrediction,
   NotebookCode,
-  optionProbabilities,
   NumberAnswer,
   PredictChoice,
-  promptField,
-  useComputation,
-  useModels,
-} from '../kit';
+} from '../kit/ExerciseInputs';
+import { judgePrediction, optionProbabilities } from '../kit/exercise-answers';
 import code from './notebook.py?raw';
 
 import {

@@ -1,21 +1,21 @@
 import { useUrlState } from '../kit/use-url-state';
 import {
-  Exercise,
-  ExercisePrompt,
-  ExerciseSet,
   headField,
   headName,
-  checkNotebookOutput,
   field,
   HeadPicker,
-  NotebookCode,
-  NumberAnswer,
   parseHead,
-  PredictChoice,
   useComputation,
   promptField,
   useModels,
 } from '../kit';
+import { Exercise, ExercisePrompt, ExerciseSet } from '../kit/Exercise';
+import {
+  checkNotebookOutput,
+  NotebookCode,
+  NumberAnswer,
+  PredictChoice,
+} from '../kit/ExerciseInputs';
 
 import {
   ABLATE_HEAD,

@@ -1,18 +1,12 @@
 import { useId } from 'preact/hooks';
+import { field, formatPercent, PromptInput, promptField, useComputation, useModels } from '../kit';
+import { Exercise, ExerciseSet } from '../kit/Exercise';
 import {
   checkNotebookOutput,
-  Exercise,
-  ExerciseSet,
-  field,
-  formatPercent,
   NotebookCode,
   NumberAnswer,
   PredictChoice,
-  PromptInput,
-  promptField,
-  useComputation,
-  useModels,
-} from '../kit';
+} from '../kit/ExerciseInputs';
 import { useUrlState } from '../kit/use-url-state';
 import {
   CHANGES,

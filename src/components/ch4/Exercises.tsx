@@ -1,11 +1,6 @@
 import {
-  checkNotebookOutput,
-  Exercise,
-  ExerciseSet,
   field,
   formatPercent,
-  NotebookCode,
-  NumberAnswer,
   parseHead,
   PromptInput,
   promptField,
@@ -13,6 +8,8 @@ import {
   useComputation,
   useModels,
 } from '../kit';
+import { Exercise, ExerciseSet } from '../kit/Exercise';
+import { checkNotebookOutput, NotebookCode, NumberAnswer } from '../kit/ExerciseInputs';
 import { useUrlState } from '../kit/use-url-state';
 import {
   checkComposition,

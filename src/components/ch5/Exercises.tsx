@@ -1,19 +1,12 @@
+import { field, parseHead, promptField, PromptInput, useComputation, useModels } from '../kit';
+import { Exercise, ExerciseSet } from '../kit/Exercise';
 import {
   checkNotebookOutput,
-  Exercise,
-  ExerciseSet,
-  field,
-  judgePrediction,
   NotebookCode,
-  optionProbabilities,
   NumberAnswer,
-  parseHead,
   PredictChoice,
-  promptField,
-  PromptInput,
-  useComputation,
-  useModels,
-} from '../kit';
+} from '../kit/ExerciseInputs';
+import { judgePrediction, optionProbabilities } from '../kit/exercise-answers';
 import { useUrlState } from '../kit/use-url-state';
 import {
   checkCopy,

@@ -1,16 +1,11 @@
+import { field, promptField, PromptInput, useComputation, useModels } from '../kit';
+import { Exercise, ExerciseSet } from '../kit/Exercise';
 import {
   checkNotebookOutput,
-  Exercise,
-  ExerciseSet,
-  field,
   NotebookCode,
   NumberAnswer,
   PredictChoice,
-  promptField,
-  PromptInput,
-  useComputation,
-  useModels,
-} from '../kit';
+} from '../kit/ExerciseInputs';
 import { useUrlState } from '../kit/use-url-state';
 import {
   checkDropPredict,
