@@ -184,9 +184,10 @@ test('chapter 2 exercises answer with what the model did', async ({ page }) => {
   const figure = await openFigure(page, CH2, 'ch2-exercises', 'wasm');
   for (const n of [1, 2, 3]) {
     const ex = figure.locator(`[data-exercise="${n}"]`);
+    // Not the chapter's own example (the book's default prompt), which the checks refuse.
     await ex
       .getByRole('textbox', { name: 'Your prompt' })
-      .fill('The cat sat on the mat. The cat sat on the');
+      .fill('And God said, Let there be light: and there was');
     await ex.getByRole('button', { name: 'Check with the model' }).click();
     await expect(ex.locator('.kit-exercise-result')).toHaveAttribute('data-ok', /true|false/, {
       timeout: 60_000,

@@ -114,19 +114,21 @@ test('rotating the neurons changes the logits, permuting them does not', async (
   await expect.poll(() => value(figure), { timeout: 60_000 }).toBeLessThan(1e-3);
 });
 
-for (const [chapter, name] of [
-  [ch3, 'exercises-ch3'],
-  [ch4, 'exercises-ch4'],
+for (const [chapter, name, solution] of [
+  [ch3, 'exercises-ch3', 'ex3.rotation=I+am+the+LORD+your'],
+  [ch4, 'exercises-ch4', 'ex4.reader1=1.2&ex4.guess1=0.3'],
 ] as const) {
-  test(`the exercises of ${chapter} are checked by the live model`, async ({ page }) => {
+  test(`the exercises of ${chapter} are checked by the live model, and a known solution in the URL passes`, async ({
+    page,
+  }) => {
     test.setTimeout(120_000);
-    await page.goto(`chapters/${chapter}/?backend=wasm`);
+    await page.goto(`chapters/${chapter}/?backend=wasm&${solution}`);
     const figure = page.locator(`[data-widget="${name}"]`);
     await figure.scrollIntoViewIfNeeded();
     await expect(figure).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
     const first = figure.locator('[data-exercise="1"]');
     await first.getByRole('button', { name: 'Check with the model' }).click();
-    await expect(first.locator('.kit-exercise-result')).toHaveAttribute('data-ok', /true|false/, {
+    await expect(first.locator('.kit-exercise-result')).toHaveAttribute('data-ok', 'true', {
       timeout: 60_000,
     });
     await expect(first.locator('.kit-exercise-result')).not.toContainText('The check failed');

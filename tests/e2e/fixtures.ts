@@ -108,12 +108,22 @@ export function builtPages(): string[] {
       ]
     : [];
   const teaching = existsSync(`${e2eOutDir}/teaching/index.html`) ? ['teaching/'] : [];
+  const instructor = existsSync(`${e2eOutDir}/instructor/index.html`)
+    ? [
+        'instructor/',
+        ...readdirSync(`${e2eOutDir}/instructor`)
+          .filter((d) => existsSync(`${e2eOutDir}/instructor/${d}/index.html`))
+          .sort()
+          .map((d) => `instructor/${d}/`),
+      ]
+    : [];
   return [
     '',
     'search/',
     '404.html',
     ...builtChapterIds().map((id) => `chapters/${id}/`),
     ...teaching,
+    ...instructor,
     ...models,
   ];
 }

@@ -1,56 +1,44 @@
 /**
- * Chapter 6's exercises can be solved: each check the page runs
- * (src/components/ch6/exercises.ts), run on the shipped attn-only-2l and
- * attn-only-1l, accepts a known answer and rejects a wrong one. The passing
- * answer to exercise 1 is the one tests/e2e/ch5-6.spec.ts types into the page.
+ * Chapter 6's exercises, checked as the page checks them on the shipped
+ * attn-only-2l and attn-only-1l: a known solution passes; the starting
+ * state, the trivial answers and the chapter's own example fail (issue 16
+ * item 1). The passing answer to exercise 1 is the one
+ * tests/e2e/ch5-6.spec.ts types into the page.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkGap, checkName } from '../../src/components/ch6/exercises';
-import { tokenizerFromJson, type TokenizerJson } from '../../src/model/tokenizer';
+import { OWN_TEXT } from '../../src/components/ch6/own-text-default';
+import { DEGENERATE, expectAllFail, tokenizer } from './exercise-helpers';
 import { loadNodeModel } from './node-model';
-import { findModelsDir } from './paths';
 
-const tokenizer = tokenizerFromJson(
-  JSON.parse(
-    readFileSync(`${findModelsDir('tokenizer.json')}/tokenizer.json`, 'utf8'),
-  ) as TokenizerJson,
-);
+const NAME = 'Our neighbour is called Quentin Zarkov. We like Quentin Zarkov';
 
 describe('chapter 6 exercises, checked by attn-only-2l and attn-only-1l as on the page', () => {
-  it('exercise 1 accepts a four-token name used twenty times or a name used twice, and rejects a name used once and the figure’s starting text', async () => {
+  it('exercise 1 accepts a name of several tokens used twice in sentences, and refuses the starting text, a name said twenty times, the bare name twice, the trivial answers and the chapter’s example', async () => {
     const m = await loadNodeModel('attn-only-2l');
-    // A name of three or more tokens (Q|u|im|by). With the models of 2026-11-29 a name used
-    // only twice, as the task words it, can pass too ('Zorblat Quimby Zorblat Quimby': 0.53).
-    expect(tokenizer.encode('Quimby').length).toBeGreaterThanOrEqual(3);
-    const pass = await checkName(m, tokenizer, 'Quimby '.repeat(20));
+    expect(tokenizer.encode(' Quentin Zarkov').length).toBeGreaterThanOrEqual(3);
+    const pass = await checkName(m, tokenizer, NAME);
     expect(pass.ok, pass.message).toBe(true);
-    const twice = await checkName(m, tokenizer, 'Zorblat Quimby Zorblat Quimby');
-    expect(twice.ok, twice.message).toBe(true);
-    const once = await checkName(m, tokenizer, 'Zorblat Quimby keeps bees.');
-    expect(once.ok, once.message).toBe(false);
-    // The figure's starting text, which the e2e test checks first: no name repeats yet.
-    const start = await checkName(
-      m,
-      tokenizer,
-      "The ship's cat was called Brindlewick Oskarsson. Nobody knew where",
+    await expectAllFail(
+      (t) => checkName(m, tokenizer, t),
+      [
+        ...DEGENERATE,
+        "The ship's cat was called Brindlewick Oskarsson. Nobody knew where",
+        'Quimby '.repeat(20),
+        'Zorblat Quimby Zorblat Quimby',
+        OWN_TEXT,
+      ],
     );
-    expect(start.ok).toBe(false);
-    expect(start.message).toBe('No span of three or more tokens appears twice yet.');
   });
 
-  it('exercise 2 accepts a repeated list of colours (a gap above 1 nat), and rejects text with nothing repeated', async () => {
+  it('exercise 2 accepts an invented name said twice (a gap of several nats), and refuses the empty start, text with nothing repeated, the trivial answers and the chapter’s example', async () => {
     const two = await loadNodeModel('attn-only-2l');
     const one = await loadNodeModel('attn-only-1l');
-    const pass = await checkGap(one, two, tokenizer, 'red green blue red green blue');
+    const pass = await checkGap(one, two, tokenizer, NAME);
     expect(pass.ok, pass.message).toBe(true);
-    // text with nothing repeated (the book's default prompt now passes: its repeat gives a gap of 1.2)
-    const fail = await checkGap(
-      one,
-      two,
-      tokenizer,
-      'It rained all day, so we stayed in and read.',
+    await expectAllFail(
+      (t) => checkGap(one, two, tokenizer, t),
+      [...DEGENERATE, 'It rained all day, so we stayed in and read.', OWN_TEXT],
     );
-    expect(fail.ok, fail.message).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The shared figure kit: every figure's model hook, prompt box, heatmap,
- * legend, token strip, head picker, "Try this" box and exercise card, plus
+ * legend, token strip, head picker and "Try this" box, plus
  * colour maps, number formats and URL-state codecs. Nothing here imports the
  * runtime statically (only types): the runtime loads when a figure mounts.
+ * The exercise frame (Exercise.tsx, ExerciseInputs.tsx, exercise-*.ts) is
+ * imported from its own modules, so figures never load it.
  */
 export * from './AttentionPattern';
 export * from './colour';
-export * from './Exercise';
 export * from './fields';
 export * from './format';
 export * from './HeadPicker';
