@@ -6,6 +6,7 @@ import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { rehypeHeadingAnchors } from './src/lib/heading-anchors.ts';
+import { remarkFigureNumbers } from './src/lib/figure-numbers.ts';
 
 /**
  * Builds are path-independent (issue 8): one build works under any path of
@@ -60,7 +61,8 @@ export default defineConfig({
   // unified() one runs them, and @astrojs/mdx inherits it for .mdx files.
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath],
+      // Figures get a number and an anchor (src/lib/figure-numbers.ts).
+      remarkPlugins: [remarkMath, remarkFigureNumbers],
       // Headings get a permalink beside them (src/lib/heading-anchors.ts).
       rehypePlugins: [rehypeKatex, rehypeFocusableDisplayMath, rehypeHeadingAnchors],
     }),

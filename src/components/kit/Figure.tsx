@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { FigureToolbar, useFigureSlot, useScrollToOwnAnchor } from './FigureTools';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
 export type FigureStatus =
@@ -119,6 +120,9 @@ export default function Figure({
   const titleId = useId();
   const root = useRef<HTMLElement>(null);
   useLiveSignal(root, status.kind === 'ready');
+  // Issue 18: the chapter's number and anchor for this figure, its tools.
+  const slot = useFigureSlot(root);
+  useScrollToOwnAnchor(root, slot, status.kind === 'ready');
   return (
     <figure
       ref={root}
@@ -130,6 +134,7 @@ export default function Figure({
     >
       <div class="widget-header">
         <p class="widget-title" id={titleId}>
+          {slot && <span class="visually-hidden">Figure {slot.number}: </span>}
           {title}
         </p>
         {backend && (
@@ -139,6 +144,7 @@ export default function Figure({
           </span>
         )}
       </div>
+      <FigureToolbar root={root} slot={slot} title={title} name={name} />
       {backend?.notice && (
         <p class="widget-notice" role="status">
           {backend.notice}
