@@ -1,4 +1,5 @@
 // @ts-check
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import preact from '@astrojs/preact';
@@ -50,6 +51,25 @@ function rehypeFocusableDisplayMath() {
   return visit;
 }
 
+/**
+ * `client:figure` (src/lib/figure-directive.ts): the chapters' figures load
+ * when seen, like `client:visible`, or all at once when the page prints.
+ */
+const figureDirective = {
+  name: 'figure-directive',
+  hooks: {
+    'astro:config:setup': (
+      /** @type {{ addClientDirective: (d: { name: string; entrypoint: string }) => void }} */ {
+        addClientDirective,
+      },
+    ) =>
+      addClientDirective({
+        name: 'figure',
+        entrypoint: fileURLToPath(new URL('./src/lib/figure-directive.ts', import.meta.url)),
+      }),
+  },
+};
+
 export default defineConfig({
   base: building ? BUILD_BASE : '/',
   // The e2e suite and the benchmark build into their own folders
@@ -67,7 +87,7 @@ export default defineConfig({
       rehypePlugins: [rehypeKatex, rehypeFocusableDisplayMath, rehypeHeadingAnchors],
     }),
   },
-  integrations: [mdx(), preact()],
+  integrations: [figureDirective, mdx(), preact()],
   server: { headers: isolationHeaders },
   devToolbar: { enabled: false },
   vite: {

@@ -84,6 +84,17 @@ const attr = (name: string, value: string): JsxAttribute => ({
   value,
 });
 
+/**
+ * A hydrated element's `client:visible` becomes `client:figure`
+ * (src/lib/figure-directive.ts): loaded when seen, or when the page prints.
+ */
+function loadsWhenPrinted(node: Node): void {
+  if (node.type !== 'mdxJsxFlowElement') return;
+  for (const a of (node as unknown as JsxElement).attributes)
+    if (a.type === 'mdxJsxAttribute' && (a as JsxAttribute).name === 'client:visible')
+      (a as JsxAttribute).name = 'client:figure';
+}
+
 /** The remark plugin: numbers and wraps a chapter's figures (see the file comment). */
 export function remarkFigureNumbers() {
   return (tree: Node, file: VFile) => {
@@ -94,6 +105,7 @@ export function remarkFigureNumbers() {
     const visit = (parent: Node) => {
       if (!parent.children) return;
       parent.children = parent.children.map((child) => {
+        loadsWhenPrinted(child);
         if (!isFigure(child)) {
           visit(child);
           return child;
