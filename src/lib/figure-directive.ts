@@ -10,6 +10,12 @@ import type { ClientDirective } from 'astro';
 /** The event on `document` that hydrates every figure not yet on screen. */
 export const HYDRATE_ALL_EVENT = 'circuits:hydrate-all';
 
+/** Asks every figure of the page to load now, including those whose script runs later. */
+export function hydrateAll(): void {
+  document.documentElement.dataset.hydrateAll = 'true';
+  document.dispatchEvent(new Event(HYDRATE_ALL_EVENT));
+}
+
 const figureDirective: ClientDirective = (load, _options, el) => {
   let started = false;
   const start = async () => {

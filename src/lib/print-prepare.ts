@@ -11,9 +11,11 @@
  * never "Loading", and start loading for the next print.
  *
  * `<html data-print>` says where this stands: `preparing`, `ready`, or
- * `unprepared` (a print that could not wait).
+ * `unprepared` (a print that could not wait). src/lib/print-control.ts wires
+ * the control and the shortcuts.
  */
-import { HYDRATE_ALL_EVENT } from './figure-directive';
+
+import { hydrateAll } from './figure-directive';
 
 /** How long preparing waits for the slowest figure before printing anyway. */
 export const PREPARE_TIMEOUT_MS = 10 * 60_000;
@@ -22,14 +24,14 @@ export const PREPARE_TIMEOUT_MS = 10 * 60_000;
 const HINT = /\bhover\b[^.]*\b(focus|arrow keys)\b/i;
 
 /** The islands (figures and exercise sets) of the chapter's text. */
-function islands(root: ParentNode): HTMLElement[] {
+export function islands(root: ParentNode): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>('.prose astro-island')].filter(
     (island) => !island.parentElement?.closest('astro-island'),
   );
 }
 
 /** True when every figure frame in `island` shows its computed result or its error. */
-function settled(island: HTMLElement): boolean {
+export function settled(island: HTMLElement): boolean {
   const frames = [...island.querySelectorAll<HTMLElement>('figure.widget')];
   return (
     !island.hasAttribute('ssr') &&
@@ -44,12 +46,6 @@ export function markHints(root: ParentNode): void {
     if (el.children.length === 0 && HINT.test(el.textContent ?? '')) el.dataset.printHint = '';
     else delete el.dataset.printHint;
   }
-}
-
-/** Asks every figure to load now. */
-function hydrateAll(): void {
-  document.documentElement.dataset.hydrateAll = 'true';
-  document.dispatchEvent(new Event(HYDRATE_ALL_EVENT));
 }
 
 /**
@@ -76,52 +72,26 @@ export function prepareFigures(
 }
 
 /**
- * Wires the chapter's print control: `button` prepares then prints, `status`
- * says what is happening; Ctrl/⌘+P does the same; a print from the menu marks
- * unprepared figures.
+ * Prepares the page and prints (the chapter's "Print this chapter",
+ * src/lib/print-control.ts): `status` says how many figures are
+ * computed while it waits. One run at a time.
  */
-export function startPrintPreparation(control: HTMLElement): void {
-  const button = control.querySelector<HTMLButtonElement>('button');
-  const status = control.querySelector<HTMLElement>('[role="status"]');
-  if (!button || !status) return;
+export async function prepareAndPrint(
+  button: HTMLButtonElement,
+  status: HTMLElement,
+): Promise<void> {
   const html = document.documentElement;
-  control.hidden = false;
-  let running: Promise<void> | undefined;
-
-  const prepareAndPrint = () => {
-    running ??= (async () => {
-      html.dataset.print = 'preparing';
-      button.disabled = true;
-      const all = await prepareFigures((done, total) => {
-        status.textContent = `Preparing for printing: ${done} of ${total} figures computed…`;
-      });
-      markHints(document);
-      html.dataset.print = 'ready';
-      button.disabled = false;
-      status.textContent = all
-        ? 'Every figure is computed: printing.'
-        : 'Some figures are still computing; they print with a note.';
-      running = undefined;
-      window.print();
-    })();
-  };
-
-  button.addEventListener('click', prepareAndPrint);
-  window.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'p') {
-      if (html.dataset.print === 'ready' && islands(document).every(settled)) return;
-      e.preventDefault();
-      prepareAndPrint();
-    }
+  if (html.dataset.print === 'preparing') return;
+  html.dataset.print = 'preparing';
+  button.disabled = true;
+  const all = await prepareFigures((done, total) => {
+    status.textContent = `Preparing for printing: ${done} of ${total} figures computed…`;
   });
-  window.addEventListener('beforeprint', () => {
-    markHints(document);
-    if (!islands(document).every(settled)) {
-      html.dataset.print = 'unprepared';
-      hydrateAll();
-    }
-  });
-  window.addEventListener('afterprint', () => {
-    if (html.dataset.print === 'unprepared') delete html.dataset.print;
-  });
+  markHints(document);
+  html.dataset.print = 'ready';
+  button.disabled = false;
+  status.textContent = all
+    ? 'Every figure is computed: printing.'
+    : 'Some figures are still computing; they print with a note.';
+  window.print();
 }

@@ -372,7 +372,12 @@ export function Heatmap({
           {cursor && <CellOutline at={cursor} x0={x0} y0={y0} cell={cell} />}
         </svg>
       </div>
-      <p id={readoutId} class="kit-readout" aria-live="polite">
+      <p
+        id={readoutId}
+        class="kit-readout"
+        aria-live="polite"
+        data-print-hint={shown ? undefined : ''}
+      >
         {readout}
       </p>
       <Legend scale={scale} title={legendTitle} format={format} />
