@@ -1,6 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
-import { FigureToolbar, useFigureSlot, useScrollToOwnAnchor } from './FigureTools';
+import {
+  FigureDataContext,
+  FigureToolbar,
+  useDataRegistry,
+  useFigureSlot,
+  useScrollToOwnAnchor,
+} from './FigureTools';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
 export type FigureStatus =
@@ -123,6 +129,7 @@ export default function Figure({
   // Issue 18: the chapter's number and anchor for this figure, its tools.
   const slot = useFigureSlot(root);
   useScrollToOwnAnchor(root, slot, status.kind === 'ready');
+  const data = useDataRegistry();
   return (
     <figure
       ref={root}
@@ -144,7 +151,16 @@ export default function Figure({
           </span>
         )}
       </div>
-      <FigureToolbar root={root} slot={slot} title={title} name={name} />
+      <FigureToolbar
+        root={root}
+        slot={slot}
+        title={title}
+        name={name}
+        ready={status.kind === 'ready'}
+        model={model}
+        backend={backend?.label}
+        data={data}
+      />
       {backend?.notice && (
         <p class="widget-notice" role="status">
           {backend.notice}
@@ -166,7 +182,11 @@ export default function Figure({
           )}
         </div>
       )}
-      {status.kind === 'ready' && <div class="widget-body">{children}</div>}
+      {status.kind === 'ready' && (
+        <FigureDataContext.Provider value={data}>
+          <div class="widget-body">{children}</div>
+        </FigureDataContext.Provider>
+      )}
       {caption && <figcaption>{caption}</figcaption>}
     </figure>
   );

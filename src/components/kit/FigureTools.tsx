@@ -1,5 +1,16 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { figureLink, hasMachineParams } from './figure-link';
+import { createContext } from 'preact';
+import { useContext, useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { figureLink, hasMachineParams, MACHINE_PARAMS } from './figure-link';
+import {
+  exportFileName,
+  toCsv,
+  toJson,
+  type Dataset,
+  type ExportContext,
+  type SeriesData,
+  type TableData,
+} from './figure-export';
+import { figurePicture } from './figure-picture';
 import './figure-tools.css';
 
 /** Where a figure stands in its chapter: its number and anchor (src/lib/figure-numbers.ts). */
@@ -106,23 +117,244 @@ export function CopyLink({ slot, title }: { slot: FigureSlot; title: string }) {
   );
 }
 
+/** The numbers a figure's plots registered (by `useFigureData`), read when saving. */
+export interface DataRegistry {
+  readonly sets: Map<string, () => Dataset | undefined>;
+}
+
+/** Given by kit/Figure.tsx around its body, so the kit's plots can register their numbers. */
+export const FigureDataContext = createContext<DataRegistry | undefined>(undefined);
+
+/** A figure's registry of numbers (kit/Figure.tsx). */
+export function useDataRegistry(): DataRegistry {
+  const [registry] = useState<DataRegistry>(() => ({ sets: new Map() }));
+  return registry;
+}
+
+/**
+ * Registers what a plot shows with its figure's "Save data": `read` gives the
+ * numbers as drawn now and is only called when the reader saves (so a large
+ * heatmap costs nothing per render). Outside a figure it does nothing.
+ */
+export function useFigureData(read: () => Dataset | undefined): void {
+  const registry = useContext(FigureDataContext);
+  const key = useId();
+  useEffect(() => {
+    registry?.sets.set(key, read);
+  });
+  useEffect(() => () => void registry?.sets.delete(key), [registry, key]);
+}
+
+/** The text of a control's label: its `<label>`, `aria-label` or `aria-labelledby`. */
+function controlLabel(el: HTMLElement): string {
+  const labelled = el.getAttribute('aria-labelledby');
+  const byId = labelled
+    ?.split(/\s+/)
+    .map((id) => document.getElementById(id)?.textContent ?? '')
+    .join(' ');
+  const text =
+    (el as HTMLInputElement).labels?.[0]?.textContent ?? el.getAttribute('aria-label') ?? byId;
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Every labelled control of `body` with its value, and the choices of its radio groups. */
+function readSettings(body: HTMLElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const el of body.querySelectorAll<HTMLElement>('input, select, textarea')) {
+    const input = el as HTMLInputElement;
+    const label = controlLabel(el);
+    if (!label || input.type === 'button' || input.type === 'submit') continue;
+    if (input.type === 'radio') {
+      if (input.checked) out[input.name || label] = label;
+    } else if (input.type === 'checkbox') out[label] = input.checked ? 'on' : 'off';
+    else if (el instanceof HTMLSelectElement)
+      out[label] = el.selectedOptions[0]?.textContent?.trim() ?? el.value;
+    else out[label] = input.value;
+  }
+  for (const group of body.querySelectorAll<HTMLElement>('[role="radiogroup"]')) {
+    const chosen = group.querySelector<HTMLElement>('[aria-checked="true"]');
+    const label = controlLabel(group);
+    if (chosen && label) out[label] = controlLabel(chosen) || (chosen.textContent ?? '').trim();
+  }
+  const pressed = [...body.querySelectorAll<HTMLElement>('[aria-pressed="true"]')].map(
+    (b) => controlLabel(b) || (b.textContent ?? '').trim(),
+  );
+  if (pressed.length > 0) out['pressed'] = pressed.join('; ');
+  return out;
+}
+
+/** Every table of `body` as text, header row first. */
+function readTables(body: HTMLElement): TableData[] {
+  return [...body.querySelectorAll<HTMLTableElement>('table')].map((table, i) => {
+    const cells = (row: HTMLTableRowElement) =>
+      [...row.cells].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim());
+    const head = table.tHead?.rows[0];
+    const rows = [...table.rows].filter((r) => r !== head);
+    const label =
+      table.caption?.textContent?.trim() || table.getAttribute('aria-label') || `Table ${i + 1}`;
+    return { kind: 'table', label, header: head ? cells(head) : [], rows: rows.map(cells) };
+  });
+}
+
+/** The names of the models in a figure's `model` prop (kit/use-models.ts), if it has them. */
+function modelNames(model: unknown): string[] {
+  const models = (model as { models?: unknown } | undefined)?.models;
+  if (!Array.isArray(models)) return [];
+  return models
+    .map((m) => (m as { config?: { model_name?: unknown } })?.config?.model_name)
+    .filter((n): n is string => typeof n === 'string');
+}
+
 /** Props of the figure's toolbar (rendered by kit/Figure.tsx under its header). */
 export interface FigureToolbarProps {
   root: { current: HTMLElement | null };
   slot: FigureSlot | undefined;
   title: string;
   name: string;
+  /** True when the figure shows its result (saving is offered then). */
+  ready: boolean;
+  /** The figure's `model` prop: the names of its models go into saved files. */
+  model?: unknown;
+  /** The backend badge's label. */
+  backend?: string;
+  data: DataRegistry;
+}
+
+/** Everything a saved file says about where its numbers come from. */
+function exportContext(props: FigureToolbarProps, body: HTMLElement): ExportContext {
+  const footer = document.querySelector<HTMLElement>('[data-edition-version]');
+  const href = window.location.href;
+  const params = new URL(href).searchParams;
+  const state: Record<string, string> = {};
+  for (const [k, v] of params) if (!MACHINE_PARAMS.includes(k)) state[k] = v;
+  const path = new URL(href).pathname;
+  return {
+    book: {
+      title: 'Circuits',
+      version: footer?.dataset.editionVersion ?? 'unknown',
+      date: footer?.dataset.editionDate ?? 'unknown',
+      build: document.querySelector('[data-build-hash]')?.textContent?.trim() ?? 'unknown',
+    },
+    figure: {
+      number: props.slot?.number,
+      id: props.slot?.id,
+      name: props.name,
+      title: props.title,
+      page: path,
+    },
+    link: props.slot ? figureLink(href, props.slot.id) : figureLink(href, ''),
+    state,
+    settings: readSettings(body),
+    models: modelNames(props.model),
+    backend: props.backend,
+    exported: new Date().toISOString(),
+  };
+}
+
+/** Saves `text` as a file named `name` (a download link, clicked). */
+function download(name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /**
- * The figure's tools for teaching with it: a link to it with its state.
- * Nothing is rendered for a figure outside a chapter.
+ * "Save data" (JSON or CSV) and "Save picture" (SVG): what the figure shows
+ * now, with its provenance (figure-export.ts).
  */
-export function FigureToolbar({ slot, title }: FigureToolbarProps) {
-  if (!slot) return null;
+function SaveTools(props: FigureToolbarProps) {
+  const [message, setMessage] = useState('');
+  const what = props.slot ? `figure ${props.slot.number}` : `the figure “${props.title}”`;
+  const collect = () => {
+    const body = props.root.current?.querySelector<HTMLElement>('.widget-body');
+    if (!body) return undefined;
+    const data: Dataset[] = [];
+    for (const read of props.data.sets.values()) {
+      const d = read();
+      if (d) data.push(d);
+    }
+    data.push(...readTables(body));
+    return { body, context: exportContext(props, body), data };
+  };
+  const saveData = (format: 'json' | 'csv') => {
+    const got = collect();
+    if (!got) return;
+    const { context, data } = got;
+    const name = exportFileName(context, format);
+    if (format === 'json') download(name, 'application/json', toJson(context, data));
+    else download(name, 'text/csv', toCsv(context, data));
+    setMessage(`Saved ${name}: ${data.length} set${data.length === 1 ? '' : 's'} of numbers.`);
+  };
+  const savePicture = () => {
+    const got = collect();
+    if (!got) return;
+    const series = got.data.filter((d): d is SeriesData => d.kind === 'series');
+    const svg = figurePicture(got.body, got.context, series);
+    if (!svg) {
+      setMessage('This figure draws no picture; save its data instead.');
+      return;
+    }
+    const name = exportFileName(got.context, 'svg');
+    download(name, 'image/svg+xml', svg);
+    setMessage(`Saved ${name}.`);
+  };
   return (
-    <div class="widget-tools" role="group" aria-label={`Figure ${slot.number} tools`}>
-      <CopyLink slot={slot} title={title} />
+    <span class="widget-tool">
+      <button
+        type="button"
+        class="widget-tool-button"
+        data-save="json"
+        aria-label={`Save JSON: the numbers of ${what}`}
+        onClick={() => saveData('json')}
+      >
+        Save JSON
+      </button>
+      <button
+        type="button"
+        class="widget-tool-button"
+        data-save="csv"
+        aria-label={`Save CSV: the numbers of ${what}`}
+        onClick={() => saveData('csv')}
+      >
+        Save CSV
+      </button>
+      <button
+        type="button"
+        class="widget-tool-button"
+        data-save="svg"
+        aria-label={`Save picture of ${what} (SVG)`}
+        onClick={savePicture}
+      >
+        Save picture
+      </button>
+      <span class="widget-tool-status" role="status">
+        {message}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * The figure's tools for teaching with it: a link to it with its state
+ * (in a chapter), and saving its numbers and picture (once it is ready).
+ */
+export function FigureToolbar(props: FigureToolbarProps) {
+  const { slot, title, ready } = props;
+  if (!slot && !ready) return null;
+  return (
+    <div
+      class="widget-tools"
+      role="group"
+      aria-label={slot ? `Figure ${slot.number} tools` : `Tools of “${title}”`}
+    >
+      {slot && <CopyLink slot={slot} title={title} />}
+      {ready && <SaveTools {...props} />}
     </div>
   );
 }
