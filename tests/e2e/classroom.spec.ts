@@ -126,8 +126,12 @@ test('a heatmap figure saves its picture as SVG and its matrices as numbers', as
   expect(plots.nested).toBeGreaterThanOrEqual(6);
 
   const json = JSON.parse(
-    (await saved(page, figure.getByRole('button', { name: 'Save JSON: the numbers of figure 6.3' })))
-      .text,
+    (
+      await saved(
+        page,
+        figure.getByRole('button', { name: 'Save JSON: the numbers of figure 6.3' }),
+      )
+    ).text,
   );
   const matrices = json.data.filter((d: { kind: string }) => d.kind === 'matrix');
   expect(matrices.length).toBeGreaterThanOrEqual(6);
@@ -158,4 +162,96 @@ test('the figure toolbar and print control are accessible and fit a 375 px phone
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+/**
+ * The smallest text of `figure` as drawn on screen, in px: HTML text at its
+ * font size times the zoom it is under, SVG text times its plot's scale.
+ */
+async function smallestText(figure: Locator): Promise<{ px: number; where: string }> {
+  return figure.evaluate((root) => {
+    let px = Infinity;
+    let where = '';
+    const note = (size: number, el: Element) => {
+      if (size < px) {
+        px = size;
+        where = `${el.tagName} “${(el.textContent ?? '').trim().slice(0, 40)}”`;
+      }
+    };
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || !(n.textContent ?? '').trim() || !visible(el)) continue;
+      if (el.closest('.visually-hidden')) continue;
+      const svg = el.closest('svg');
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      if (svg) {
+        const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal?.width || 1);
+        note(size * scale, el);
+      } else {
+        note(size * ((el as HTMLElement & { currentCSSZoom?: number }).currentCSSZoom ?? 1), el);
+      }
+    }
+    return { px, where };
+  });
+}
+
+test('presenter view fills a 1280x720 screen with every label at 18 px or more, by keyboard', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('chapters/05-attention-heads/?backend=wasm#fig-attention-explorer');
+  const figure = page.locator('#fig-attention-explorer figure.widget');
+  await expect(figure).toHaveAttribute('data-live', 'true', { timeout: 200_000 });
+  const before = await smallestText(figure);
+  const present = figure.getByRole('button', { name: /^Present/ });
+  await present.focus();
+  await page.keyboard.press('Enter');
+  await expect(present).toHaveAttribute('aria-pressed', 'true');
+  const box = await figure.boundingBox();
+  expect(box).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
+  // Plots widen after a frame; then every text is at least 18 px.
+  await expect
+    .poll(async () => (await smallestText(figure)).px, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(18);
+  console.log(
+    `smallest text: ${before.px.toFixed(1)} px on the page (${before.where}), ${(await smallestText(figure)).px.toFixed(1)} px presented`,
+  );
+  // The figure's controls still work from the keyboard: Tab reaches them.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('figure.widget') !== null)).toBe(
+    true,
+  );
+  await page.keyboard.press('Escape');
+  await expect(present).toHaveAttribute('aria-pressed', 'false');
+  await expect(present).toBeFocused();
+  expect((await figure.boundingBox())!.width).toBeLessThan(1280);
+});
+
+test('heatmaps on a 375 px phone scroll instead of shrinking labels below 10 px', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto('chapters/05-attention-heads/?backend=wasm#fig-attention-explorer');
+  const figure = page.locator('#fig-attention-explorer figure.widget');
+  await expect(figure).toHaveAttribute('data-live', 'true', { timeout: 200_000 });
+  const smallest = await figure
+    .locator('.kit-heatmap')
+    .first()
+    .evaluate((map) => {
+      const svg = map.querySelector('svg')!;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const sizes = [...svg.querySelectorAll('text')].map((t) =>
+        parseFloat(getComputedStyle(t).fontSize),
+      );
+      return Math.min(...sizes) * scale;
+    });
+  expect(smallest).toBeGreaterThanOrEqual(9.99);
+  expect(await seriousViolations(page, '#fig-attention-explorer .kit-heatmap')).toEqual([]);
 });

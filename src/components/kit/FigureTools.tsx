@@ -340,6 +340,96 @@ function SaveTools(props: FigureToolbarProps) {
   );
 }
 
+/** The smallest label, in screen pixels, that presenter view allows (issue 18: projection). */
+export const PRESENT_MIN_LABEL_PX = 18;
+
+/**
+ * Widens each SVG plot of `body` until its smallest text is at least `px`
+ * screen pixels (its box scrolls if that is wider than the screen); returns
+ * a function that undoes it.
+ */
+function enlargePlots(body: HTMLElement, px: number): () => void {
+  // Each widened plot with the widths it had (the kit's heatmap sets its own min-width).
+  const changed: [SVGSVGElement, string, string][] = [];
+  for (const svg of body.querySelectorAll<SVGSVGElement>('svg')) {
+    const viewWidth = svg.viewBox.baseVal?.width || svg.width.baseVal.value;
+    const shown = svg.getBoundingClientRect().width;
+    const texts = [...svg.querySelectorAll<SVGTextElement>('text')];
+    if (!viewWidth || !shown || texts.length === 0) continue;
+    const smallest = Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize)));
+    const onScreen = (smallest * shown) / viewWidth;
+    if (!(onScreen < px)) continue;
+    const cssWidth = parseFloat(getComputedStyle(svg).width) || shown;
+    changed.push([svg, svg.style.minWidth, svg.style.maxWidth]);
+    svg.style.minWidth = `${Math.ceil((cssWidth * px) / onScreen) + 1}px`;
+    svg.style.maxWidth = 'none';
+  }
+  return () => {
+    for (const [svg, minWidth, maxWidth] of changed) {
+      svg.style.minWidth = minWidth;
+      svg.style.maxWidth = maxWidth;
+    }
+  };
+}
+
+/**
+ * Presenter view: the figure fills the window, everything in it at least
+ * 18 px at 1280 x 720 (the frame is zoomed, and plots whose labels would
+ * still be smaller widen and scroll); Escape or the same button leaves it.
+ */
+function PresentButton({ root, what }: { root: FigureToolbarProps['root']; what: string }) {
+  const [on, setOn] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const figure = root.current;
+    if (!on || !figure) return;
+    figure.classList.add('widget-presenting');
+    document.documentElement.classList.add('presenting');
+    let undo = () => {};
+    let frame = 0;
+    const fit = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        undo();
+        const body = figure.querySelector<HTMLElement>('.widget-body');
+        undo = body ? enlargePlots(body, PRESENT_MIN_LABEL_PX) : () => {};
+      });
+    };
+    const observer = new MutationObserver(fit);
+    observer.observe(figure, { subtree: true, childList: true });
+    fit();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOn(false);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('resize', fit);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+      undo();
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('resize', fit);
+      figure.classList.remove('widget-presenting');
+      document.documentElement.classList.remove('presenting');
+      figure.scrollIntoView({ block: 'nearest' });
+      button.current?.focus();
+    };
+  }, [on]);
+  return (
+    <button
+      ref={button}
+      type="button"
+      class="widget-tool-button"
+      data-present
+      aria-pressed={on}
+      aria-label={`Present: show ${what} enlarged for projection`}
+      onClick={() => setOn(!on)}
+    >
+      {on ? 'Present (Esc to leave)' : 'Present'}
+    </button>
+  );
+}
+
 /**
  * The figure's tools for teaching with it: a link to it with its state
  * (in a chapter), and saving its numbers and picture (once it is ready).
@@ -353,6 +443,10 @@ export function FigureToolbar(props: FigureToolbarProps) {
       role="group"
       aria-label={slot ? `Figure ${slot.number} tools` : `Tools of “${title}”`}
     >
+      <PresentButton
+        root={props.root}
+        what={slot ? `figure ${slot.number}` : `the figure “${title}”`}
+      />
       {slot && <CopyLink slot={slot} title={title} />}
       {ready && <SaveTools {...props} />}
     </div>

@@ -334,7 +334,12 @@ export function Heatmap({
             setCursor(at);
             onSelect?.(at.row, at.col);
           }}
-          style={{ cursor: onSelect ? 'pointer' : 'crosshair' }}
+          style={{
+            cursor: onSelect ? 'pointer' : 'crosshair',
+            // A narrow screen (a phone) scrolls the plot sideways rather than
+            // shrink its labels below 10 px (or below their size, if smaller).
+            minWidth: `${Math.round(width * Math.min(1, 10 / labelFont))}px`,
+          }}
         >
           {colTitle && (
             <text
