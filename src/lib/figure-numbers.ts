@@ -52,6 +52,18 @@ export function figureAnchor(component: string): string {
   return `fig-${words}`;
 }
 
+/**
+ * The figure components of a chapter's MDX source, in order: what
+ * `remarkFigureNumbers` numbers (a capitalised element with a `client:`
+ * directive, not the exercise set). The embed pages are made from this list;
+ * an e2e test checks it against the numbers in the built chapters.
+ */
+export function chapterFigures(mdx: string): string[] {
+  return [...mdx.matchAll(/^\s*<([A-Z][A-Za-z0-9]*)\b[^>]*\bclient:[a-z]+/gm)]
+    .map((m) => m[1])
+    .filter((name) => !NOT_FIGURES.has(name));
+}
+
 /** The accessible name of a figure number's self-link. */
 export function figureLinkLabel(number: string): string {
   return `Figure ${number}`;

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext, useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { figureLink, hasMachineParams, MACHINE_PARAMS } from './figure-link';
+import { embedCode, embedLink, figureLink, hasMachineParams, MACHINE_PARAMS } from './figure-link';
 import {
   exportFileName,
   toCsv,
@@ -61,6 +61,67 @@ async function copyText(text: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * "Copy embed code": an `<iframe>` of the figure's embed page
+ * (src/pages/embed/) with its current state, as tall as the figure is now.
+ */
+function CopyEmbed({
+  slot,
+  title,
+  root,
+}: {
+  slot: FigureSlot;
+  title: string;
+  root: FigureToolbarProps['root'];
+}) {
+  const [message, setMessage] = useState('');
+  const [shown, setShown] = useState<string>();
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (shown !== undefined) input.current?.select();
+  }, [shown]);
+  const onClick = async () => {
+    const bookRoot = new URL(document.documentElement.dataset.root ?? './', window.location.href)
+      .href;
+    const src = embedLink(window.location.href, bookRoot, slot.id);
+    const height = (root.current?.getBoundingClientRect().height ?? 600) + 80;
+    const code = embedCode(src, `Figure ${slot.number}: ${title} (Circuits)`, height);
+    if (await copyText(code)) {
+      setShown(undefined);
+      setMessage(`Embed code for figure ${slot.number} copied.`);
+    } else {
+      setShown(code);
+      setMessage('Selected: press Ctrl+C (⌘C on a Mac) to copy.');
+    }
+  };
+  return (
+    <span class="widget-tool">
+      <button
+        type="button"
+        class="widget-tool-button"
+        data-copy-embed
+        aria-label={`Copy embed code for figure ${slot.number} with its current state`}
+        onClick={() => void onClick()}
+      >
+        Copy embed code
+      </button>
+      {shown !== undefined && (
+        <input
+          ref={input}
+          class="widget-tool-field"
+          type="text"
+          readOnly
+          value={shown}
+          aria-label={`Embed code for figure ${slot.number}`}
+        />
+      )}
+      <span class="widget-tool-status" role="status">
+        {message}
+      </span>
+    </span>
+  );
 }
 
 /**
@@ -448,6 +509,7 @@ export function FigureToolbar(props: FigureToolbarProps) {
         what={slot ? `figure ${slot.number}` : `the figure “${title}”`}
       />
       {slot && <CopyLink slot={slot} title={title} />}
+      {slot && <CopyEmbed slot={slot} title={title} root={props.root} />}
       {ready && <SaveTools {...props} />}
     </div>
   );

@@ -31,3 +31,29 @@ export function hasMachineParams(href: string): boolean {
   const params = new URL(href).searchParams;
   return MACHINE_PARAMS.some((name) => params.has(name));
 }
+
+/**
+ * The embed page of the figure with anchor `anchor` (`fig-own-text` →
+ * `embed/own-text/`), under the book's root `root`, with the state of the
+ * page at `href` (less the machine options).
+ */
+export function embedLink(href: string, root: string, anchor: string): string {
+  const url = new URL(`embed/${anchor.replace(/^fig-/, '')}/`, root);
+  const params = new URL(href).searchParams;
+  for (const name of MACHINE_PARAMS) params.delete(name);
+  url.search = params.toString();
+  return url.href;
+}
+
+/** Text with `&`, `<`, `>` and `"` escaped for an HTML attribute. */
+function attribute(text: string): string {
+  return text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!,
+  );
+}
+
+/** The `<iframe>` a course page pastes to show the figure at `src`, `height` px tall. */
+export function embedCode(src: string, title: string, height: number): string {
+  return `<iframe src="${attribute(src)}" title="${attribute(title)}" width="100%" height="${Math.round(height)}" style="border: 0" loading="lazy" allow="clipboard-write"></iframe>`;
+}
