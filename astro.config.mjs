@@ -1,4 +1,5 @@
 // @ts-check
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import preact from '@astrojs/preact';
@@ -6,6 +7,7 @@ import { unified } from '@astrojs/markdown-remark';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { rehypeHeadingAnchors } from './src/lib/heading-anchors.ts';
+import { remarkFigureNumbers } from './src/lib/figure-numbers.ts';
 
 /**
  * Builds are path-independent (issue 8): one build works under any path of
@@ -49,6 +51,25 @@ function rehypeFocusableDisplayMath() {
   return visit;
 }
 
+/**
+ * `client:figure` (src/lib/figure-directive.ts): the chapters' figures load
+ * when seen, like `client:visible`, or all at once when the page prints.
+ */
+const figureDirective = {
+  name: 'figure-directive',
+  hooks: {
+    'astro:config:setup': (
+      /** @type {{ addClientDirective: (d: { name: string; entrypoint: string }) => void }} */ {
+        addClientDirective,
+      },
+    ) =>
+      addClientDirective({
+        name: 'figure',
+        entrypoint: fileURLToPath(new URL('./src/lib/figure-directive.ts', import.meta.url)),
+      }),
+  },
+};
+
 export default defineConfig({
   base: building ? BUILD_BASE : '/',
   // The e2e suite and the benchmark build into their own folders
@@ -60,12 +81,13 @@ export default defineConfig({
   // unified() one runs them, and @astrojs/mdx inherits it for .mdx files.
   markdown: {
     processor: unified({
-      remarkPlugins: [remarkMath],
+      // Figures get a number and an anchor (src/lib/figure-numbers.ts).
+      remarkPlugins: [remarkMath, remarkFigureNumbers],
       // Headings get a permalink beside them (src/lib/heading-anchors.ts).
       rehypePlugins: [rehypeKatex, rehypeFocusableDisplayMath, rehypeHeadingAnchors],
     }),
   },
-  integrations: [mdx(), preact()],
+  integrations: [figureDirective, mdx(), preact()],
   server: { headers: isolationHeaders },
   devToolbar: { enabled: false },
   vite: {

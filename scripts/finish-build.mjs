@@ -92,9 +92,12 @@ export function finishPage(html, file) {
 
 /**
  * Files a reader of the book never needs offline: the PyTorch weights offered
- * for download to continue in a notebook (which needs the network anyway).
+ * for download to continue in a notebook (which needs the network anyway),
+ * and the embed pages (src/pages/embed/), which are for other sites' iframes,
+ * where browsers refuse the service worker, and would add a copy of each
+ * chapter per figure (4.5 MB).
  */
-const NOT_PRECACHED = /\.pt$/;
+const NOT_PRECACHED = /\.pt$|^embed\//;
 
 /**
  * The build-hash stamp of a page: the text of every element marked

@@ -1,6 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import type { SnippetState } from '../../lib/python-snippet';
+import {
+  FigureDataContext,
+  FigureToolbar,
+  useDataRegistry,
+  useFigureSlot,
+  useScrollToOwnAnchor,
+} from './FigureTools';
 import { PythonSnippet } from './PythonSnippet';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
@@ -129,6 +136,10 @@ export default function Figure({
   const titleId = useId();
   const root = useRef<HTMLElement>(null);
   useLiveSignal(root, status.kind === 'ready');
+  // Issue 18: the chapter's number and anchor for this figure, its tools.
+  const slot = useFigureSlot(root);
+  useScrollToOwnAnchor(root, slot, status.kind === 'ready');
+  const data = useDataRegistry();
   return (
     <figure
       ref={root}
@@ -140,6 +151,7 @@ export default function Figure({
     >
       <div class="widget-header">
         <p class="widget-title" id={titleId}>
+          {slot && <span class="visually-hidden">Figure {slot.number}: </span>}
           {title}
         </p>
         {backend && (
@@ -149,6 +161,16 @@ export default function Figure({
           </span>
         )}
       </div>
+      <FigureToolbar
+        root={root}
+        slot={slot}
+        title={title}
+        name={name}
+        ready={status.kind === 'ready'}
+        model={model}
+        backend={backend?.label}
+        data={data}
+      />
       {backend?.notice && (
         <p class="widget-notice" role="status">
           {backend.notice}
@@ -170,7 +192,11 @@ export default function Figure({
           )}
         </div>
       )}
-      {status.kind === 'ready' && <div class="widget-body">{children}</div>}
+      {status.kind === 'ready' && (
+        <FigureDataContext.Provider value={data}>
+          <div class="widget-body">{children}</div>
+        </FigureDataContext.Provider>
+      )}
       {status.kind === 'ready' &&
         python &&
         ('kind' in python ? (

@@ -4,6 +4,7 @@ import { colourFor, inkFor, type Scale } from './colour';
 import { formatNumber } from './format';
 import { Legend } from './Legend';
 import { rasterise, themeKey } from './raster';
+import { useFigureData } from './FigureTools';
 import './kit.css';
 
 /** Props of a heatmap. */
@@ -197,6 +198,21 @@ export function Heatmap({
   highlight,
 }: HeatmapProps) {
   const readoutId = useId();
+  // What "Save data" writes for this heatmap (kit/FigureTools.tsx): the
+  // numbers it draws, masked cells as null.
+  useFigureData(() => ({
+    kind: 'matrix',
+    label,
+    rows,
+    cols,
+    rowLabels,
+    colLabels,
+    rowTitle,
+    colTitle,
+    values: Array.from({ length: rows * cols }, (_, i) =>
+      isMasked?.(Math.floor(i / cols), i % cols) ? null : values[i],
+    ),
+  }));
   const [cursor, setCursor] = useState<{ row: number; col: number } | undefined>(undefined);
   const cell = cellSize ?? Math.max(6, Math.min(28, Math.floor(640 / Math.max(cols, 1))));
   const labelFont = Math.max(7, Math.min(12, cell * 0.8));
@@ -318,7 +334,12 @@ export function Heatmap({
             setCursor(at);
             onSelect?.(at.row, at.col);
           }}
-          style={{ cursor: onSelect ? 'pointer' : 'crosshair' }}
+          style={{
+            cursor: onSelect ? 'pointer' : 'crosshair',
+            // A narrow screen (a phone) scrolls the plot sideways rather than
+            // shrink its labels below 10 px (or below their size, if smaller).
+            minWidth: `${Math.round(width * Math.min(1, 10 / labelFont))}px`,
+          }}
         >
           {colTitle && (
             <text
@@ -372,7 +393,12 @@ export function Heatmap({
           {cursor && <CellOutline at={cursor} x0={x0} y0={y0} cell={cell} />}
         </svg>
       </div>
-      <p id={readoutId} class="kit-readout" aria-live="polite">
+      <p
+        id={readoutId}
+        class="kit-readout"
+        aria-live="polite"
+        data-print-hint={shown ? undefined : ''}
+      >
         {readout}
       </p>
       <Legend scale={scale} title={legendTitle} format={format} />

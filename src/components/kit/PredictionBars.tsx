@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { formatPercent } from './format';
+import { useFigureData } from './FigureTools';
 import './kit.css';
 
 /** A list of predictions, in the order given, as probability bars. */
@@ -21,6 +22,12 @@ export function PredictionBars({
   /** What to add after a token's text (e.g. that it is the real next token). */
   tag?: (id: number) => ComponentChildren;
 }) {
+  useFigureData(() => ({
+    kind: 'series',
+    label,
+    unit: 'probability',
+    items: predictions.map((t) => ({ label: show(t.id), value: t.prob })),
+  }));
   return (
     <ol class="kit-bars" aria-label={label}>
       {predictions.map((t) => (

@@ -4,6 +4,7 @@
  */
 import { colourFor, signedScale } from './colour';
 import { formatSigned } from './format';
+import { useFigureData } from './FigureTools';
 import './kit.css';
 
 /** One signed bar. */
@@ -27,6 +28,12 @@ export function SignedBars({
   label: string;
   unit?: string;
 }) {
+  useFigureData(() => ({
+    kind: 'series',
+    label,
+    unit: unit || undefined,
+    items: bars.map((b) => ({ label: b.label, value: b.value })),
+  }));
   const scale = signedScale(bars.map((b) => b.value));
   const maxAbs = scale.max;
   return (

@@ -55,7 +55,8 @@ export function Table({
   return (
     <div
       class={label ? 'kit-scroll kit-table-scroll' : 'kit-scroll'}
-      tabIndex={label ? 0 : undefined}
+      // Focusable, so keyboard users can scroll a wide table on a phone.
+      tabIndex={0}
       aria-label={label}
     >
       <table class="kit-table" data-testid={testId}>
