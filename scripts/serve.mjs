@@ -146,12 +146,23 @@ export function serve({ mounts, port = 4321, host = '127.0.0.1', compression = t
     }
     headers['Content-Type'] = TYPES[extname(file)] ?? 'application/octet-stream';
     headers['Cache-Control'] = 'no-cache';
+    // Validators, as every static server sends them, so that a browser's
+    // revalidation of a cached file (no-cache) is a 304 with no body.
+    const stat = statSync(file);
+    headers['Last-Modified'] = stat.mtime.toUTCString();
     const copy = compression
       ? precompressed(file, String(req.headers['accept-encoding'] ?? ''))
       : undefined;
     if (compression && existsSync(file + '.gz')) headers['Vary'] = 'Accept-Encoding';
     if (copy) headers['Content-Encoding'] = copy.encoding;
-    headers['Content-Length'] = copy ? copy.size : statSync(file).size;
+    headers['ETag'] =
+      `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}${copy ? `-${copy.encoding}` : ''}"`;
+    if (req.headers['if-none-match'] === headers['ETag']) {
+      delete headers['Content-Encoding'];
+      res.writeHead(304, headers).end();
+      return;
+    }
+    headers['Content-Length'] = copy ? copy.size : stat.size;
     res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
     else createReadStream(copy ? copy.path : file).pipe(res);

@@ -95,6 +95,29 @@ describe('scripts/serve.mjs sends the precompressed copies', () => {
     }
   });
 
+  it('answers a revalidation of an unchanged file with 304 and no body', async () => {
+    const server = await serve({ mounts: [{ path: '/', dir }], port: 0 });
+    const { port } = server.address() as AddressInfo;
+    try {
+      const first = await get(port, '/a.js', 'br');
+      const etag = String(first.headers['etag']);
+      expect(etag).toMatch(/^".+-br"$/);
+      const again = await new Promise<{ status?: number; length: number }>((resolve) => {
+        request(
+          { port, path: '/a.js', headers: { 'Accept-Encoding': 'br', 'If-None-Match': etag } },
+          (res) => {
+            let length = 0;
+            res.on('data', (c: Buffer) => (length += c.length));
+            res.on('end', () => resolve({ status: res.statusCode, length }));
+          },
+        ).end();
+      });
+      expect(again).toEqual({ status: 304, length: 0 });
+    } finally {
+      server.close();
+    }
+  });
+
   it('ignores a copy older than its file (the file changed after the build)', async () => {
     await precompress(dir, cache);
     const file = join(dir, 'a.js');
