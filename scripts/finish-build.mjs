@@ -27,7 +27,15 @@
 //
 //   node scripts/finish-build.mjs [dist]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -176,6 +184,11 @@ export async function finishBuild(dir) {
   return { ...worker, compressed };
 }
 
+/** Removes `path`'s precompressed copies, stale once `path` is rewritten (precompress makes new ones). */
+function dropPrecompressed(path) {
+  for (const ext of ['.br', '.gz']) rmSync(path + ext, { force: true });
+}
+
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
@@ -245,7 +258,10 @@ export function writeServiceWorker(dir) {
     const path = join(dir, file);
     const html = readFileSync(path, 'utf8');
     const out = stamped(html, version);
-    if (out !== html) writeFileSync(path, out);
+    if (out !== html) {
+      writeFileSync(path, out);
+      dropPrecompressed(path);
+    }
   }
   // The pages' own hashes (what the worker compares) are of their stamped text.
   const entries = precacheList(dir, files);
@@ -265,6 +281,7 @@ export function writeServiceWorker(dir) {
   if (worker === template)
     throw new Error('service-worker.js has no `const BOOK = ...;` line to fill');
   writeFileSync(join(dir, 'sw.js'), worker);
+  dropPrecompressed(join(dir, 'sw.js'));
   return { version, files: entries.length, bytes };
 }
 

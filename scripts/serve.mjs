@@ -13,8 +13,8 @@
 // (`x.wasm.br`, `x.wasm.gz`, written by scripts/finish-build.mjs) and the
 // browser accepts that encoding, it sends the copy as it is (brotli first),
 // with `Content-Encoding` and `Vary: Accept-Encoding`, as nginx's
-// `gzip_static` or Caddy's `precompressed` do. A copy older than its file
-// (the file changed after the build) is ignored. `--no-compression` turns
+// `gzip_static` or Caddy's `precompressed` do. A copy more than 10 s older
+// than its file (the file changed after the build) is ignored. `--no-compression` turns
 // this off.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -72,6 +72,9 @@ export function parseMounts(values, dir, isolateDefault = true) {
   return mounts.sort((a, b) => b.path.length - a.path.length);
 }
 
+/** A precompressed copy older than its file by more than this is stale (ms). */
+const STALE_MS = 10_000;
+
 /** The encodings a precompressed copy may have, preferred first: suffix and `Content-Encoding`. */
 const ENCODINGS = [
   ['.br', 'br'],
@@ -94,7 +97,9 @@ export function precompressed(file, acceptEncoding = '') {
   for (const [suffix, encoding] of ENCODINGS) {
     if (!accepted.has(encoding)) continue;
     const stat = statSync(file + suffix, { throwIfNoEntry: false });
-    if (stat?.isFile() && stat.mtimeMs >= mtime)
+    // A copy written with its file (or copied with it, in any order) is
+    // within moments of it; one much older is stale.
+    if (stat?.isFile() && stat.mtimeMs >= mtime - STALE_MS)
       return { path: file + suffix, encoding, size: stat.size };
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -121,6 +121,10 @@ describe('scripts/serve.mjs sends the precompressed copies', () => {
   it('ignores a copy older than its file (the file changed after the build)', async () => {
     await precompress(dir, cache);
     const file = join(dir, 'a.js');
+    // Copied with its file in any order (cp -r): moments older, still good.
+    const moments = new Date(statSync(file).mtimeMs - 2000);
+    for (const copy of ['.br', '.gz']) utimesSync(file + copy, moments, moments);
+    expect(precompressed(file, 'br, gzip')?.encoding).toBe('br');
     writeFileSync(file, `${text}// changed\n`);
     const earlier = new Date(Date.now() - 60_000);
     for (const copy of ['.br', '.gz']) utimesSync(file + copy, earlier, earlier);
