@@ -46,7 +46,9 @@ describe('the build precompresses what compresses', () => {
       'a.js.gz',
       'index.html.br',
     ]);
-    const urls = precacheList(dir, ['a.js', 'a.js.br', 'a.js.gz', 'index.html']).map((e) => e.url);
+    const urls = precacheList(dir, ['a.js', 'a.js.br', 'a.js.gz', 'index.html']).map(
+      (e: { url: string }) => e.url,
+    );
     expect(urls).toEqual(['a.js', '']);
   });
 });
