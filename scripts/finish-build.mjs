@@ -15,12 +15,31 @@
 // 4. The build hash. That version is also the build hash every page's footer
 //    shows (`<code data-build-hash>`): it is computed with those stamps blanked
 //    (a page cannot hold a hash of itself), then written into every page.
+// 5. Precompressed copies. Every file that compresses (pages, styles,
+//    scripts, JSON, the runtime's wasm, the model graphs) gets a `.br`
+//    (brotli, quality 11) and a `.gz` (gzip -9) beside it, for servers that
+//    send them as they are (scripts/serve.mjs, nginx `gzip_static`, Caddy
+//    `precompressed`; HOSTING.md). They are not part of the book: not in the
+//    offline copy, not in the build hash. Brotli at quality 11 is slow (two
+//    minutes for the 27 MB runtime), so results are kept in `.cache/precompress/`
+//    by content hash and a rebuild only compresses what changed;
+//    `SITE_PRECOMPRESS=0` skips this step.
 //
 //   node scripts/finish-build.mjs [dist]
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
 export const BUILD_BASE = '/__circuits_book_root__/';
 const here = dirname(fileURLToPath(import.meta.url));
@@ -90,6 +109,12 @@ export function finishPage(html, file) {
   return out;
 }
 
+/** The precompressed copies of a file (step 5): not files of the book. */
+export const PRECOMPRESSED = /\.(br|gz)$/;
+
+/** Files worth precompressing: text and the runtime's wasm; not weights, fonts, Pagefind's or images. */
+const COMPRESSIBLE = /\.(html|css|js|mjs|json|svg|txt|md|xml|wasm|onnx|py)$/;
+
 /**
  * Files a reader of the book never needs offline: the PyTorch weights offered
  * for download to continue in a notebook (which needs the network anyway),
@@ -122,18 +147,19 @@ export function stamped(html, version) {
  */
 export function precacheList(dir, files, { unstamp = false } = {}) {
   return files
-    .filter((f) => f !== 'sw.js' && !NOT_PRECACHED.test(f))
+    .filter((f) => f !== 'sw.js' && !NOT_PRECACHED.test(f) && !PRECOMPRESSED.test(f))
     .map((f) => {
       const bytes = readFileSync(join(dir, f));
       const hashed = unstamp && f.endsWith('.html') ? unstamped(bytes.toString('utf8')) : bytes;
       const url =
         f === 'index.html' ? '' : f.endsWith('/index.html') ? f.slice(0, -'index.html'.length) : f;
-      return { url, hash: sha256(hashed).slice(0, 16), bytes: bytes.length };
+      const build = /\.(jspi|asyncify)\.[\w-]+\.wasm$/.exec(f)?.[1];
+      return { url, hash: sha256(hashed).slice(0, 16), bytes: bytes.length, build };
     });
 }
 
-export function finishBuild(dir) {
-  const files = listFiles(dir);
+export async function finishBuild(dir) {
+  const files = listFiles(dir).filter((f) => !PRECOMPRESSED.test(f));
   for (const file of files) {
     const path = join(dir, file);
     if (file.endsWith('.html')) {
@@ -152,7 +178,72 @@ export function finishBuild(dir) {
   if (leftovers.length > 0)
     throw new Error(`the build placeholder ${BUILD_BASE} is still in: ${leftovers.join(', ')}`);
 
-  return writeServiceWorker(dir);
+  const worker = writeServiceWorker(dir);
+  // SITE_PRECOMPRESS=0 skips step 5 (a quick build for work on the pages).
+  const compressed =
+    process.env.SITE_PRECOMPRESS === '0'
+      ? { files: 0, raw: 0, br: 0, gz: 0 }
+      : await precompress(dir);
+  return { ...worker, compressed };
+}
+
+/** Removes `path`'s precompressed copies, stale once `path` is rewritten (precompress makes new ones). */
+function dropPrecompressed(path) {
+  for (const ext of ['.br', '.gz']) rmSync(path + ext, { force: true });
+}
+
+const brotli = promisify(brotliCompress);
+const gz = promisify(gzip);
+
+/**
+ * Writes `f.br` and `f.gz` beside every compressible file of `dir` that
+ * shrinks by at least 10% (removing stale ones), reusing `cacheDir`'s copies
+ * of content already compressed. Resolves to the raw, brotli and gzip bytes
+ * of the files compressed.
+ */
+export async function precompress(dir, cacheDir = join(here, '..', '.cache', 'precompress')) {
+  mkdirSync(cacheDir, { recursive: true });
+  const files = listFiles(dir).filter((f) => COMPRESSIBLE.test(f));
+  const totals = { files: 0, raw: 0, br: 0, gz: 0 };
+  const one = async (f) => {
+    const raw = readFileSync(join(dir, f));
+    const key = sha256(raw);
+    const cached = async (ext, make) => {
+      const path = join(cacheDir, `${key}.${ext}`);
+      if (existsSync(path)) return readFileSync(path);
+      const out = await make();
+      writeFileSync(path, out);
+      return out;
+    };
+    const [br, gzipped] = await Promise.all([
+      cached('br', () =>
+        brotli(raw, {
+          params: {
+            [zlib.BROTLI_PARAM_QUALITY]: 11,
+            [zlib.BROTLI_PARAM_LGWIN]: 24,
+            [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length,
+          },
+        }),
+      ),
+      cached('gz', () => gz(raw, { level: 9 })),
+    ]);
+    if (gzipped.length > raw.length * 0.9) return;
+    writeFileSync(join(dir, `${f}.br`), br);
+    writeFileSync(join(dir, `${f}.gz`), gzipped);
+    totals.files += 1;
+    totals.raw += raw.length;
+    totals.br += br.length;
+    totals.gz += gzipped.length;
+  };
+  // Largest first, so the two-minute runtime starts at once; zlib's work runs
+  // on libuv's thread pool, a few files at a time.
+  const queue = files.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size);
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let f = queue.shift(); f !== undefined; f = queue.shift()) await one(f);
+    }),
+  );
+  return totals;
 }
 
 /**
@@ -163,20 +254,29 @@ export function finishBuild(dir) {
  * exactly that) and restamps the pages.
  */
 export function writeServiceWorker(dir) {
-  const files = listFiles(dir);
+  const files = listFiles(dir).filter((f) => !PRECOMPRESSED.test(f));
   const unstampedEntries = precacheList(dir, files, { unstamp: true });
   const version = sha256(JSON.stringify(unstampedEntries.map((e) => [e.url, e.hash]))).slice(0, 12);
   for (const file of files.filter((f) => f.endsWith('.html'))) {
     const path = join(dir, file);
     const html = readFileSync(path, 'utf8');
     const out = stamped(html, version);
-    if (out !== html) writeFileSync(path, out);
+    if (out !== html) {
+      writeFileSync(path, out);
+      dropPrecompressed(path);
+    }
   }
   // The pages' own hashes (what the worker compares) are of their stamped text.
   const entries = precacheList(dir, files);
   const bytes = entries.reduce((sum, e) => sum + e.bytes, 0);
   const template = readFileSync(join(here, '..', 'src', 'offline', 'service-worker.js'), 'utf8');
-  const book = { version, bytes, files: entries.map((e) => [e.url, e.hash]) };
+  // ORT's two WebGPU builds are marked, so the worker saves only the one its
+  // browser uses (src/offline/service-worker.js `saved`).
+  const book = {
+    version,
+    bytes,
+    files: entries.map((e) => (e.build ? [e.url, e.hash, e.build, e.bytes] : [e.url, e.hash])),
+  };
   const worker = template.replace(
     /const BOOK = [^;]*;/,
     () => `const BOOK = ${JSON.stringify(book)};`,
@@ -184,6 +284,7 @@ export function writeServiceWorker(dir) {
   if (worker === template)
     throw new Error('service-worker.js has no `const BOOK = ...;` line to fill');
   writeFileSync(join(dir, 'sw.js'), worker);
+  dropPrecompressed(join(dir, 'sw.js'));
   return { version, files: entries.length, bytes };
 }
 
@@ -193,8 +294,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`finish-build: ${dir} is not a folder; run astro build first`);
     process.exit(1);
   }
-  const { version, files, bytes } = finishBuild(dir);
+  const { version, files, bytes, compressed } = await finishBuild(dir);
+  const mb = (n) => (n / 1e6).toFixed(1);
   console.log(
-    `finish-build: ${dir} is path-independent; CSP on every page; sw.js version ${version} precaches ${files} files (${(bytes / 1e6).toFixed(1)} MB)`,
+    `finish-build: ${dir} is path-independent; CSP on every page; sw.js version ${version} precaches ${files} files (${mb(bytes)} MB); ${compressed.files} files precompressed, ${mb(compressed.raw)} MB -> ${mb(compressed.br)} MB brotli, ${mb(compressed.gz)} MB gzip`,
   );
 }

@@ -8,6 +8,14 @@
 //   node scripts/serve.mjs --mount /a/ --mount /plain/:no-isolation
 //
 // `npm start` uses it. Never used by the book itself.
+//
+// Compression: where the build has a precompressed copy beside a file
+// (`x.wasm.br`, `x.wasm.gz`, written by scripts/finish-build.mjs) and the
+// browser accepts that encoding, it sends the copy as it is (brotli first),
+// with `Content-Encoding` and `Vary: Accept-Encoding`, as nginx's
+// `gzip_static` or Caddy's `precompressed` do. A copy more than 10 s older
+// than its file (the file changed after the build) is ignored. `--no-compression` turns
+// this off.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
@@ -64,13 +72,48 @@ export function parseMounts(values, dir, isolateDefault = true) {
   return mounts.sort((a, b) => b.path.length - a.path.length);
 }
 
+/** A precompressed copy older than its file by more than this is stale (ms). */
+const STALE_MS = 10_000;
+
+/** The encodings a precompressed copy may have, preferred first: suffix and `Content-Encoding`. */
+const ENCODINGS = [
+  ['.br', 'br'],
+  ['.gz', 'gzip'],
+];
+
+/**
+ * The precompressed copy of `file` to send for `acceptEncoding`, if any:
+ * `{ path, encoding, size }`, or undefined to send the file itself.
+ */
+export function precompressed(file, acceptEncoding = '') {
+  const accepted = new Set(
+    acceptEncoding
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q.trim()))
+      .map(([name]) => name.trim().toLowerCase()),
+  );
+  const mtime = statSync(file).mtimeMs;
+  for (const [suffix, encoding] of ENCODINGS) {
+    if (!accepted.has(encoding)) continue;
+    const stat = statSync(file + suffix, { throwIfNoEntry: false });
+    // A copy written with its file (or copied with it, in any order) is
+    // within moments of it; one much older is stale.
+    if (stat?.isFile() && stat.mtimeMs >= mtime - STALE_MS)
+      return { path: file + suffix, encoding, size: stat.size };
+  }
+  return undefined;
+}
+
 /**
  * Serves the mounts on 127.0.0.1:`port`. A request for a folder gets its
  * `index.html`; one for a folder without its trailing slash is redirected, as
  * most static servers do. Resolves to the http.Server once listening.
- * @param {{ mounts: Mount[], port?: number, host?: string }} options
+ * Precompressed copies are sent where the browser accepts them, unless
+ * `compression` is false.
+ * @param {{ mounts: Mount[], port?: number, host?: string, compression?: boolean }} options
  */
-export function serve({ mounts, port = 4321, host = '127.0.0.1' }) {
+export function serve({ mounts, port = 4321, host = '127.0.0.1', compression = true }) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const mount = mounts.find((m) => url.pathname.startsWith(m.path));
@@ -107,11 +150,27 @@ export function serve({ mounts, port = 4321, host = '127.0.0.1' }) {
       return;
     }
     headers['Content-Type'] = TYPES[extname(file)] ?? 'application/octet-stream';
-    headers['Content-Length'] = statSync(file).size;
     headers['Cache-Control'] = 'no-cache';
+    // Validators, as every static server sends them, so that a browser's
+    // revalidation of a cached file (no-cache) is a 304 with no body.
+    const stat = statSync(file);
+    headers['Last-Modified'] = stat.mtime.toUTCString();
+    const copy = compression
+      ? precompressed(file, String(req.headers['accept-encoding'] ?? ''))
+      : undefined;
+    if (compression && existsSync(file + '.gz')) headers['Vary'] = 'Accept-Encoding';
+    if (copy) headers['Content-Encoding'] = copy.encoding;
+    headers['ETag'] =
+      `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}${copy ? `-${copy.encoding}` : ''}"`;
+    if (req.headers['if-none-match'] === headers['ETag']) {
+      delete headers['Content-Encoding'];
+      res.writeHead(304, headers).end();
+      return;
+    }
+    headers['Content-Length'] = copy ? copy.size : stat.size;
     res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
-    else createReadStream(file).pipe(res);
+    else createReadStream(copy ? copy.path : file).pipe(res);
   });
   return new Promise((done) => server.listen(port, host, () => done(server)));
 }
@@ -124,6 +183,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       port: { type: 'string', default: process.env.PORT ?? '4321' },
       host: { type: 'string', default: '127.0.0.1' },
       'no-isolation': { type: 'boolean', default: false },
+      'no-compression': { type: 'boolean', default: false },
     },
   });
   if (!existsSync(join(values.dir, 'index.html'))) {
@@ -131,7 +191,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   const mounts = parseMounts(values.mount, values.dir, !values['no-isolation']);
-  await serve({ mounts, port: Number(values.port), host: values.host });
+  await serve({
+    mounts,
+    port: Number(values.port),
+    host: values.host,
+    compression: !values['no-compression'],
+  });
   for (const m of mounts)
     console.log(
       `serving ${values.dir} at http://${values.host === '127.0.0.1' ? 'localhost' : values.host}:${values.port}${m.path}` +

@@ -19,8 +19,12 @@ const loaded = new Map<BackendName, Promise<Ort>>();
  * Loads the ORT build for `backend` once per page and points it at the
  * self-hosted wasm that Vite bundled under the site's base, so no request
  * leaves the origin:
- * - `webgpu`: `onnxruntime-web/webgpu` (the native WebGPU EP; its wasm is the
- *   asyncify build, ~27 MB);
+ * - `webgpu`: the native WebGPU EP. Where the browser has JavaScript Promise
+ *   Integration (`WebAssembly.Suspending`, Chromium 137 and later),
+ *   `onnxruntime-web/jspi`, whose wasm is 16.8 MB (2.6 MB brotli); elsewhere
+ *   `onnxruntime-web/webgpu`, the asyncify build, 26.8 MB (4.4 MB brotli).
+ *   `?ort=asyncify` in the page URL forces the asyncify build (see
+ *   {@link webgpuBuild});
  * - `wasm`: `onnxruntime-web/wasm`, the plain SIMD build (~14 MB): smaller to
  *   download and faster on CPU than the asyncify build, which pays for the
  *   ability to await the GPU.
@@ -33,10 +37,15 @@ export function loadBrowserOrt(backend: BackendName, threads?: number): Promise<
     ort = (async () => {
       const [mod, wasm] =
         backend === 'webgpu'
-          ? await Promise.all([
-              import('onnxruntime-web/webgpu'),
-              import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
-            ])
+          ? webgpuBuild() === 'jspi'
+            ? await Promise.all([
+                import('onnxruntime-web/jspi'),
+                import('onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url'),
+              ])
+            : await Promise.all([
+                import('onnxruntime-web/webgpu'),
+                import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
+              ])
           : await Promise.all([
               import('onnxruntime-web/wasm'),
               import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url'),
@@ -47,6 +56,22 @@ export function loadBrowserOrt(backend: BackendName, threads?: number): Promise<
     ort.catch(() => loaded.delete(backend)); // a failed download can be retried
   }
   return ort;
+}
+
+/** Which WebGPU build of ORT's wasm a page gets. */
+export type WebgpuBuild = 'jspi' | 'asyncify';
+
+/**
+ * The JSPI build where the browser supports JavaScript Promise Integration
+ * (smaller: it needs no asyncify instrumentation to await the GPU), the
+ * asyncify build elsewhere or with `?ort=asyncify` in the page URL.
+ */
+export function webgpuBuild(
+  search = globalThis.location?.search ?? '',
+  wasm: object = WebAssembly,
+): WebgpuBuild {
+  if (new URLSearchParams(search).get('ort') === 'asyncify') return 'asyncify';
+  return typeof (wasm as { Suspending?: unknown }).Suspending === 'function' ? 'jspi' : 'asyncify';
 }
 
 function configure(mod: Ort, wasmUrl: string, threads?: number): Ort {

@@ -13,6 +13,23 @@
 
 const BOOK = { version: 'dev', bytes: 0, files: [] };
 
+/**
+ * Whether this browser saves a file: every file but the WebGPU runtime builds
+ * it cannot use. ORT's WebGPU wasm comes in two builds (BOOK marks them
+ * `jspi` and `asyncify`; src/model/ort.ts picks the JSPI one where
+ * WebAssembly.Suspending exists, as it does here in the worker); neither is
+ * saved where there is no WebGPU. The plain WASM runtime, the fallback, is
+ * always saved.
+ */
+function saved([, , build]) {
+  if (!build) return true;
+  const gpu = 'gpu' in self.navigator;
+  const jspi = typeof WebAssembly.Suspending === 'function';
+  return gpu && (build === 'jspi') === jspi;
+}
+const FILES = BOOK.files.filter(saved);
+const BYTES = BOOK.files.reduce((n, f) => n - (saved(f) ? 0 : f[3]), BOOK.bytes);
+
 const scope = self.registration.scope;
 const PREFIX = `circuits-book ${scope} `;
 const CACHE = PREFIX + BOOK.version;
@@ -52,13 +69,13 @@ async function saveOne(cache, url, hash) {
 
 async function precache() {
   const cache = await caches.open(CACHE);
-  const total = BOOK.files.length;
+  const total = FILES.length;
   let done = 0;
   let next = 0;
   let lastReport = 0;
   const worker = async () => {
     while (next < total) {
-      const [path, hash] = BOOK.files[next++];
+      const [path, hash] = FILES[next++];
       await saveOne(cache, new URL(path, scope).href, hash);
       done += 1;
       if (Date.now() - lastReport > 250 || done === total) {
@@ -68,7 +85,7 @@ async function precache() {
           version: BOOK.version,
           done,
           total,
-          bytes: BOOK.bytes,
+          bytes: BYTES,
         });
       }
     }
@@ -95,7 +112,7 @@ self.addEventListener('activate', (event) => {
       for (const name of await caches.keys())
         if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
       await self.clients.claim();
-      await broadcast({ type: 'ready', version: BOOK.version, bytes: BOOK.bytes });
+      await broadcast({ type: 'ready', version: BOOK.version, bytes: BYTES });
     })(),
   );
 });
@@ -108,7 +125,7 @@ self.addEventListener('message', (event) => {
       source: 'circuits-book',
       type: 'ready',
       version: BOOK.version,
-      bytes: BOOK.bytes,
+      bytes: BYTES,
     });
 });
 

@@ -5,9 +5,10 @@ import { builtPages, expect, test } from './fixtures';
 /**
  * Performance budgets, kept in CI. The numbers live in bench/budgets.json
  * (README's "Performance budgets" table shows the same ones; a unit test keeps
- * the two in step). Bytes are uncompressed, as scripts/serve.mjs sends them
- * (it does not compress): each response's Content-Length. A compressing host
- * sends far fewer (bench/run.mjs reports gzip and brotli).
+ * the two in step). JavaScript and CSS are counted uncompressed (each
+ * response's decoded body); the first visit is counted as transferred, each
+ * response's Content-Length as scripts/serve.mjs sends it: the build's
+ * precompressed brotli copy where there is one (scripts/finish-build.mjs).
  *
  * - First-load JavaScript: every script, fetched or inline, that a page has
  *   before any figure is on screen (a short window, so no `client:visible`
@@ -16,7 +17,8 @@ import { builtPages, expect, test } from './fixtures';
  * - CSS: every stylesheet the page loads, plus its inline `<style>` text.
  * - First visit: every byte a chapter transfers from navigation until its
  *   first figure is live (`data-live="true"` on the figure, see Figure.tsx),
- *   on WASM: HTML, CSS, fonts, JavaScript, ORT's wasm, models, tokenizer.
+ *   on WASM, compressed as sent: HTML, CSS, fonts, JavaScript, ORT's wasm,
+ *   models, tokenizer.
  *   The service worker is blocked (playwright.config.ts), so the book's
  *   background precache for offline reading is not counted.
  *
@@ -43,18 +45,35 @@ const RUNTIME = /\/ort[.-][^/]*$|\.wasm$/;
 /** A model's graph or weights (the model pages themselves live under `models/` too). */
 const MODEL_FILE = /\/models\/.*\.(onnx|safetensors)$/;
 
-/** Records each response's URL, content type and uncompressed size (Content-Length). */
+/**
+ * Records each response's URL, content type, bytes transferred (Content-Length,
+ * compressed where the server compressed) and, for scripts and styles, the
+ * uncompressed size of its body.
+ */
 function recordResponses(context: BrowserContext) {
-  const responses: { url: string; type: string; bytes: number }[] = [];
+  const responses: { url: string; type: string; bytes: number; decoded: Promise<number> }[] = [];
   context.on('response', (response) => {
     const headers = response.headers();
+    const type = headers['content-type'] ?? '';
     responses.push({
       url: response.url(),
-      type: headers['content-type'] ?? '',
+      type,
       bytes: Number(headers['content-length'] ?? 0),
+      decoded:
+        type.includes('javascript') || type.startsWith('text/css')
+          ? response.body().then((b) => b.length)
+          : Promise.resolve(0),
     });
   });
   return responses;
+}
+
+/** The uncompressed bytes of the recorded responses of content type `match`. */
+async function decodedBytes(
+  responses: ReturnType<typeof recordResponses>,
+  match: (type: string) => boolean,
+) {
+  return sum(await Promise.all(responses.filter((r) => match(r.type)).map((r) => r.decoded)));
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -95,7 +114,9 @@ for (const path of builtPages()) {
       const responses = recordResponses(context);
       // A short window, so no figure is on screen at load (client:visible).
       await page.setViewportSize({ width: 1280, height: 400 });
-      await page.goto(path, { waitUntil: 'networkidle' });
+      // Without the idle warm-up of a chapter's figures (kit/prefetch.ts, tested
+      // in prefetch.spec.ts), which loads the runtime after the page.
+      await page.goto(`${path}?prefetch=0`, { waitUntil: 'networkidle' });
       const onScreen = await page.evaluate(() =>
         [...document.querySelectorAll('astro-island')].some((el) => {
           const r = el.getBoundingClientRect();
@@ -106,10 +127,10 @@ for (const path of builtPages()) {
         .map((r) => new URL(r.url).pathname)
         .filter((p) => RUNTIME.test(p) || MODEL_FILE.test(p));
       const js =
-        sum(responses.filter((r) => r.type.includes('javascript')).map((r) => r.bytes)) +
+        (await decodedBytes(responses, (t) => t.includes('javascript'))) +
         (await inlineBytes(page, 'script:not([src]):not([type="application/json"])'));
       const css =
-        sum(responses.filter((r) => r.type.startsWith('text/css')).map((r) => r.bytes)) +
+        (await decodedBytes(responses, (t) => t.startsWith('text/css'))) +
         (await inlineBytes(page, 'style'));
       test
         .info()
@@ -131,7 +152,10 @@ for (const path of builtPages()) {
     }) => {
       expect(firstVisit, `no first-visit budget for "${path}"`).toBeDefined();
       const responses = recordResponses(context);
-      await page.goto(`${path}?backend=wasm`, { waitUntil: 'domcontentloaded' });
+      // Only what the figure needs: without the idle warm-up of the page's
+      // other models (kit/prefetch.ts), whose share of this window depends on
+      // timing; bench/network.mjs measures the first visit with it.
+      await page.goto(`${path}?backend=wasm&prefetch=0`, { waitUntil: 'domcontentloaded' });
       const figure = page.locator('figure.widget').first();
       // The first figure is below the fold: go to it, as a reader would.
       await figure.scrollIntoViewIfNeeded();

@@ -12,18 +12,29 @@ import { expect, test } from './fixtures';
 test.describe.configure({ timeout: 240_000 });
 
 /** Opens the diagnostics page on a forced backend and waits for it to choose. */
-async function openDiagnostics(page: Page, backend: 'webgpu' | 'wasm') {
-  await page.goto(`diagnostics/?backend=${backend}`);
+async function openDiagnostics(page: Page, backend: 'webgpu' | 'wasm', query = '') {
+  await page.goto(`diagnostics/?backend=${backend}${query}`);
   await expect(page.getByTestId('environment')).toHaveAttribute('data-backend', backend, {
     timeout: 60_000,
   });
 }
 
-for (const backend of ['webgpu', 'wasm'] as const) {
-  test(`every model matches its PyTorch reference on ${backend}, and ${backend} is the backend used`, async ({
+// WebGPU twice: with ORT's JSPI build, which this Chromium supports and so
+// gets by default, and with the asyncify build (`?ort=asyncify`), which
+// browsers without JavaScript Promise Integration get.
+for (const [backend, build] of [
+  ['webgpu', 'jspi'],
+  ['webgpu', 'asyncify'],
+  ['wasm', 'plain'],
+] as const) {
+  test(`every model matches its PyTorch reference on ${backend} (${build} build), and ${backend} is the backend used`, async ({
     page,
   }) => {
-    await openDiagnostics(page, backend);
+    const wasmFiles: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.wasm')) wasmFiles.push(new URL(r.url()).pathname);
+    });
+    await openDiagnostics(page, backend, build === 'asyncify' ? '&ort=asyncify' : '');
     const rows = page.locator('[data-parity-model]');
     await expect(rows.first()).toBeVisible({ timeout: 60_000 });
     await expect(page.locator('[data-parity-model][data-state="running"]')).toHaveCount(0, {
@@ -41,6 +52,14 @@ for (const backend of ['webgpu', 'wasm'] as const) {
       expect(diff, `${id} max |browser - PyTorch|`).toBeLessThanOrEqual(1e-4);
       await expect(row).toHaveAttribute('data-pass', 'true');
     }
+    // The build it ran on: the one wasm file of that build, and no other.
+    const name = {
+      jspi: /\.jspi\./,
+      asyncify: /\.asyncify\./,
+      plain: /ort-wasm-simd-threaded\.[\w-]+\.wasm$/,
+    }[build];
+    expect(wasmFiles.length, wasmFiles.join(', ')).toBe(1);
+    expect(wasmFiles[0]).toMatch(name);
   });
 }
 

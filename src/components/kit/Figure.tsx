@@ -12,7 +12,13 @@ import { PythonSnippet } from './PythonSnippet';
 
 /** Where a figure is: loading (with what and how far), ready, or failed. */
 export type FigureStatus =
-  | { kind: 'loading'; what: string; fraction?: number }
+  | {
+      kind: 'loading';
+      what: string;
+      fraction?: number;
+      /** The ids of the models being loaded, rendered as `data-models` (kit/prefetch.ts reads them). */
+      models?: readonly string[];
+    }
   | { kind: 'ready' }
   | { kind: 'error'; message: string };
 
@@ -146,6 +152,7 @@ export default function Figure({
       class="widget"
       data-widget={name}
       data-state={status.kind}
+      data-models={status.kind === 'loading' ? status.models?.join(' ') : undefined}
       aria-labelledby={titleId}
       aria-busy={status.kind === 'loading'}
     >

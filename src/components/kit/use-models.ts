@@ -70,7 +70,9 @@ export function useModels(ids: readonly string[]): FigureModels {
   // Read on every render: a backend change re-renders through backendVersion.
   const backends = models?.map((m) => m.backend);
   return {
-    status: loaded.status,
+    // While loading, the figure names its models (data-models), so the page's
+    // HTML says which models to warm at idle (kit/prefetch.ts).
+    status: loaded.status.kind === 'loading' ? { ...loaded.status, models: ids } : loaded.status,
     models,
     model: models?.[0],
     tokenizer: loaded.value?.tokenizer,

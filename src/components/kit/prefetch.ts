@@ -1,0 +1,80 @@
+/**
+ * Warms a chapter's figures while the reader reads: once the page has loaded,
+ * its fonts are in and the browser is idle, the models the page's figures
+ * load (in page order, one at a time) are loaded through the kit's runtime
+ * door, with the runtime and the tokenizer. A figure the reader reaches later
+ * finds its model ready in the page's registry and is live on arrival. One
+ * already on screen is never slowed: nothing starts before the load event
+ * (text, styles, fonts and math come first), a model it is loading is shared,
+ * not fetched twice, and no other model starts while a figure on screen is
+ * still loading (so its downloads have the connection to themselves).
+ *
+ * Which models: every figure that loads models renders their ids in
+ * `data-models` while loading (`Figure`), so the page's HTML names them.
+ * Skipped when the reader's browser asks to save data or the connection is
+ * 2G, and with `?prefetch=0` in the page URL.
+ */
+import { loadModels, loadTokenizer } from './runtime';
+
+interface NetworkInformation {
+  saveData?: boolean;
+  effectiveType?: string;
+}
+
+/** The models the page's figures load, in page order, each once. */
+export function pageModelIds(root: ParentNode = document): string[] {
+  const ids = [...root.querySelectorAll<HTMLElement>('figure.widget[data-models]')].flatMap((f) =>
+    (f.dataset.models ?? '').split(/\s+/).filter(Boolean),
+  );
+  return [...new Set(ids)];
+}
+
+/** Whether to warm figures on this visit: not when saving data, on 2G, or with `?prefetch=0`. */
+export function shouldPrefetch(
+  search = location.search,
+  connection = (navigator as Navigator & { connection?: NetworkInformation }).connection,
+): boolean {
+  if (new URLSearchParams(search).get('prefetch') === '0') return false;
+  if (connection?.saveData) return false;
+  return !/(^|-)2g$/.test(connection?.effectiveType ?? '');
+}
+
+const afterLoad = () =>
+  new Promise<void>((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('load', () => resolve(), { once: true });
+  });
+
+/** Resolves once no figure that has come on screen (hydrated) is loading. */
+const figuresSettled = () =>
+  new Promise<void>((resolve) => {
+    const loading = () =>
+      document.querySelector('astro-island:not([ssr]) figure.widget[data-state="loading"]');
+    const check = () => (loading() ? setTimeout(check, 250) : resolve());
+    check();
+  });
+
+const idle = () =>
+  new Promise<void>((resolve) => {
+    if ('requestIdleCallback' in window) requestIdleCallback(() => resolve(), { timeout: 2000 });
+    else setTimeout(resolve, 200);
+  });
+
+/**
+ * Starts warming the page's models after load, fonts and an idle moment.
+ * Resolves when every one is loaded or has failed (a figure that needs a
+ * failed one reports the error itself, with Retry).
+ */
+export async function warmPageModels(): Promise<void> {
+  if (!shouldPrefetch()) return;
+  const ids = pageModelIds();
+  if (ids.length === 0) return;
+  await afterLoad();
+  await document.fonts?.ready;
+  await idle();
+  await loadTokenizer().catch(() => undefined);
+  for (const id of ids) {
+    await figuresSettled();
+    await loadModels([id]).catch(() => undefined);
+  }
+}
