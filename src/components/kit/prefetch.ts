@@ -54,6 +54,25 @@ const figuresSettled = () =>
     check();
   });
 
+/** How long the reader must have stopped scrolling before a warm-up step starts. */
+const SCROLL_QUIET_MS = 1000;
+let lastScroll = -Infinity;
+
+/**
+ * Resolves once the reader has not scrolled for SCROLL_QUIET_MS: compiling
+ * the runtime is a long task on the main thread, and a skimming reader
+ * should not feel it as a stutter.
+ */
+const scrollQuiet = () =>
+  new Promise<void>((resolve) => {
+    const check = () => {
+      const wait = lastScroll + SCROLL_QUIET_MS - performance.now();
+      if (wait <= 0) resolve();
+      else setTimeout(check, wait);
+    };
+    check();
+  });
+
 const idle = () =>
   new Promise<void>((resolve) => {
     if ('requestIdleCallback' in window) requestIdleCallback(() => resolve(), { timeout: 2000 });
@@ -61,7 +80,8 @@ const idle = () =>
   });
 
 /**
- * Starts warming the page's models after load, fonts and an idle moment.
+ * Starts warming the page's models after load, fonts and an idle moment,
+ * each step once the reader has stopped scrolling for a second.
  * Resolves when every one is loaded or has failed (a figure that needs a
  * failed one reports the error itself, with Retry).
  */
@@ -69,12 +89,15 @@ export async function warmPageModels(): Promise<void> {
   if (!shouldPrefetch()) return;
   const ids = pageModelIds();
   if (ids.length === 0) return;
+  addEventListener('scroll', () => (lastScroll = performance.now()), { passive: true });
   await afterLoad();
   await document.fonts?.ready;
   await idle();
+  await scrollQuiet();
   await loadTokenizer().catch(() => undefined);
   for (const id of ids) {
     await figuresSettled();
+    await scrollQuiet();
     await loadModels([id]).catch(() => undefined);
   }
 }
