@@ -52,7 +52,6 @@ export function buildEdition(dir) {
   return { version, date };
 }
 
-
 /**
  * The repository's HOSTING.md for this build: its version line
  * ("Version 0.1.0 of 29 November 2026.") also names the build's hash.

@@ -32,7 +32,6 @@ export function parseEdition(cff: string): Edition {
 /** This build's edition. */
 export const EDITION: Edition = parseEdition(citation);
 
-
 /** `2026-11-29` → `29 November 2026` (the book's date style, the same in every browser's locale). */
 export function longDate(iso: string): string {
   const [year, month, day] = iso.split('-').map(Number);
