@@ -276,7 +276,10 @@ export class HookedModel {
 
   /** Opens a session on `backend`; call only inside an executor job. */
   private async openSession(backend: BackendName): Promise<void> {
-    this.session = await this.ort.InferenceSession.create(this.graph, {
+    // In ORT's proxy worker the graph's buffer is transferred (detached): give it a copy.
+    const graph =
+      backend === 'wasm' && this.ort.env.wasm?.proxy === true ? this.graph.slice() : this.graph;
+    this.session = await this.ort.InferenceSession.create(graph, {
       executionProviders: [this.providers[backend] ?? backend],
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3, // errors only: see ort.ts
@@ -407,6 +410,11 @@ export class HookedModel {
       ...(await this.weightTensors(options.weights ?? this.weights)),
     };
     for (const name of this.session.inputNames) if (name in inputs) feeds[name] = inputs[name];
+    // ORT's proxy worker takes the inputs' buffers (transfers them): send copies,
+    // so the weights and the caller's masks stay usable here.
+    if (this.proxied)
+      for (const [name, t] of Object.entries(feeds))
+        feeds[name] = new this.ort.Tensor(t.type, (t.data as Float32Array).slice(), t.dims);
 
     const t0 = performance.now();
     let outputs: Record<string, OrtTensor> = {};
@@ -472,6 +480,11 @@ export class HookedModel {
       this.weightFeeds.set(w, feeds);
     }
     return feeds;
+  }
+
+  /** True when ORT runs this model in its proxy worker (WASM in a browser page). */
+  private get proxied(): boolean {
+    return this.choice.backend === 'wasm' && this.ort.env.wasm?.proxy === true;
   }
 
   private track(t: OrtTensor): OrtTensor {

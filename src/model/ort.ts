@@ -35,27 +35,44 @@ export function loadBrowserOrt(backend: BackendName, threads?: number): Promise<
   let ort = loaded.get(backend);
   if (!ort) {
     ort = (async () => {
-      const [mod, wasm] =
-        backend === 'webgpu'
-          ? webgpuBuild() === 'jspi'
-            ? await Promise.all([
-                import('onnxruntime-web/jspi'),
-                import('onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url'),
-              ])
-            : await Promise.all([
-                import('onnxruntime-web/webgpu'),
-                import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
-              ])
-          : await Promise.all([
-              import('onnxruntime-web/wasm'),
-              import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url'),
-            ]);
-      return configure(mod as unknown as Ort, wasm.default, threads);
+      const build = backend === 'webgpu' ? webgpuBuild() : 'wasm';
+      const wasm = (
+        build === 'jspi'
+          ? import('onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url')
+          : build === 'asyncify'
+            ? import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url')
+            : import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url')
+      ).then((m) => {
+        prefetchWasm(m.default);
+        return m.default;
+      });
+      wasm.catch(() => undefined); // reported by the await below, never unhandled
+      const mod =
+        build === 'jspi'
+          ? import('onnxruntime-web/jspi')
+          : build === 'asyncify'
+            ? import('onnxruntime-web/webgpu')
+            : import('onnxruntime-web/wasm');
+      return configure((await mod) as unknown as Ort, await wasm, threads, backend === 'wasm');
     })();
     loaded.set(backend, ort);
     ort.catch(() => loaded.delete(backend)); // a failed download can be retried
   }
   return ort;
+}
+
+/**
+ * Starts downloading ORT's wasm as soon as the runtime is asked for. ORT
+ * itself fetches it only when the first session is created, which waits for
+ * the model's files: on a slow network the two downloads then ran one after
+ * the other. This one fills the HTTP cache while the model downloads; ORT's
+ * own request then finds it there (a 304 at most). Failures are ORT's to
+ * report, so they are ignored here.
+ */
+function prefetchWasm(url: string): void {
+  void fetch(new URL(url, location.href), { credentials: 'same-origin' })
+    .then((r) => r.arrayBuffer())
+    .catch(() => undefined);
 }
 
 /** Which WebGPU build of ORT's wasm a page gets. */
@@ -74,11 +91,24 @@ export function webgpuBuild(
   return typeof (wasm as { Suspending?: unknown }).Suspending === 'function' ? 'jspi' : 'asyncify';
 }
 
-function configure(mod: Ort, wasmUrl: string, threads?: number): Ort {
+/**
+ * Whether the WASM build runs in ORT's proxy worker: yes in a browser page,
+ * unless `?proxy=0`. Creating sessions and running them then happens off
+ * the main thread, so scrolling and typing never wait for the model; inputs
+ * are copied to the worker for each run (about 3 MB, a few ms).
+ */
+export function wasmProxy(search = globalThis.location?.search ?? ''): boolean {
+  if (typeof document === 'undefined' || typeof Worker === 'undefined') return false;
+  return new URLSearchParams(search).get('proxy') !== '0';
+}
+
+function configure(mod: Ort, wasmUrl: string, threads?: number, proxy = false): Ort {
   // ORT prints warnings (e.g. shape ops placed on CPU, which is by design)
   // through console.error; a reader's console should only show real errors.
   mod.env.logLevel = 'error';
   mod.env.wasm.wasmPaths = { wasm: new URL(wasmUrl, location.href).href };
+  // The WebGPU EP cannot be proxied; the plain WASM build can.
+  mod.env.wasm.proxy = proxy && wasmProxy();
   // Threads only where the page is cross-origin isolated (COOP/COEP);
   // elsewhere ORT would warn and fall back to one thread anyway.
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
