@@ -31,12 +31,44 @@ def _fmt(rows: list[list[float]], digits: int = 3) -> str:
     return head + "".join(f"| {l} | " + " | ".join(f"{v:.{digits}f}" for v in r) + " |\n" for l, r in enumerate(rows))
 
 
-def write(mdir: str, model_id: str, cfg: Config, meas: dict, summary: dict, tlog: dict, failed: list[str], args) -> None:
+def tlog_from_card(card: dict) -> dict:
+    """The parts of train.py's train_log.json that write() reads, from a card.json's "training" record
+    (so a card can be rewritten after the training folder is gone: training/round_fp16.py)."""
+    t = card["training"]
+    args = {k: t[k] for k in ("batch", "lr", "warmup", "weight_decay", "seed", "repeat_frac", "repeat_frac_end",
+                              "repeat_decay_start", "repeat_decay_end", "repeat_random", "repeat_min", "repeat_max")}
+    args["steps"] = t["scheduled_steps"]
+    return {"args": args, "steps_done": t["steps"], **{k: t[k] for k in ("wall_time_s", "threads", "tokens_seen",
+                                                                          "final_train_loss", "torch")}}
+
+
+def _rounding_md(r: dict) -> str:
+    """The card's paragraph on the fp16 rounding (r: the "weights" record of card.json)."""
+    s = (f"**Weights ship as fp16.** `weights.safetensors` holds every weight in fp16 (dtype F16): the trained fp32 weights "
+         f"rounded once to the nearest fp16 (ties to even, `{r['rounded_by']}`). A weight of size at least 2^-14 moved by at most "
+         f"2^-11 of itself (largest here {r['max_rel_change']:.2e}); the {r['subnormal']} smaller ones are fp16 subnormals "
+         f"and moved by at most 2^-25 ({r['max_abs_change_subnormal']:.1e}). The shipped model *is* the rounded one: "
+         f"the browser widens it to fp32 and computes in fp32, and every number on this card, the reference activations "
+         f"and the TransformerLens download come from it. Rounding changed no logit on the reference prompts "
+         f"(`training/export.py`) by more than **{r['max_abs_logit_change']:.1e}**")
+    b = r.get("before_rounding")
+    if b:
+        s += (f". Before rounding, the fp32 weights measured validation loss {b['val_loss']:.6f}, loss on the second / first copy "
+              f"of repeated tokens {b['loss_second_copy']:.4f} / {b['loss_first_copy']:.4f} and best induction score "
+              f"{b['max_induction']:.4f} (below: the rounded weights)")
+    return s + "."
+
+
+def write(mdir: str, model_id: str, cfg: Config, meas: dict, summary: dict, tlog: dict, failed: list[str], args,
+          rounding: dict | None = None, corpus: dict | None = None) -> None:
+    """card.json and card.md. rounding: the "weights" record (how the fp16 weights were rounded and what
+    it changed; None for fp32 weights); corpus: the corpus stats (default: training/out/corpus/stats.json)."""
     final = meas["results"][0]
-    corpus = {}
-    if os.path.exists(CORPUS_STATS):
-        with open(CORPUS_STATS) as f:
-            corpus = json.load(f)
+    if corpus is None:
+        corpus = {}
+        if os.path.exists(CORPUS_STATS):
+            with open(CORPUS_STATS) as f:
+                corpus = json.load(f)
     a = tlog["args"]
     n_params = meas.get("n_params") or 0
     card = {
@@ -65,6 +97,8 @@ def write(mdir: str, model_id: str, cfg: Config, meas: dict, summary: dict, tlog
         "checks_failed": failed,
         "corpus": corpus,
     }
+    if rounding:
+        card["weights"] = rounding
     with open(os.path.join(mdir, "card.json"), "w") as f:
         json.dump(card, f, indent=1)
 
@@ -94,7 +128,7 @@ attention: {cfg.n_layers} layer(s), d_model {cfg.d_model}, {cfg.n_heads} heads o
 (about {n_params:,} parameters). Weight and hook names are TransformerLens's; `config.json` holds
 HookedTransformerConfig fields. Built by `training/` (see training/README.md); every number below was
 measured by `training/measure.mjs` on the exported ONNX graph, not on PyTorch. {checks}.
-
+{chr(10) + _rounding_md(rounding) + chr(10) if rounding else ""}
 ## Data
 
 Real English text from Debian packages, assembled by `training/corpus.py`; {corpus.get('val_percent', 5)}% of

@@ -2,8 +2,11 @@
 
     /usr/bin/python3 training/export.py --model-id attn-only-2l --run training/out/runs/attn-only-2l
 
-1. writes the model (model.onnx, weights.safetensors, config.json, checkpoints/) and its
-   reference activations into a staging folder under training/out/stage;
+1. rounds the trained fp32 weights to fp16 (round_model: the shipped model *is* the rounded one, so
+   that its weights are half the bytes on the wire while the browser, which widens them to fp32, still
+   matches PyTorch at fp32 precision), then writes the model (model.onnx, weights.safetensors in F16,
+   config.json, checkpoints/) and the rounded model's reference activations into a staging folder
+   under training/out/stage;
 2. runs training/measure.mjs (onnxruntime-node) on the staged ONNX graph: parity with the
    PyTorch reference at every hook, and the behaviour numbers of the model card;
 3. checks them (parity <= 1e-4, the thresholds of the issue for this model, validation loss
@@ -16,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import os
@@ -201,6 +205,39 @@ def load_run(run_dir: str) -> Transformer:
     return model.eval()
 
 
+FP16_MIN_NORMAL = 2.0**-14  # below this fp16 is subnormal: a fixed spacing of 2^-24 instead of 2^-11 relative
+ROUNDED_BY = "torch.Tensor.half()"
+
+
+def round_model(model: Transformer, tok: Tokenizer) -> dict:
+    """Rounds every parameter of `model` to the nearest fp16 (round to nearest, ties to even), kept as fp32
+    tensors that fp16 holds exactly, in place. Returns the "weights" record of card.json: the largest change
+    of a weight (relative for weights in fp16's normal range, absolute for the subnormal ones) and of any
+    logit on REFERENCE_PROMPTS (whole prompts, every position and token; fp32 compute before and after)."""
+    before = copy.deepcopy(model)
+    max_rel, max_abs_sub, n_sub = 0.0, 0.0, 0
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if p.abs().max().item() > torch.finfo(torch.float16).max:
+                raise ValueError(f"{name} holds a weight too large for fp16")
+            r = p.half().float()
+            normal = p.abs() >= FP16_MIN_NORMAL
+            if normal.any():
+                max_rel = max(max_rel, ((r - p).abs() / p.abs())[normal].max().item())
+            sub = ~normal & (p != 0)
+            n_sub += int(sub.sum())
+            if sub.any():
+                max_abs_sub = max(max_abs_sub, (r - p).abs()[sub].max().item())
+            p.copy_(r)
+        max_logit = 0.0
+        for prompt in REFERENCE_PROMPTS:
+            tokens = torch.tensor([tok.encode(prompt)[: model.cfg.n_ctx]])
+            max_logit = max(max_logit, (model(tokens) - before(tokens)).abs().max().item())
+    return {"dtype": "F16", "rounded_from": "F32", "rounded_by": ROUNDED_BY, "max_rel_change": max_rel,
+            "subnormal": n_sub, "max_abs_change_subnormal": max_abs_sub, "max_abs_logit_change": max_logit,
+            "logit_change_on": "export.py's REFERENCE_PROMPTS (whole), every position and token, fp32 before vs after"}
+
+
 def check(model_id: str, m: dict, max_parity: float, bigram: float) -> list[str]:
     """The failed checks, as sentences (empty = passes)."""
     failed = []
@@ -323,12 +360,13 @@ def main() -> None:
     if tok.vocab_size != cfg.d_vocab:
         sys.exit(f"error: tokenizer has {tok.vocab_size} ids but the model d_vocab is {cfg.d_vocab}")
 
+    rounding = round_model(model, tok)  # from here on, the model is the one that ships
     stage = os.path.join(args.stage, args.model_id)
     shutil.rmtree(stage, ignore_errors=True)
     os.makedirs(os.path.join(stage, "model"))
     mdir, fdir = os.path.join(stage, "model"), os.path.join(stage, "fixtures")
     hooks, weight_names = export_onnx(model, os.path.join(mdir, "model.onnx"))
-    safetensors_io.save(dict(model.named_parameters()), os.path.join(mdir, "weights.safetensors"))
+    safetensors_io.save(dict(model.named_parameters()), os.path.join(mdir, "weights.safetensors"), dtype="F16")
     with open(os.path.join(mdir, "config.json"), "w") as f:
         json.dump({**cfg.to_tl_dict(), "hook_names": hooks, "weight_names": weight_names}, f, indent=1)
     ref = write_reference(model, tok, args.model_id, fdir)
@@ -410,7 +448,7 @@ def main() -> None:
                        "checkpoints": index}, f, indent=1)
     import card  # noqa: E402  (kept apart: prose and tables)
 
-    card.write(mdir, args.model_id, cfg, meas, summary, tlog, failed, args)
+    card.write(mdir, args.model_id, cfg, meas, summary, tlog, failed, args, rounding=rounding)
     dst = os.path.join(args.models_dir, args.model_id)
     shutil.rmtree(dst, ignore_errors=True)
     os.makedirs(args.models_dir, exist_ok=True)

@@ -54,3 +54,11 @@ def load(path: str) -> dict[str, torch.Tensor]:
         a = a.reshape(info["shape"])
         out[name] = torch.from_numpy(a.astype(np.int64 if info["dtype"] == "I64" else np.float32))
     return out
+
+
+def dtypes(path: str) -> set[str]:
+    """The dtypes of a safetensors file's tensors, read from its header."""
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+    return {info["dtype"] for name, info in header.items() if name != "__metadata__"}

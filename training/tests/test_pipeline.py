@@ -76,7 +76,7 @@ def test_a_tiny_model_trains_exports_and_its_onnx_graph_matches_pytorch_at_every
 def test_measure_mjs_on_onnx_agrees_with_the_pytorch_behaviour_measurement(tiny):
     """Induction / previous-token scores and copy losses: JS on the ONNX graph vs behaviour.py on PyTorch."""
     meas = json.loads((tiny / "stage" / "tiny" / "measure.json").read_text())["results"][0]
-    model = export.load_run(str(tiny / "run"))
+    model = export.load_run(str(tiny / "models" / "tiny"))  # the shipped (fp16-rounded) model
     ref = torch_measure(model, n_seqs=16, n=meas["n"], seed=1)
     np.testing.assert_allclose(meas["induction"], ref["induction"], atol=1e-5)
     np.testing.assert_allclose(meas["prev_token"], ref["prev_token"], atol=1e-5)
@@ -84,9 +84,23 @@ def test_measure_mjs_on_onnx_agrees_with_the_pytorch_behaviour_measurement(tiny)
     assert meas["loss_second_copy"] == pytest.approx(ref["loss_second_copy"], abs=1e-4)
 
 
+def test_the_shipped_weights_are_the_trained_ones_rounded_to_fp16_and_the_card_says_what_it_changed(tiny):
+    shipped = tiny / "models" / "tiny" / "weights.safetensors"
+    assert safetensors_io.dtypes(str(shipped)) == {"F16"}
+    trained, w = safetensors_io.load(str(tiny / "run" / "weights.safetensors")), safetensors_io.load(str(shipped))
+    assert list(w) == list(trained)
+    for k, t in trained.items():
+        assert torch.equal(w[k], t.half().float()), k
+    rounding = json.loads((tiny / "models" / "tiny" / "card.json").read_text())["weights"]
+    assert rounding["dtype"] == "F16" and 0 < rounding["max_rel_change"] <= 2.0**-11
+    assert 0 < rounding["max_abs_logit_change"] < 0.1
+    # the reference activations are the rounded model's: the ONNX graph on the fp16 weights matches them
+    assert json.loads((tiny / "stage" / "tiny" / "measure.json").read_text())["max_parity_error"] <= export.PARITY_TOL
+
+
 def test_copying_scores_from_the_small_matrix_equal_those_of_the_dense_vocab_circuit(tiny):
     meas = json.loads((tiny / "stage" / "tiny" / "measure.json").read_text())["results"][0]
-    w = safetensors_io.load(str(tiny / "run" / "weights.safetensors"))
+    w = safetensors_io.load(str(tiny / "models" / "tiny" / "weights.safetensors"))
     for l, layer in enumerate(meas["copying"]):
         for h, score in enumerate(layer):
             full = w["embed.W_E"] @ w[f"blocks.{l}.attn.W_V"][h] @ w[f"blocks.{l}.attn.W_O"][h] @ w["unembed.W_U"]
@@ -136,6 +150,25 @@ def test_tokenizer_round_trips_and_survives_its_json_form(tmp_path):
         assert tok2.encode(s) == tok.encode(s)
         assert tok2.decode(tok2.encode(s)) == s
     assert len(tok.encode(texts[0])) < len(texts[0]) / 2  # merges were learned and are used
+
+
+@pytest.mark.parametrize("model_id", ["attn-only-1l", "attn-only-2l", "gelu-1l"])
+def test_each_shipped_model_is_fp16_and_its_reference_activations_are_those_of_its_fp16_weights(model_id, tmp_path):
+    mdir = os.path.join(ROOT, "public", "models", model_id)
+    assert safetensors_io.dtypes(os.path.join(mdir, "weights.safetensors")) == {"F16"}
+    with open(os.path.join(mdir, "card.json")) as f:
+        rounding = json.load(f)["weights"]
+    assert rounding["dtype"] == "F16" and rounding["max_rel_change"] <= 2.0**-11
+    assert rounding["max_abs_change_subnormal"] <= 2.0**-25
+    tok = Tokenizer.load(os.path.join(ROOT, "public", "models", "tokenizer.json"))
+    export.write_reference(export.load_run(mdir), tok, model_id, str(tmp_path))
+    fixtures = os.path.join(ROOT, "tests", "fixtures", "reference")
+    assert (tmp_path / f"{model_id}.json").read_text() == open(os.path.join(fixtures, f"{model_id}.json")).read()
+    for root, _, names in os.walk(tmp_path / model_id):
+        for n in names:
+            rel = os.path.relpath(os.path.join(root, n), tmp_path)
+            with open(os.path.join(root, n), "rb") as a, open(os.path.join(fixtures, rel), "rb") as b:
+                assert a.read() == b.read(), rel
 
 
 def test_shipped_tokenizer_reproduces_the_parity_fixture():
