@@ -21,7 +21,8 @@
 // - after reading: the page opened at its top, read for --read s (default 10)
 //   with nothing scrolled, then the first figure scrolled into view: the time
 //   from that scroll until it is live (0-ish: live on arrival).
-// And, on WASM with the CPU slowed 4× (Emulation.setCPUThrottlingRate), no
+// And, on WASM (one thread, ORT on the main thread: KEYS_QUERY) with the CPU
+// slowed 4× (Emulation.setCPUThrottlingRate), no
 // network emulation: keystroke → updated figure (median and p95 of --keys
 // keystrokes at 128 tokens) for every figure with a prompt box
 // (`.kit-prompt textarea`) of every chapter. Target p95 ≤ 200 ms.
@@ -69,6 +70,15 @@ const network = {
   uploadThroughput: (Number(args.down) * 1e6) / 8,
 };
 const TARGET = { liveS: 5, bytesMB: 5, p95Ms: 200 };
+/**
+ * The keystroke pages: WASM, one thread, ORT on the main thread. Chromium's
+ * CPU throttling slows only the page's main thread, not its workers (a busy
+ * loop in a dedicated worker takes as long at 4× as at 1× here), so with
+ * ORT in its proxy worker (the default) or in thread-pool workers the
+ * model's compute would run at full speed and the times would flatter a
+ * slow laptop. With everything on the main thread, all of it is slowed 4×.
+ */
+const KEYS_QUERY = 'backend=wasm&proxy=0&threads=1';
 
 /** A fresh context (empty cache, no service worker) and a page on the emulated network. */
 async function emulatedPage(browser, { throttleNetwork = true, cpu = 1 } = {}) {
@@ -185,7 +195,7 @@ async function keystrokes(browser, chapter, prompt) {
   await context.addInitScript(pageHelpers, { scrollToFirst: false });
   const rows = [];
   try {
-    await page.goto(`${site}chapters/${chapter}/?backend=wasm`);
+    await page.goto(`${site}chapters/${chapter}/?${KEYS_QUERY}`);
     const figures = page.locator('figure.widget');
     const n = await figures.count();
     for (let i = 0; i < n; i++) {
@@ -332,7 +342,7 @@ function report({ before, after, results, backends, lighthouse }) {
     `- network: Chromium's emulation at ${args.down} Mbit/s, ${args.latency} ms latency; cold cache, service workers blocked; scripts/serve.mjs with the isolation headers and the build's precompressed brotli copies; ${reps} visit(s) per cell (median)`,
   );
   lines.push(
-    `- keystrokes: WASM, CPU slowed ${args.cpu}× (Emulation.setCPUThrottlingRate), no network emulation, ${keyCount} keystrokes per figure at 128 tokens`,
+    `- keystrokes: WASM, CPU slowed ${args.cpu}× (Emulation.setCPUThrottlingRate), no network emulation, ${keyCount} keystrokes per figure at 128 tokens; \`?${KEYS_QUERY}\`: one thread and no proxy worker, because Chromium's throttling slows only the main thread, so the model's compute is slowed too`,
     '',
   );
   const head = backends.flatMap((b) => [
