@@ -45,11 +45,21 @@ const afterLoad = () =>
     else window.addEventListener('load', () => resolve(), { once: true });
   });
 
-/** Resolves once no figure that has come on screen (hydrated) is loading. */
+/**
+ * A hydrated figure still loading, or with a run in flight (Figure.tsx's
+ * PENDING_SELECTOR): its first run on WebGPU compiles shaders for seconds
+ * after its model is in, and a warm-up step would queue behind it or slow it.
+ */
+const BUSY_FIGURE = [
+  'astro-island:not([ssr]) figure.widget[data-state="loading"]',
+  'astro-island:not([ssr]) figure.widget [data-pending="true"]',
+  'astro-island:not([ssr]) figure.widget [aria-busy="true"]',
+].join(', ');
+
+/** Resolves once no figure that has come on screen (hydrated) is loading or running. */
 const figuresSettled = () =>
   new Promise<void>((resolve) => {
-    const loading = () =>
-      document.querySelector('astro-island:not([ssr]) figure.widget[data-state="loading"]');
+    const loading = () => document.querySelector(BUSY_FIGURE);
     const check = () => (loading() ? setTimeout(check, 250) : resolve());
     check();
   });
@@ -96,6 +106,7 @@ export async function warmPageModels(): Promise<void> {
   await scrollQuiet();
   await loadTokenizer().catch(() => undefined);
   for (const id of ids) {
+    // Each step waits for the figures on screen: their own loads and first runs come first.
     await figuresSettled();
     await scrollQuiet();
     await loadModels([id]).catch(() => undefined);
