@@ -227,10 +227,32 @@ test('presenter view fills a 1280x720 screen with every label at 18 px or more, 
   expect(await page.evaluate(() => document.activeElement?.closest('figure.widget') !== null)).toBe(
     true,
   );
+  // The browser was asked for full screen and gave it; screen readers hear so.
+  const fullscreen = () =>
+    page.evaluate(() => document.fullscreenElement?.matches('figure.widget') ?? false);
+  expect(await fullscreen()).toBe(true);
+  const status = figure.getByRole('status').filter({ hasText: /Present|Left/ });
+  await expect(status).toHaveText(
+    /^Presenting figure 5\.\d full screen\. Press Escape to leave\.$/,
+  );
   await page.keyboard.press('Escape');
   await expect(present).toHaveAttribute('aria-pressed', 'false');
   await expect(present).toBeFocused();
+  await expect.poll(fullscreen).toBe(false);
+  await expect(status).toHaveText(/^Left presenter view of figure 5\.\d\.$/);
   expect((await figure.boundingBox())!.width).toBeLessThan(1280);
+
+  // Where full screen is refused (an iframe without allow="fullscreen"), the
+  // figure fills the window instead, and Escape still leaves.
+  await page.evaluate(() => Object.defineProperty(document, 'fullscreenEnabled', { value: false }));
+  await page.keyboard.press('Enter');
+  await expect(present).toHaveAttribute('aria-pressed', 'true');
+  await expect(status).toHaveText(/in the window/);
+  expect(await fullscreen()).toBe(false);
+  expect(await figure.boundingBox()).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
+  await page.keyboard.press('Escape');
+  await expect(present).toHaveAttribute('aria-pressed', 'false');
+  await expect(present).toBeFocused();
 });
 
 test('heatmaps on a 375 px phone scroll instead of shrinking labels below 10 px', async ({

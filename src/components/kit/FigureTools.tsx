@@ -433,14 +433,39 @@ function enlargePlots(body: HTMLElement, px: number): () => void {
   };
 }
 
+/** True when the browser lets the page show `el` full screen (not in an iframe that forbids it). */
+function canFullscreen(el: HTMLElement): boolean {
+  return document.fullscreenEnabled === true && typeof el.requestFullscreen === 'function';
+}
+
 /**
- * Presenter view: the figure fills the window, everything in it at least
+ * Presenter view: the figure fills the screen, everything in it at least
  * 18 px at 1280 x 720 (the frame is zoomed, and plots whose labels would
- * still be smaller widen and scroll); Escape or the same button leaves it.
+ * still be smaller widen and scroll). It asks the browser for full screen
+ * (the Fullscreen API); where that is refused (an iframe without
+ * `allow="fullscreen"`, a browser without it) the figure fills the window
+ * instead. Escape or the same button leaves it, focus returns to the button,
+ * and a status line tells screen readers what happened.
  */
 function PresentButton({ root, what }: { root: FigureToolbarProps['root']; what: string }) {
   const [on, setOn] = useState(false);
+  const [message, setMessage] = useState('');
   const button = useRef<HTMLButtonElement>(null);
+  const enter = () => {
+    const figure = root.current;
+    if (!figure) return;
+    setOn(true);
+    if (!canFullscreen(figure)) {
+      setMessage(`Presenting ${what} in the window. Press Escape to leave.`);
+      return;
+    }
+    // Asked here, inside the click: browsers grant full screen only to a
+    // reader's gesture. Refused, the figure still fills the window.
+    figure.requestFullscreen({ navigationUI: 'hide' }).then(
+      () => setMessage(`Presenting ${what} full screen. Press Escape to leave.`),
+      () => setMessage(`Presenting ${what} in the window. Press Escape to leave.`),
+    );
+  };
   useEffect(() => {
     const figure = root.current;
     if (!on || !figure) return;
@@ -459,35 +484,52 @@ function PresentButton({ root, what }: { root: FigureToolbarProps['root']; what:
     const observer = new MutationObserver(fit);
     observer.observe(figure, { subtree: true, childList: true });
     fit();
+    // In full screen the browser takes Escape itself and leaves full screen;
+    // presenter view follows it out.
+    let wasFullscreen = document.fullscreenElement === figure;
+    const onFullscreen = () => {
+      if (document.fullscreenElement === figure) wasFullscreen = true;
+      else if (wasFullscreen) setOn(false);
+      fit();
+    };
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') setOn(false);
     };
+    document.addEventListener('fullscreenchange', onFullscreen);
     window.addEventListener('keydown', onKey);
     window.addEventListener('resize', fit);
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frame);
       undo();
+      document.removeEventListener('fullscreenchange', onFullscreen);
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('resize', fit);
+      if (document.fullscreenElement === figure) void document.exitFullscreen().catch(() => {});
       figure.classList.remove('widget-presenting');
       document.documentElement.classList.remove('presenting');
       figure.scrollIntoView({ block: 'nearest' });
       button.current?.focus();
+      setMessage(`Left presenter view of ${what}.`);
     };
   }, [on]);
   return (
-    <button
-      ref={button}
-      type="button"
-      class="widget-tool-button"
-      data-present
-      aria-pressed={on}
-      aria-label={`Present: show ${what} enlarged for projection`}
-      onClick={() => setOn(!on)}
-    >
-      {on ? 'Present (Esc to leave)' : 'Present'}
-    </button>
+    <span class="widget-tool">
+      <button
+        ref={button}
+        type="button"
+        class="widget-tool-button"
+        data-present
+        aria-pressed={on}
+        aria-label={`Present: show ${what} enlarged for projection`}
+        onClick={() => (on ? setOn(false) : enter())}
+      >
+        {on ? 'Present (Esc to leave)' : 'Present'}
+      </button>
+      <span class="visually-hidden" role="status">
+        {message}
+      </span>
+    </span>
   );
 }
 
