@@ -10,7 +10,7 @@ import {
   type SeriesData,
   type TableData,
 } from './figure-export';
-import { figurePicture } from './figure-picture';
+import { figurePicture, hasRaster, picturePng } from './figure-picture';
 import './figure-tools.css';
 
 /** Where a figure stands in its chapter: its number and anchor (src/lib/figure-numbers.ts). */
@@ -312,9 +312,11 @@ function exportContext(props: FigureToolbarProps, body: HTMLElement): ExportCont
   };
 }
 
-/** Saves `text` as a file named `name` (a download link, clicked). */
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves `content` as a file named `name` (a download link, clicked). */
+function download(name: string, type: string, content: string | Blob): void {
+  const url = URL.createObjectURL(
+    content instanceof Blob ? content : new Blob([content], { type }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -352,7 +354,7 @@ function SaveTools(props: FigureToolbarProps) {
     else download(name, 'text/csv', toCsv(context, data));
     setMessage(`Saved ${name}: ${data.length} set${data.length === 1 ? '' : 's'} of numbers.`);
   };
-  const savePicture = () => {
+  const savePicture = async (format: 'svg' | 'png') => {
     const got = collect();
     if (!got) return;
     const series = got.data.filter((d): d is SeriesData => d.kind === 'series');
@@ -361,10 +363,26 @@ function SaveTools(props: FigureToolbarProps) {
       setMessage('This figure draws no picture; save its data instead.');
       return;
     }
-    const name = exportFileName(got.context, 'svg');
-    download(name, 'image/svg+xml', svg);
-    setMessage(`Saved ${name}.`);
+    const name = exportFileName(got.context, format);
+    try {
+      if (format === 'svg') download(name, 'image/svg+xml', svg);
+      else download(name, 'image/png', await picturePng(svg, got.context));
+      setMessage(`Saved ${name}.`);
+    } catch (e) {
+      setMessage(`Could not save ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   };
+  // A figure that draws a large heatmap as an image offers PNG too, while it does.
+  const [raster, setRaster] = useState(false);
+  useEffect(() => {
+    const body = props.root.current?.querySelector<HTMLElement>('.widget-body');
+    if (!body) return;
+    const check = () => setRaster(hasRaster(body));
+    check();
+    const observer = new MutationObserver(check);
+    observer.observe(body, { subtree: true, childList: true });
+    return () => observer.disconnect();
+  }, []);
   return (
     <span class="widget-tool">
       <button
@@ -390,10 +408,21 @@ function SaveTools(props: FigureToolbarProps) {
         class="widget-tool-button"
         data-save="svg"
         aria-label={`Save picture of ${what} (SVG)`}
-        onClick={savePicture}
+        onClick={() => void savePicture('svg')}
       >
         Save picture
       </button>
+      {raster && (
+        <button
+          type="button"
+          class="widget-tool-button"
+          data-save="png"
+          aria-label={`Save PNG: the picture of ${what}`}
+          onClick={() => void savePicture('png')}
+        >
+          Save PNG
+        </button>
+      )}
       <span class="widget-tool-status" role="status">
         {message}
       </span>
