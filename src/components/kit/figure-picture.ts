@@ -134,12 +134,24 @@ function drawPicture(
   });
   if (plots.length === 0 && series.length === 0) return undefined;
   const header = 28;
-  const width = Math.max(480, Math.ceil(origin.width));
-  const placed = plots.map((svg) => {
-    const r = svg.getBoundingClientRect();
+  // Plots keep their places on screen, less the controls above the first
+  // (they are not drawn; 20 px stay for its name), and whole where a plot is
+  // wider than the figure (a heatmap that scrolls sideways).
+  const boxes = plots.map((svg) => svg.getBoundingClientRect());
+  const top = Math.max(0, Math.min(...boxes.map((r) => r.top - origin.top)) - 20);
+  const left = Math.min(0, ...boxes.map((r) => r.left - origin.left));
+  const width = Math.max(
+    480,
+    Math.ceil(origin.width - left),
+    ...boxes.map((r) => Math.ceil(r.right - origin.left - left)),
+  );
+  const placed = plots.map((svg, i) => {
+    const r = boxes[i];
+    const x = r.left - origin.left - left;
+    const y = r.top - origin.top - top + header;
     const copy = inlined(svg);
-    copy.setAttribute('x', (r.left - origin.left).toFixed(1));
-    copy.setAttribute('y', (r.top - origin.top + header).toFixed(1));
+    copy.setAttribute('x', x.toFixed(1));
+    copy.setAttribute('y', y.toFixed(1));
     copy.setAttribute('width', r.width.toFixed(1));
     copy.setAttribute('height', r.height.toFixed(1));
     // The plot's name (its HTML heading is not part of the SVG): the label
@@ -150,11 +162,11 @@ function drawPicture(
       ?.replace(/ \(\d+ by \d+\).*$|[;.] *(use )?(the )?(left and right )?arrow keys.*$/i, '');
     const caption =
       name && !body.isSameNode(svg.parentElement?.closest('[aria-label]') ?? null)
-        ? `<text x="${(r.left - origin.left).toFixed(1)}" y="${(r.top - origin.top + header - 6).toFixed(1)}" font-size="13" font-weight="600" font-family="sans-serif">${xml(name)}</text>`
+        ? `<text x="${x.toFixed(1)}" y="${(y - 6).toFixed(1)}" font-size="13" font-weight="600" font-family="sans-serif">${xml(name)}</text>`
         : '';
     return {
       markup: caption + new XMLSerializer().serializeToString(copy),
-      bottom: r.bottom - origin.top,
+      bottom: y - header + r.height,
     };
   });
   let y = header + Math.max(0, ...placed.map((p) => p.bottom)) + (placed.length ? 16 : 0);
