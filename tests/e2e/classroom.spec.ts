@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
+import { readText } from '../../src/components/kit/png-text';
 import { expect, seriousViolations, test } from './fixtures';
 
 /**
@@ -108,7 +109,10 @@ test('a heatmap figure saves its picture as SVG and its matrices as numbers', as
   const figure = page.locator('#fig-head-scores [data-widget="head-scores"]');
   await figure.scrollIntoViewIfNeeded();
   await expect(figure).toHaveAttribute('data-live', 'true', { timeout: 200_000 });
-  const svg = await saved(page, figure.getByRole('button', { name: /picture of figure 6\.3/ }));
+  const svg = await saved(
+    page,
+    figure.getByRole('button', { name: /picture of figure 6\.3 \(SVG\)/ }),
+  );
   expect(svg.name).toBe('circuits-figure-6.3-head-scores.svg');
   expect(svg.text).toContain('<title>Figure 6.3. ');
   expect(svg.text).toContain('attn-only-2l');
@@ -141,6 +145,82 @@ test('a heatmap figure saves its picture as SVG and its matrices as numbers', as
     expect(m.values).toHaveLength(m.rows * m.cols);
     expect(m.values.every((v: number | null) => v === null || Number.isFinite(v))).toBe(true);
   }
+});
+
+/** Relative luminance (WCAG) of a CSS `rgb()`/`#rrggbb` colour. */
+function luminance(colour: string): number {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  const rgb = hex
+    ? hex.slice(1).map((h) => parseInt(h, 16))
+    : (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+test('in the dark theme, a raster figure saves its picture in the light colours, as SVG and as PNG with its provenance', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto('chapters/06-induction-heads/?backend=wasm#fig-repeated-tokens');
+  const figure = page.locator('#fig-repeated-tokens figure.widget');
+  await expect(figure).toHaveAttribute('data-live', 'true', { timeout: 200_000 });
+  const pageBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(luminance(pageBackground)).toBeLessThan(0.05);
+
+  // SVG: on its white background, every text is dark enough to read (WCAG
+  // contrast >= 4.5), and the heatmap's raster has the light theme's colours.
+  const svg = await saved(
+    page,
+    figure.getByRole('button', { name: /picture of figure 6\.\d \(SVG\)/ }),
+  );
+  const drawn = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const fills = [...doc.querySelectorAll('text')].map(
+      (t) =>
+        /(?:^|;)fill:([^;]+)/.exec(t.getAttribute('style') ?? '')?.[1] ??
+        t.getAttribute('fill') ??
+        '#000000',
+    );
+    return {
+      background: doc.querySelector('svg > rect')?.getAttribute('fill'),
+      fills: [...new Set(fills)],
+      rasters: [...doc.querySelectorAll('image')].map((i) => i.getAttribute('href')),
+    };
+  }, svg.text);
+  expect(drawn.background).toBe('#ffffff');
+  expect(drawn.fills.length).toBeGreaterThan(0);
+  for (const fill of drawn.fills)
+    expect((1 + 0.05) / (luminance(fill) + 0.05), fill).toBeGreaterThanOrEqual(4.5);
+  expect(drawn.rasters.length).toBeGreaterThan(0);
+
+  // PNG, offered because the figure draws a raster: twice the SVG's size,
+  // with the same provenance in its text chunks.
+  const button = figure.getByRole('button', { name: /^Save PNG: the picture of figure 6\.\d/ });
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  expect(download.suggestedFilename()).toMatch(/^circuits-figure-6\.\d-repeated-tokens\.png$/);
+  const png = new Uint8Array(readFileSync(await download.path()));
+  expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+  const svgWidth = Number(/<svg [^>]*width="(\d+)"/.exec(svg.text)![1]);
+  expect(Buffer.from(png).readUInt32BE(16)).toBe(2 * svgWidth);
+  const text = readText(png);
+  expect(text.Title).toMatch(/^Figure 6\.\d\. /);
+  expect(text.Source).toContain('#fig-repeated-tokens');
+  expect(text.Software).toMatch(/^Circuits \S+, build \S+$/);
+  const context = JSON.parse(text['circuits:export']);
+  expect(context.models).toContain('attn-only-2l');
+  expect(context.figure.id).toBe('fig-repeated-tokens');
+  await expect(figure.getByRole('status').filter({ hasText: 'Saved' })).toContainText('.png');
+  expect(await seriousViolations(page, '#fig-repeated-tokens .widget-tools')).toEqual([]);
+
+  // The raster saved from the dark page is the one the light page draws.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect
+    .poll(() => figure.locator('image.kit-heatmap-raster').first().getAttribute('href'))
+    .toBe(drawn.rasters[0]);
 });
 
 test('the figure toolbar and print control are accessible and fit a 375 px phone', async ({
@@ -227,10 +307,32 @@ test('presenter view fills a 1280x720 screen with every label at 18 px or more, 
   expect(await page.evaluate(() => document.activeElement?.closest('figure.widget') !== null)).toBe(
     true,
   );
+  // The browser was asked for full screen and gave it; screen readers hear so.
+  const fullscreen = () =>
+    page.evaluate(() => document.fullscreenElement?.matches('figure.widget') ?? false);
+  expect(await fullscreen()).toBe(true);
+  const status = figure.getByRole('status').filter({ hasText: /Present|Left/ });
+  await expect(status).toHaveText(
+    /^Presenting figure 5\.\d full screen\. Press Escape to leave\.$/,
+  );
   await page.keyboard.press('Escape');
   await expect(present).toHaveAttribute('aria-pressed', 'false');
   await expect(present).toBeFocused();
+  await expect.poll(fullscreen).toBe(false);
+  await expect(status).toHaveText(/^Left presenter view of figure 5\.\d\.$/);
   expect((await figure.boundingBox())!.width).toBeLessThan(1280);
+
+  // Where full screen is refused (an iframe without allow="fullscreen"), the
+  // figure fills the window instead, and Escape still leaves.
+  await page.evaluate(() => Object.defineProperty(document, 'fullscreenEnabled', { value: false }));
+  await page.keyboard.press('Enter');
+  await expect(present).toHaveAttribute('aria-pressed', 'true');
+  await expect(status).toHaveText(/in the window/);
+  expect(await fullscreen()).toBe(false);
+  expect(await figure.boundingBox()).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
+  await page.keyboard.press('Escape');
+  await expect(present).toHaveAttribute('aria-pressed', 'false');
+  await expect(present).toBeFocused();
 });
 
 test('heatmaps on a 375 px phone scroll instead of shrinking labels below 10 px', async ({

@@ -291,8 +291,8 @@ export default function StreamSum() {
             <span class="ch2-ss-key-swatch" style={{ background: 'var(--map-pos)' }} /> a term whose
             signed length along the final stream is positive,{' '}
             <span class="ch2-ss-key-swatch" style={{ background: 'var(--map-neg)' }} /> negative.
-            Band and wires share one scale: thickness is the norm (hover a wire or band for its
-            value).
+            Band and wires share one scale: thickness is the norm
+            <span data-print-hint> (hover a wire or band for its value)</span>.
           </p>
           <p class="kit-note">
             At “{strings[res.pos]}” (position {res.pos}) the final stream has norm{' '}

@@ -141,7 +141,9 @@ export default function AttentionExplorer({ prefix = 'ax' }: { prefix?: string }
       <RunState run={run} onReset={() => update({ text: DEFAULT_TEXT, pos: -1 })} />
       {n > 0 && (
         <p class="kit-note">
-          Choose the query token with the mouse or the arrow keys (now {pos}: “{strings[pos]}”).
+          {/* The how-to is for the screen only: printing leaves [data-print-hint] out (global.css). */}
+          <span data-print-hint>Choose the query token with the mouse or the arrow keys. </span>
+          Query: position {pos}, “{strings[pos]}”.
         </p>
       )}
       <TokenStrip

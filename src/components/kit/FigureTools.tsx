@@ -10,7 +10,7 @@ import {
   type SeriesData,
   type TableData,
 } from './figure-export';
-import { figurePicture } from './figure-picture';
+import { figurePicture, hasRaster, picturePng } from './figure-picture';
 import './figure-tools.css';
 
 /** Where a figure stands in its chapter: its number and anchor (src/lib/figure-numbers.ts). */
@@ -312,9 +312,11 @@ function exportContext(props: FigureToolbarProps, body: HTMLElement): ExportCont
   };
 }
 
-/** Saves `text` as a file named `name` (a download link, clicked). */
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves `content` as a file named `name` (a download link, clicked). */
+function download(name: string, type: string, content: string | Blob): void {
+  const url = URL.createObjectURL(
+    content instanceof Blob ? content : new Blob([content], { type }),
+  );
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -352,7 +354,7 @@ function SaveTools(props: FigureToolbarProps) {
     else download(name, 'text/csv', toCsv(context, data));
     setMessage(`Saved ${name}: ${data.length} set${data.length === 1 ? '' : 's'} of numbers.`);
   };
-  const savePicture = () => {
+  const savePicture = async (format: 'svg' | 'png') => {
     const got = collect();
     if (!got) return;
     const series = got.data.filter((d): d is SeriesData => d.kind === 'series');
@@ -361,10 +363,26 @@ function SaveTools(props: FigureToolbarProps) {
       setMessage('This figure draws no picture; save its data instead.');
       return;
     }
-    const name = exportFileName(got.context, 'svg');
-    download(name, 'image/svg+xml', svg);
-    setMessage(`Saved ${name}.`);
+    const name = exportFileName(got.context, format);
+    try {
+      if (format === 'svg') download(name, 'image/svg+xml', svg);
+      else download(name, 'image/png', await picturePng(svg, got.context));
+      setMessage(`Saved ${name}.`);
+    } catch (e) {
+      setMessage(`Could not save ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   };
+  // A figure that draws a large heatmap as an image offers PNG too, while it does.
+  const [raster, setRaster] = useState(false);
+  useEffect(() => {
+    const body = props.root.current?.querySelector<HTMLElement>('.widget-body');
+    if (!body) return;
+    const check = () => setRaster(hasRaster(body));
+    check();
+    const observer = new MutationObserver(check);
+    observer.observe(body, { subtree: true, childList: true });
+    return () => observer.disconnect();
+  }, []);
   return (
     <span class="widget-tool">
       <button
@@ -390,10 +408,21 @@ function SaveTools(props: FigureToolbarProps) {
         class="widget-tool-button"
         data-save="svg"
         aria-label={`Save picture of ${what} (SVG)`}
-        onClick={savePicture}
+        onClick={() => void savePicture('svg')}
       >
         Save picture
       </button>
+      {raster && (
+        <button
+          type="button"
+          class="widget-tool-button"
+          data-save="png"
+          aria-label={`Save PNG: the picture of ${what}`}
+          onClick={() => void savePicture('png')}
+        >
+          Save PNG
+        </button>
+      )}
       <span class="widget-tool-status" role="status">
         {message}
       </span>
@@ -433,14 +462,39 @@ function enlargePlots(body: HTMLElement, px: number): () => void {
   };
 }
 
+/** True when the browser lets the page show `el` full screen (not in an iframe that forbids it). */
+function canFullscreen(el: HTMLElement): boolean {
+  return document.fullscreenEnabled === true && typeof el.requestFullscreen === 'function';
+}
+
 /**
- * Presenter view: the figure fills the window, everything in it at least
+ * Presenter view: the figure fills the screen, everything in it at least
  * 18 px at 1280 x 720 (the frame is zoomed, and plots whose labels would
- * still be smaller widen and scroll); Escape or the same button leaves it.
+ * still be smaller widen and scroll). It asks the browser for full screen
+ * (the Fullscreen API); where that is refused (an iframe without
+ * `allow="fullscreen"`, a browser without it) the figure fills the window
+ * instead. Escape or the same button leaves it, focus returns to the button,
+ * and a status line tells screen readers what happened.
  */
 function PresentButton({ root, what }: { root: FigureToolbarProps['root']; what: string }) {
   const [on, setOn] = useState(false);
+  const [message, setMessage] = useState('');
   const button = useRef<HTMLButtonElement>(null);
+  const enter = () => {
+    const figure = root.current;
+    if (!figure) return;
+    setOn(true);
+    if (!canFullscreen(figure)) {
+      setMessage(`Presenting ${what} in the window. Press Escape to leave.`);
+      return;
+    }
+    // Asked here, inside the click: browsers grant full screen only to a
+    // reader's gesture. Refused, the figure still fills the window.
+    figure.requestFullscreen({ navigationUI: 'hide' }).then(
+      () => setMessage(`Presenting ${what} full screen. Press Escape to leave.`),
+      () => setMessage(`Presenting ${what} in the window. Press Escape to leave.`),
+    );
+  };
   useEffect(() => {
     const figure = root.current;
     if (!on || !figure) return;
@@ -459,35 +513,52 @@ function PresentButton({ root, what }: { root: FigureToolbarProps['root']; what:
     const observer = new MutationObserver(fit);
     observer.observe(figure, { subtree: true, childList: true });
     fit();
+    // In full screen the browser takes Escape itself and leaves full screen;
+    // presenter view follows it out.
+    let wasFullscreen = document.fullscreenElement === figure;
+    const onFullscreen = () => {
+      if (document.fullscreenElement === figure) wasFullscreen = true;
+      else if (wasFullscreen) setOn(false);
+      fit();
+    };
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') setOn(false);
     };
+    document.addEventListener('fullscreenchange', onFullscreen);
     window.addEventListener('keydown', onKey);
     window.addEventListener('resize', fit);
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frame);
       undo();
+      document.removeEventListener('fullscreenchange', onFullscreen);
       window.removeEventListener('keydown', onKey);
       window.removeEventListener('resize', fit);
+      if (document.fullscreenElement === figure) void document.exitFullscreen().catch(() => {});
       figure.classList.remove('widget-presenting');
       document.documentElement.classList.remove('presenting');
       figure.scrollIntoView({ block: 'nearest' });
       button.current?.focus();
+      setMessage(`Left presenter view of ${what}.`);
     };
   }, [on]);
   return (
-    <button
-      ref={button}
-      type="button"
-      class="widget-tool-button"
-      data-present
-      aria-pressed={on}
-      aria-label={`Present: show ${what} enlarged for projection`}
-      onClick={() => setOn(!on)}
-    >
-      {on ? 'Present (Esc to leave)' : 'Present'}
-    </button>
+    <span class="widget-tool">
+      <button
+        ref={button}
+        type="button"
+        class="widget-tool-button"
+        data-present
+        aria-pressed={on}
+        aria-label={`Present: show ${what} enlarged for projection`}
+        onClick={() => (on ? setOn(false) : enter())}
+      >
+        {on ? 'Present (Esc to leave)' : 'Present'}
+      </button>
+      <span class="visually-hidden" role="status">
+        {message}
+      </span>
+    </span>
   );
 }
 

@@ -3,7 +3,7 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hook
 import { colourFor, inkFor, type Scale } from './colour';
 import { formatNumber } from './format';
 import { Legend } from './Legend';
-import { rasterise, themeKey } from './raster';
+import { rasterise, setRedraw, themeKey } from './raster';
 import { useFigureData } from './FigureTools';
 import './kit.css';
 
@@ -143,10 +143,9 @@ function RasterCells({ rows, cols, values, scale, cell, x0, y0, isMasked }: Cell
   useLayoutEffect(() => {
     const image = ref.current;
     if (!image) return;
-    image.setAttribute(
-      'href',
-      rasterise(image.parentElement!, rows, cols, values, scale, masked.current),
-    );
+    const draw = () => rasterise(image.parentElement!, rows, cols, values, scale, masked.current);
+    image.setAttribute('href', draw());
+    setRedraw(image, draw);
     // The scale's fields, not its identity: callers build a new object each render.
   }, [values, rows, cols, scale.kind, scale.min, scale.max, theme]);
   return (

@@ -53,7 +53,11 @@ function attribute(text: string): string {
   );
 }
 
-/** The `<iframe>` a course page pastes to show the figure at `src`, `height` px tall. */
+/**
+ * The `<iframe>` a course page pastes to show the figure at `src`, `height`
+ * px tall. It allows copying (the figure's Copy buttons) and full screen
+ * (its presenter view; without it the figure fills only the frame).
+ */
 export function embedCode(src: string, title: string, height: number): string {
-  return `<iframe src="${attribute(src)}" title="${attribute(title)}" width="100%" height="${Math.round(height)}" style="border: 0" loading="lazy" allow="clipboard-write"></iframe>`;
+  return `<iframe src="${attribute(src)}" title="${attribute(title)}" width="100%" height="${Math.round(height)}" style="border: 0" loading="lazy" allow="clipboard-write; fullscreen"></iframe>`;
 }

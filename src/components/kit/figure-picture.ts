@@ -4,8 +4,16 @@
  * the page's CSS gave it written into each element (the file has no
  * stylesheet), bar charts drawn from their numbers (the kit draws those in
  * HTML), and the provenance in `<title>`, `<desc>` and `<metadata>`.
+ *
+ * The picture is always drawn in the book's light colours on white, whatever
+ * theme the reader has on: it goes onto slides, handouts and documents, which
+ * are white unless someone chose otherwise, and a dark theme's light text
+ * would vanish there. Its white background rectangle keeps it readable on a
+ * dark slide too.
  */
 import type { ExportContext, SeriesData } from './figure-export';
+import { withText } from './png-text';
+import { redraw } from './raster';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -25,6 +33,7 @@ const STYLED = [
   'text-anchor',
   'dominant-baseline',
   'visibility',
+  'image-rendering',
 ] as const;
 
 /** XML text with `&`, `<`, `>` and quotes escaped. */
@@ -45,9 +54,17 @@ function inlined(svg: SVGSVGElement): SVGSVGElement {
     const target = to[i] as SVGElement;
     target.setAttribute('style', STYLED.map((p) => `${p}:${style.getPropertyValue(p)}`).join(';'));
     target.removeAttribute('class');
+    // A heatmap's raster, drawn again in the colour scheme the picture uses.
+    const again = el instanceof SVGImageElement ? redraw(el) : undefined;
+    if (again) target.setAttribute('href', again);
   });
   copy.removeAttribute('aria-hidden');
   return copy;
+}
+
+/** Where the picture comes from, in one line: book, version, build, models and link. */
+function provenance(context: ExportContext): string {
+  return `${context.book.title} ${context.book.version}, build ${context.book.build}; models: ${context.models.join(', ') || 'unknown'}; ${context.link}`;
 }
 
 /** A horizontal bar chart of `series`, `width` wide, as SVG markup at `y`; returns its height too. */
@@ -89,6 +106,26 @@ export function figurePicture(
   context: ExportContext,
   series: readonly SeriesData[],
 ): string | undefined {
+  // The light scheme for the figure alone, only while its styles are read
+  // (no frame is drawn in between, so the reader sees nothing change): every
+  // `light-dark()` colour below resolves to its light side.
+  const { colorScheme, color } = body.style;
+  body.style.colorScheme = 'light';
+  body.style.color = 'var(--fg)';
+  try {
+    return drawPicture(body, context, series);
+  } finally {
+    body.style.colorScheme = colorScheme;
+    body.style.color = color;
+  }
+}
+
+/** `figurePicture`'s drawing, with the figure's styles as they should print. */
+function drawPicture(
+  body: HTMLElement,
+  context: ExportContext,
+  series: readonly SeriesData[],
+): string | undefined {
   const origin = body.getBoundingClientRect();
   const plots = [...body.querySelectorAll<SVGSVGElement>('svg')].filter((svg) => {
     if (svg.parentElement?.closest('svg')) return false;
@@ -97,12 +134,24 @@ export function figurePicture(
   });
   if (plots.length === 0 && series.length === 0) return undefined;
   const header = 28;
-  const width = Math.max(480, Math.ceil(origin.width));
-  const placed = plots.map((svg) => {
-    const r = svg.getBoundingClientRect();
+  // Plots keep their places on screen, less the controls above the first
+  // (they are not drawn; 20 px stay for its name), and whole where a plot is
+  // wider than the figure (a heatmap that scrolls sideways).
+  const boxes = plots.map((svg) => svg.getBoundingClientRect());
+  const top = Math.max(0, Math.min(...boxes.map((r) => r.top - origin.top)) - 20);
+  const left = Math.min(0, ...boxes.map((r) => r.left - origin.left));
+  const width = Math.max(
+    480,
+    Math.ceil(origin.width - left),
+    ...boxes.map((r) => Math.ceil(r.right - origin.left - left)),
+  );
+  const placed = plots.map((svg, i) => {
+    const r = boxes[i];
+    const x = r.left - origin.left - left;
+    const y = r.top - origin.top - top + header;
     const copy = inlined(svg);
-    copy.setAttribute('x', (r.left - origin.left).toFixed(1));
-    copy.setAttribute('y', (r.top - origin.top + header).toFixed(1));
+    copy.setAttribute('x', x.toFixed(1));
+    copy.setAttribute('y', y.toFixed(1));
     copy.setAttribute('width', r.width.toFixed(1));
     copy.setAttribute('height', r.height.toFixed(1));
     // The plot's name (its HTML heading is not part of the SVG): the label
@@ -113,11 +162,11 @@ export function figurePicture(
       ?.replace(/ \(\d+ by \d+\).*$|[;.] *(use )?(the )?(left and right )?arrow keys.*$/i, '');
     const caption =
       name && !body.isSameNode(svg.parentElement?.closest('[aria-label]') ?? null)
-        ? `<text x="${(r.left - origin.left).toFixed(1)}" y="${(r.top - origin.top + header - 6).toFixed(1)}" font-size="13" font-weight="600" font-family="sans-serif">${xml(name)}</text>`
+        ? `<text x="${x.toFixed(1)}" y="${(y - 6).toFixed(1)}" font-size="13" font-weight="600" font-family="sans-serif">${xml(name)}</text>`
         : '';
     return {
       markup: caption + new XMLSerializer().serializeToString(copy),
-      bottom: r.bottom - origin.top,
+      bottom: y - header + r.height,
     };
   });
   let y = header + Math.max(0, ...placed.map((p) => p.bottom)) + (placed.length ? 16 : 0);
@@ -127,12 +176,11 @@ export function figurePicture(
     return chart.svg;
   });
   const heading = `${context.figure.number ? `Figure ${context.figure.number}. ` : ''}${context.figure.title}`;
-  const provenance = `${context.book.title} ${context.book.version}, build ${context.book.build}; models: ${context.models.join(', ') || 'unknown'}; ${context.link}`;
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="${SVG_NS}" width="${width}" height="${Math.ceil(y)}" viewBox="0 0 ${width} ${Math.ceil(y)}">`,
     `<title>${xml(heading)}</title>`,
-    `<desc>${xml(provenance)}</desc>`,
+    `<desc>${xml(provenance(context))}</desc>`,
     `<metadata><![CDATA[${JSON.stringify(context).replaceAll(']]>', ']]]]><![CDATA[>')}]]></metadata>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="0" y="18" font-size="15" font-weight="600" font-family="sans-serif">${xml(heading)}</text>`,
@@ -141,4 +189,43 @@ export function figurePicture(
     `</svg>`,
     '',
   ].join('\n');
+}
+
+/** True when `body` draws a raster (a large heatmap as an image): its picture is offered as PNG too. */
+export function hasRaster(body: HTMLElement): boolean {
+  return body.querySelector('image.kit-heatmap-raster') !== null;
+}
+
+/**
+ * The picture `svg` (from `figurePicture`) as a PNG `scale` times its size,
+ * for slides and documents that take no SVG. The file carries the same
+ * provenance as the SVG, in PNG text chunks (png-text.ts): Title,
+ * Description, Source (the link), Software (book, version and build),
+ * Creation Time, and `circuits:export`, every field as JSON.
+ */
+export async function picturePng(svg: string, context: ExportContext, scale = 2): Promise<Blob> {
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(image.naturalWidth * scale);
+    canvas.height = Math.ceil(image.naturalHeight * scale);
+    canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const png = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!png) throw new Error(`the browser drew no PNG (${canvas.width} x ${canvas.height})`);
+    const heading = `${context.figure.number ? `Figure ${context.figure.number}. ` : ''}${context.figure.title}`;
+    const text = withText(new Uint8Array(await png.arrayBuffer()), [
+      ['Title', heading],
+      ['Description', provenance(context)],
+      ['Source', context.link],
+      ['Software', `${context.book.title} ${context.book.version}, build ${context.book.build}`],
+      ['Creation Time', context.exported],
+      ['circuits:export', JSON.stringify(context)],
+    ]);
+    return new Blob([text], { type: 'image/png' });
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }

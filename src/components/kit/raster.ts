@@ -21,7 +21,9 @@ export function themeKey(): string {
 
 /** Resolves `colourFor` for every percent of `kind`, in the context of `where`. */
 function colourTable(kind: Scale['kind'], where: Element): Table {
-  const key = `${kind}|${themeKey()}`;
+  // `where`'s own colour scheme too: a saved picture is drawn in the light
+  // scheme (figure-picture.ts) whatever the page shows.
+  const key = `${kind}|${themeKey()}|${getComputedStyle(where).colorScheme}`;
   const cached = tables.get(key);
   if (cached) return cached;
   const unit: Scale = kind === 'signed' ? { kind, min: -1, max: 1 } : { kind, min: 0, max: 1 };
@@ -81,4 +83,20 @@ export function rasterise(
     }
   ctx.putImageData(image, 0, 0);
   return canvas.toDataURL('image/png');
+}
+
+/** How each raster image on the page was drawn, so a saved picture can draw it again. */
+const redraws = new WeakMap<Element, () => string>();
+
+/**
+ * Remembers how `image` (an SVG `<image>` of `rasterise`'s output) is drawn:
+ * `draw` rasterises it again in the colour scheme its place has then.
+ */
+export function setRedraw(image: Element, draw: () => string): void {
+  redraws.set(image, draw);
+}
+
+/** `image` drawn again now (a PNG data URL), or `undefined` if it is not a kit raster. */
+export function redraw(image: Element): string | undefined {
+  return redraws.get(image)?.();
 }
