@@ -385,9 +385,14 @@ for (const id of builtChapterIds()) {
     const base = basePath();
     let size = 0;
     let gzip = 0;
+    // Each file once: ORT's proxy worker asks again for the runtime's script and
+    // wasm that the page already fetched, and the browser's cache answers.
+    const paths = new Set<string>();
     for (const r of responses) {
       let path = decodeURIComponent(new URL(r.url).pathname).slice(base.length);
       if (path === '' || path.endsWith('/')) path += 'index.html';
+      if (paths.has(path)) continue;
+      paths.add(path);
       // Uncompressed, whatever the server sent: the file's own size.
       size += statSync(join(e2eOutDir, path)).size;
       gzip += gzipBytes(join(e2eOutDir, path));
