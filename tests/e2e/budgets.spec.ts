@@ -160,7 +160,10 @@ for (const path of builtPages()) {
       // The first figure is below the fold: go to it, as a reader would.
       await figure.scrollIntoViewIfNeeded();
       await expect(figure).toHaveAttribute('data-live', 'true', { timeout: 90_000 });
-      const bytes = sum(responses.map((r) => r.bytes));
+      // Each file once: ORT's proxy worker asks again for the runtime's script
+      // and wasm that the page fetched, and the browser's cache answers it.
+      const once = new Map(responses.map((r) => [r.url, r.bytes]));
+      const bytes = sum([...once.values()]);
       console.log(`[budget] /${path} firstVisit ${bytes} (${responses.length} responses)`);
       expect(bytes / 1e6, 'first-visit bytes (MB)').toBeLessThanOrEqual(firstVisit!.budgetMB);
     });
